@@ -1,0 +1,51 @@
+"""Exceptions and warnings raised by forecast.
+
+Every message says what was wrong, where, and what to do about it.
+"""
+
+from __future__ import annotations
+
+
+class ForecastError(Exception):
+    """Base class of every error raised by forecast."""
+
+
+class InputError(ForecastError, ValueError):
+    """Bad input data or a bad argument: the message says what, where and what to do."""
+
+
+class NotFittedError(ForecastError, ValueError, AttributeError):
+    """A model was asked to predict or update before ``fit``."""
+
+
+class MissingDependencyError(ForecastError, ImportError):
+    """An optional package needed for this feature is not installed."""
+
+
+class ModelError(ForecastError, RuntimeError):
+    """A model failed while fitting or forecasting (wraps the library's own error)."""
+
+
+class PersistenceError(ForecastError, ValueError):
+    """A saved model or result could not be read: corrupt, foreign or from a newer version."""
+
+
+class ForecastWarning(UserWarning):
+    """Base class of forecast's warnings."""
+
+
+class FitWarning(ForecastWarning):
+    """A model's estimation reported a problem (non-convergence, a singular matrix...)."""
+
+
+def require(module: str, feature: str, extra: str | None = None):
+    """Import ``module`` or raise :class:`MissingDependencyError` saying how to get it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        hint = f"pip install 'forecast[{extra}]'" if extra else f"pip install {module}"
+        raise MissingDependencyError(
+            f"{feature} needs the package '{module}', which is not installed; run: {hint}"
+        ) from err

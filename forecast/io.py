@@ -1,0 +1,457 @@
+"""Reading and validating time series.
+
+Everything that enters the toolkit passes through here: a pandas object, a NumPy array or a
+file on disk becomes a float64 :class:`pandas.Series` with a sorted, duplicate-free,
+regularly spaced time index (DatetimeIndex with a frequency, PeriodIndex, or an integer
+index), or an :class:`~forecast.errors.InputError` that says what is wrong, where, and what
+to do about it.
+
+>>> import pandas as pd
+>>> y = check_series(pd.Series([1.0, 2.0, 3.0], index=pd.date_range("2020-01", periods=3, freq="MS")))
+>>> y.index.freqstr
+'MS'
+>>> list(future_index(y.index, 2).strftime("%Y-%m"))
+['2020-04', '2020-05']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+__all__ = [
+    "check_series",
+    "check_exog",
+    "check_future_exog",
+    "check_horizon",
+    "future_index",
+    "infer_frequency",
+    "read_table",
+    "read_series",
+    "to_panel",
+    "index_to_json",
+    "index_from_json",
+]
+
+_TIME_NAMES = ("date", "datetime", "time", "timestamp", "ds", "period", "month", "week",
+               "year", "quarter", "day", "t")
+
+
+# --------------------------------------------------------------------------------------
+# index helpers
+# --------------------------------------------------------------------------------------
+def _label(index: pd.Index, pos: int) -> str:
+    value = index[pos]
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat() if value != value.normalize() else value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def infer_frequency(index: pd.Index, name: str = "y") -> str | None:
+    """Return the frequency alias of a regular DatetimeIndex, or raise ``InputError``.
+
+    Irregular spacing is reported with the first gap that breaks the pattern.
+    """
+    if not isinstance(index, pd.DatetimeIndex):
+        return None
+    if index.freq is not None:
+        return index.freqstr
+    if len(index) < 3:
+        if len(index) == 2:
+            return pd.tseries.frequencies.to_offset(index[1] - index[0]).freqstr
+        return None
+    freq = pd.infer_freq(index)
+    if freq is None:
+        deltas = np.diff(index.asi8)
+        common = pd.Series(deltas).mode().iloc[0]
+        bad = int(np.flatnonzero(deltas != common)[0]) + 1
+        raise InputError(
+            f"{name} has irregular time stamps: the step from {_label(index, bad - 1)} to "
+            f"{_label(index, bad)} differs from the usual spacing; resample to a regular "
+            "frequency or fill the missing periods before forecasting"
+        )
+    return freq
+
+
+def _check_index(index: pd.Index, name: str) -> pd.Index:
+    if isinstance(index, pd.MultiIndex):
+        raise InputError(f"{name} has a MultiIndex; pass one series at a time or a panel (dict or long DataFrame with an id column)")
+    if index.dtype == object or pd.api.types.is_string_dtype(index.dtype):
+        try:
+            index = pd.DatetimeIndex(pd.to_datetime(index))
+        except (ValueError, TypeError) as err:
+            raise InputError(
+                f"{name} has an index that is neither time stamps nor integers (first value {index[0]!r}); "
+                "use a DatetimeIndex, PeriodIndex or integer index"
+            ) from err
+    if isinstance(index, pd.DatetimeIndex | pd.PeriodIndex) or pd.api.types.is_integer_dtype(index.dtype):
+        dup = index.duplicated()
+        if dup.any():
+            pos = int(np.flatnonzero(dup)[0])
+            raise InputError(
+                f"{name} has duplicate time stamps: {_label(index, pos)} appears more than once "
+                f"(first repeat at row {pos}); aggregate or drop duplicates before forecasting"
+            )
+        if not index.is_monotonic_increasing:
+            values = index.asi8 if hasattr(index, "asi8") else np.asarray(index)
+            pos = int(np.flatnonzero(np.diff(values) < 0)[0]) + 1
+            raise InputError(
+                f"{name} is not sorted by time: {_label(index, pos)} (row {pos}) comes after "
+                f"{_label(index, pos - 1)}; sort by the time column first"
+            )
+        if isinstance(index, pd.DatetimeIndex):
+            freq = infer_frequency(index, name)
+            if freq is not None and index.freq is None:
+                index = pd.DatetimeIndex(index, freq=freq)
+        elif not isinstance(index, pd.PeriodIndex) and len(index) > 2:
+            steps = np.diff(np.asarray(index))
+            if not (steps == steps[0]).all():
+                pos = int(np.flatnonzero(steps != steps[0])[0]) + 1
+                raise InputError(
+                    f"{name} has an irregular integer index: the step from {index[pos - 1]} to "
+                    f"{index[pos]} differs from {steps[0]}; reindex to evenly spaced steps"
+                )
+        return index
+    raise InputError(
+        f"{name} has an index of type {index.dtype}; use a DatetimeIndex, PeriodIndex or integer index"
+    )
+
+
+def future_index(index: pd.Index, horizon: int) -> pd.Index:
+    """The ``horizon`` time stamps that continue ``index``."""
+    last = index[-1]
+    if isinstance(index, pd.PeriodIndex):
+        return pd.period_range(last + 1, periods=horizon, freq=index.freq)
+    if isinstance(index, pd.DatetimeIndex):
+        freq = index.freq or (infer_frequency(index) if len(index) > 1 else None)
+        if freq is None:
+            raise InputError("cannot continue a time index with a single time stamp and no frequency; set the index's freq")
+        return pd.date_range(last, periods=horizon + 1, freq=freq)[1:]
+    step = int(index[-1] - index[-2]) if len(index) > 1 else 1
+    return pd.Index(np.arange(1, horizon + 1) * step + int(last), dtype=np.int64)
+
+
+def index_to_json(index: pd.Index) -> dict[str, Any]:
+    """Describe an index as JSON-friendly data (for saving models and results)."""
+    if isinstance(index, pd.PeriodIndex):
+        return {"kind": "period", "freq": index.freqstr, "values": [str(v) for v in index]}
+    if isinstance(index, pd.DatetimeIndex):
+        return {"kind": "datetime", "freq": index.freqstr, "values": [v.isoformat() for v in index]}
+    return {"kind": "integer", "values": [int(v) for v in index]}
+
+
+def index_from_json(data: Mapping[str, Any]) -> pd.Index:
+    kind = data.get("kind")
+    if kind == "period":
+        return pd.PeriodIndex(data["values"], freq=data["freq"])
+    if kind == "datetime":
+        return pd.DatetimeIndex(pd.to_datetime(data["values"]), freq=data["freq"])
+    if kind == "integer":
+        return pd.Index(np.asarray(data["values"], dtype=np.int64))
+    raise InputError(f"unknown index kind {kind!r} in saved data")
+
+
+# --------------------------------------------------------------------------------------
+# values
+# --------------------------------------------------------------------------------------
+def _numeric(values: pd.Series, name: str) -> np.ndarray:
+    if pd.api.types.is_bool_dtype(values.dtype):
+        raise InputError(f"{name} is boolean; forecast needs numeric values")
+    if not pd.api.types.is_numeric_dtype(values.dtype):
+        converted = pd.to_numeric(values, errors="coerce")
+        bad = converted.isna() & values.notna()
+        if bad.any():
+            pos = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(
+                f"{name} has a non-numeric value {values.iloc[pos]!r} at {_label(values.index, pos)} "
+                f"(row {pos}); fix or remove it before forecasting"
+            )
+        values = converted
+    return values.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _check_finite(arr: np.ndarray, index: pd.Index, name: str) -> None:
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        rows = np.flatnonzero(bad if arr.ndim == 1 else bad.any(axis=1))
+        kind = "missing" if np.isnan(arr[bad]).all() else "missing or infinite"
+        raise InputError(
+            f"{name} has {int(bad.sum())} {kind} values (first at {_label(index, int(rows[0]))}, "
+            f"row {int(rows[0])}); fill or drop them before forecasting"
+        )
+
+
+def check_series(y: Any, name: str = "y", *, allow_empty: bool = False) -> pd.Series:
+    """Validate one series and return it as float64 with a regular time index.
+
+    Accepts a Series, a one-column DataFrame, or a 1-d array/list (given an integer index).
+    """
+    if isinstance(y, pd.DataFrame):
+        if y.shape[1] != 1:
+            raise InputError(
+                f"{name} is a DataFrame with {y.shape[1]} columns ({', '.join(map(str, y.columns[:8]))}); "
+                "pass one column as the target, or use read_series(..., target=...)"
+            )
+        y = y.iloc[:, 0]
+    if not isinstance(y, pd.Series):
+        arr = np.asarray(y)
+        if arr.ndim != 1:
+            raise InputError(f"{name} must be one-dimensional; got an array of shape {arr.shape}")
+        y = pd.Series(arr)
+    if len(y) == 0:
+        if allow_empty:
+            return y.astype(np.float64)
+        raise InputError(f"{name} is empty; pass at least one observation")
+    index = _check_index(y.index, name)
+    values = _numeric(y.set_axis(index), name)
+    _check_finite(values, index, name)
+    return pd.Series(values, index=index, name=y.name)
+
+
+def check_horizon(horizon: Any, name: str = "horizon") -> int:
+    if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer):
+        raise InputError(f"{name} must be a whole number of steps >= 1; got {horizon!r}")
+    if horizon < 1:
+        raise InputError(f"{name} must be at least 1; got {horizon}")
+    return int(horizon)
+
+
+def _as_frame(X: Any, name: str) -> pd.DataFrame:
+    if isinstance(X, pd.Series):
+        X = X.to_frame(name=X.name if X.name is not None else "x0")
+    if not isinstance(X, pd.DataFrame):
+        arr = np.asarray(X, dtype=float)
+        if arr.ndim == 1:
+            arr = arr[:, None]
+        X = pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
+    if X.shape[1] == 0:
+        raise InputError(f"{name} has no columns")
+    out = {}
+    for col in X.columns:
+        out[col] = _numeric(X[col], f"{name} column {col!r}")
+    return pd.DataFrame(out, index=X.index)
+
+
+def _align(X: pd.DataFrame, index: pd.Index, name: str, what: str) -> pd.DataFrame:
+    if len(X) != len(index):
+        raise InputError(
+            f"{name} has {len(X)} rows but {what} has {len(index)} (from {_label(index, 0)} to "
+            f"{_label(index, len(index) - 1)}); give one row of exogenous values per time stamp"
+        )
+    if isinstance(X.index, pd.RangeIndex) and not isinstance(index, pd.RangeIndex):
+        X = X.set_axis(index)  # positional alignment of an index-less frame
+    else:
+        xi = X.index
+        try:
+            xi = _check_index(xi, name) if not xi.equals(index) else index
+        except InputError:
+            raise
+        if not xi.equals(index):
+            pos = int(np.flatnonzero(np.asarray(xi != index))[0]) if len(xi) == len(index) else 0
+            raise InputError(
+                f"{name} is misaligned with {what}: row {pos} is {_label(xi, pos)} but {what} has "
+                f"{_label(index, pos)}; give exogenous values for exactly the same time stamps"
+            )
+        X = X.set_axis(index)
+    _check_finite(X.to_numpy(), index, name)
+    return X
+
+
+def check_exog(X: Any, index: pd.Index, name: str = "X") -> pd.DataFrame | None:
+    """Validate exogenous regressors aligned with the target's ``index``."""
+    if X is None:
+        return None
+    return _align(_as_frame(X, name), index, name, "y")
+
+
+def check_future_exog(
+    X: Any, index: pd.Index, columns: Sequence[str], name: str = "X"
+) -> pd.DataFrame:
+    """Validate exogenous values for the forecast horizon ``index`` (future time stamps)."""
+    if X is None:
+        raise InputError(
+            f"this model was fitted with exogenous regressors ({', '.join(map(str, columns))}); pass "
+            f"{name} with their values for the {len(index)} forecast steps {_label(index, 0)} .. "
+            f"{_label(index, len(index) - 1)}"
+        )
+    X = _as_frame(X, name)
+    missing = [c for c in columns if c not in X.columns]
+    if missing and list(X.columns) != [f"x{i}" for i in range(len(columns))]:
+        raise InputError(
+            f"{name} lacks the column(s) {', '.join(map(str, missing))} the model was fitted with; "
+            f"it has {', '.join(map(str, X.columns))}"
+        )
+    if not missing:
+        X = X[list(columns)]
+    else:
+        X.columns = list(columns)
+    if len(X) < len(index):
+        raise InputError(
+            f"{name} has {len(X)} rows but the forecast needs {len(index)} (exogenous values for "
+            f"{_label(index, 0)} .. {_label(index, len(index) - 1)}); give future values for every step"
+        )
+    if not isinstance(X.index, pd.RangeIndex) or isinstance(index, pd.RangeIndex):
+        if index[0] in X.index:
+            start = X.index.get_loc(index[0])
+            X = X.iloc[start : start + len(index)]
+        elif not isinstance(X.index, pd.RangeIndex):
+            raise InputError(
+                f"{name} does not cover the forecast period: it has no row for {_label(index, 0)} "
+                f"(it runs {_label(X.index, 0)} .. {_label(X.index, len(X) - 1)})"
+            )
+    X = X.iloc[: len(index)]
+    return _align(X, index, name, "the forecast horizon")
+
+
+# --------------------------------------------------------------------------------------
+# files
+# --------------------------------------------------------------------------------------
+def read_table(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a CSV or Parquet file into a DataFrame with a clear error for a bad file."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"file not found: {path}; check the path")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; pass a CSV or Parquet file")
+    if path.stat().st_size == 0:
+        raise InputError(f"file {path} is empty; it needs a header row and at least one data row")
+    suffix = "".join(path.suffixes[-2:]).lower()
+    try:
+        if suffix.endswith((".parquet", ".pq")):
+            frame = pd.read_parquet(path)
+        else:
+            frame = pd.read_csv(path, sep=None, engine="python") if suffix.endswith(".txt") else pd.read_csv(path)
+    except (ValueError, OSError, pd.errors.ParserError) as err:
+        raise InputError(f"could not read {path}: {err}") from err
+    if frame.empty:
+        raise InputError(f"file {path} has no data rows")
+    return frame
+
+
+def _detect_time_col(frame: pd.DataFrame, exclude: Sequence[str] = ()) -> str | None:
+    candidates = [c for c in frame.columns if c not in exclude]
+    for col in candidates:
+        if str(col).strip().lower() in _TIME_NAMES:
+            return col
+    for col in candidates:
+        s = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(s.dtype):
+            return col
+        if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            sample = s.dropna().astype(str).head(20)
+            try:
+                pd.to_datetime(sample, format="mixed")
+                return col
+            except (ValueError, TypeError):
+                continue
+    return None
+
+
+def _parse_time(values: pd.Series, col: str, source: str) -> pd.Index:
+    if pd.api.types.is_integer_dtype(values.dtype):
+        if str(col).strip().lower() == "year":
+            return pd.PeriodIndex(values.to_numpy(dtype=np.int64), freq="Y")
+        return pd.Index(values.to_numpy(dtype=np.int64))
+    text = values.astype(str)
+    if text.str.fullmatch(r"\d{4}-?Q[1-4]").all():
+        return pd.PeriodIndex(text.str.replace("-", ""), freq="Q")
+    if text.str.fullmatch(r"\d{4}-\d{2}").all():
+        return pd.PeriodIndex(text, freq="M")
+    if text.str.fullmatch(r"\d{4}").all():
+        return pd.PeriodIndex(text.astype(int), freq="Y")
+    try:
+        return pd.DatetimeIndex(pd.to_datetime(values, format="mixed"))
+    except (ValueError, TypeError) as err:
+        bad = pd.to_datetime(values, errors="coerce", format="mixed").isna() & values.notna()
+        pos = int(np.flatnonzero(bad.to_numpy())[0]) if bad.any() else 0
+        raise InputError(
+            f"{source}: time column {col!r} has a value that is not a date: {values.iloc[pos]!r} "
+            f"(row {pos}); fix it or name the right column with time_col"
+        ) from err
+
+
+def _unknown_column(col: str, frame: pd.DataFrame, source: str, what: str) -> InputError:
+    return InputError(
+        f"{source}: no column named {col!r} for the {what}; available columns: "
+        f"{', '.join(map(str, frame.columns))}"
+    )
+
+
+def read_series(
+    data: str | os.PathLike | pd.DataFrame,
+    *,
+    target: str | None = None,
+    time_col: str | None = None,
+    id_col: str | None = None,
+    exog: Sequence[str] | None = None,
+) -> tuple[pd.Series | dict[str, pd.Series], pd.DataFrame | dict[str, pd.DataFrame] | None]:
+    """Read a table (a CSV/Parquet path or a DataFrame) into a validated target and exog.
+
+    The time column is detected when not given (a column named like date/time/period, or
+    the first column that parses as dates). The target defaults to the only numeric column
+    left. With ``id_col``, returns dicts keyed by series id (a panel).
+
+    Returns ``(y, X)`` where ``X`` is ``None`` unless ``exog`` names columns.
+    """
+    source = str(data) if not isinstance(data, pd.DataFrame) else "data"
+    frame = read_table(data) if not isinstance(data, pd.DataFrame) else data.copy()
+    exog = list(exog or [])
+    for col, what in [(time_col, "time"), (target, "target"), (id_col, "series id")] + [(c, "exogenous regressor") for c in exog]:
+        if col is not None and col not in frame.columns:
+            raise _unknown_column(col, frame, source, what)
+    if time_col is None:
+        time_col = _detect_time_col(frame, exclude=[c for c in (target, id_col) if c] + exog)
+    used = {c for c in (time_col, id_col) if c} | set(exog)
+    if target is None:
+        numeric = [c for c in frame.columns if c not in used and pd.api.types.is_numeric_dtype(frame[c].dtype)]
+        others = [c for c in frame.columns if c not in used]
+        if len(others) == 1:
+            target = others[0]
+        elif len(numeric) == 1:
+            target = numeric[0]
+        else:
+            raise InputError(
+                f"{source}: cannot tell which column to forecast among {', '.join(map(str, others))}; "
+                "name it with target"
+            )
+    if id_col is None:
+        return _one_series(frame, target, time_col, exog, source)
+    ys: dict[str, pd.Series] = {}
+    xs: dict[str, pd.DataFrame] = {}
+    for sid, part in frame.groupby(id_col, sort=False):
+        y, X = _one_series(part.reset_index(drop=True), target, time_col, exog, f"{source} (series {sid!r})")
+        ys[str(sid)] = y
+        if X is not None:
+            xs[str(sid)] = X
+    return ys, (xs or None)
+
+
+def _one_series(frame, target, time_col, exog, source):
+    if time_col is not None:
+        index = _parse_time(frame[time_col], time_col, source)
+    else:
+        index = pd.RangeIndex(len(frame))
+    y = check_series(pd.Series(frame[target].to_numpy(), index=index, name=target), f"{source}: column {target!r}")
+    X = None
+    if exog:
+        X = check_exog(pd.DataFrame({c: frame[c].to_numpy() for c in exog}, index=index).set_axis(y.index), y.index, f"{source}: exogenous columns")
+    return y, X
+
+
+def to_panel(data: Any, *, id_col: str = "series_id", time_col: str | None = "timestamp", target: str = "value") -> dict[str, pd.Series]:
+    """Turn a dict/list of series or a long DataFrame into ``{id: validated Series}``."""
+    if isinstance(data, pd.DataFrame):
+        ys, _ = read_series(data, target=target, time_col=time_col, id_col=id_col)
+        return ys
+    if isinstance(data, Mapping):
+        return {str(k): check_series(v, f"series {k!r}") for k, v in data.items()}
+    if isinstance(data, Sequence) and not isinstance(data, str):
+        return {str(getattr(v, "name", None) or i): check_series(v, f"series {i}") for i, v in enumerate(data)}
+    raise InputError(f"cannot read a panel from {type(data).__name__}; pass a dict of Series or a long DataFrame")

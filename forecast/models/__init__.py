@@ -1,0 +1,1 @@
+"""Model families. Import from ``forecast`` directly: ``forecast.ARMA``, ``forecast.LSTM``."""

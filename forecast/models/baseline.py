@@ -1,0 +1,136 @@
+"""Baselines every comparison needs: Naive, SeasonalNaive, Drift and Mean.
+
+Prediction intervals follow Hyndman & Athanasopoulos, *Forecasting: Principles and
+Practice*, section 5.5 (normal errors, sigma from the one-step residuals).
+
+>>> import forecast as fc
+>>> y = fc.datasets.load("airline")
+>>> fc.SeasonalNaive(m=12).fit(y).predict(2).mean.tolist()
+[417.0, 391.0]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..base import Forecaster, Prediction
+from ..errors import InputError
+
+__all__ = ["Naive", "SeasonalNaive", "Drift", "Mean"]
+
+
+def _rms(residuals: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(residuals)))) if residuals.size else float("nan")
+
+
+class _Baseline(Forecaster):
+    _tags = {"intervals": True, "min_length": 2}
+    _state_keys: tuple[str, ...] = ("sigma_",)
+
+    def _get_state(self, folder: Path) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self._state_keys}
+
+    def _set_state(self, state: dict[str, Any], folder: Path) -> None:
+        for k in self._state_keys:
+            setattr(self, k, float(state[k]))
+
+    def _predict(self, horizon: int, X: pd.DataFrame | None) -> Prediction:
+        values = self.y_.to_numpy()
+        return self._from_history(values[-self._history:], horizon)
+
+    def _predict_origins(self, y_new, positions, horizon, X_all):
+        values = np.concatenate([self.y_.to_numpy()[-self._history:], y_new.to_numpy()])
+        return [self._from_history(values[p : p + self._history], horizon) for p in positions]
+
+    _history = 1
+
+    def _from_history(self, last: np.ndarray, horizon: int) -> Prediction:  # pragma: no cover
+        raise NotImplementedError
+
+
+class Naive(_Baseline):
+    """The last observed value, carried forward (a random walk forecast)."""
+
+    def __init__(self) -> None:
+        pass
+
+    def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:
+        self.sigma_ = _rms(np.diff(y.to_numpy()))
+
+    def _from_history(self, last, horizon):
+        steps = np.arange(1, horizon + 1)
+        return Prediction(np.full(horizon, last[-1]), se=self.sigma_ * np.sqrt(steps))
+
+
+class SeasonalNaive(_Baseline):
+    """The value one season (``m`` steps) earlier.
+
+    Parameters
+    ----------
+    m : int
+        Season length (12 for monthly data with a yearly pattern).
+    """
+
+    def __init__(self, m: int = 12) -> None:
+        self.m = m
+
+    def min_length(self) -> int:
+        if isinstance(self.m, bool) or not isinstance(self.m, int | np.integer) or self.m < 1:
+            raise InputError(f"SeasonalNaive: m must be a whole number >= 1; got {self.m!r}")
+        return int(self.m) + 1
+
+    @property
+    def _history(self) -> int:  # type: ignore[override]
+        return int(self.m)
+
+    def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:
+        v = y.to_numpy()
+        self.sigma_ = _rms(v[self.m:] - v[: -self.m])
+
+    def _from_history(self, last, horizon):
+        k = np.arange(horizon)
+        mean = last[k % self.m]
+        return Prediction(mean, se=self.sigma_ * np.sqrt(k // self.m + 1))
+
+
+class Drift(_Baseline):
+    """A straight line from the first to the last training value, extended ahead."""
+
+    _state_keys = ("sigma_", "slope_", "n_fit_")
+
+    def __init__(self) -> None:
+        pass
+
+    def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:
+        v = y.to_numpy()
+        self.n_fit_ = len(v)
+        self.slope_ = float((v[-1] - v[0]) / (len(v) - 1))
+        self.sigma_ = _rms(np.diff(v) - self.slope_)
+
+    def _from_history(self, last, horizon):
+        h = np.arange(1, horizon + 1)
+        se = self.sigma_ * np.sqrt(h * (1 + h / (self.n_fit_ - 1)))
+        return Prediction(last[-1] + self.slope_ * h, se=se)
+
+
+class Mean(_Baseline):
+    """The mean of the training data."""
+
+    _state_keys = ("sigma_", "mu_", "n_fit_")
+
+    def __init__(self) -> None:
+        pass
+
+    def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:
+        v = y.to_numpy()
+        self.n_fit_ = len(v)
+        self.mu_ = float(v.mean())
+        self.sigma_ = float(v.std(ddof=1))
+
+    def _from_history(self, last, horizon):
+        se = np.full(horizon, self.sigma_ * np.sqrt(1 + 1 / self.n_fit_))
+        return Prediction(np.full(horizon, self.mu_), se=se)

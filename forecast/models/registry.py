@@ -1,0 +1,189 @@
+"""Model names and specs such as ``"arma(2,1)"`` turned into objects, parsed without eval.
+
+>>> create("arma(2,1)")
+ARMA(p=2, q=1)
+>>> create("lstm(units=64, layers=2, bidirectional=true)").units
+64
+>>> sorted(available())[:3]
+['ar', 'arima', 'arma']
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InputError
+
+__all__ = ["Entry", "register", "create", "available", "get", "parse_spec", "entries"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One registered model: ``name(args...)`` builds ``target`` with ``positional`` names."""
+
+    name: str
+    target: str  # "module:Class"
+    positional: tuple[str, ...] = ()
+    description: str = ""
+    needs_keras: bool = False
+    fixed: dict[str, Any] = field(default_factory=dict)
+    build: Callable[[tuple, dict], dict] | None = None  # (args, kwargs) -> params
+
+    def load(self) -> type:
+        module, _, cls = self.target.partition(":")
+        return getattr(importlib.import_module(module), cls)
+
+    def params(self, args: tuple, kwargs: dict) -> dict[str, Any]:
+        if self.build is not None:
+            return self.build(args, kwargs)
+        if len(args) > len(self.positional):
+            raise InputError(
+                f"{self.name} takes at most {len(self.positional)} positional argument(s) "
+                f"({', '.join(self.positional) or 'none'}); got {len(args)}"
+            )
+        params = dict(self.fixed)
+        params.update(zip(self.positional, args, strict=False))
+        for key in kwargs:
+            if key in params and key in self.positional[: len(args)]:
+                raise InputError(f"{self.name}: {key} given twice")
+        params.update(kwargs)
+        return params
+
+
+_REGISTRY: dict[str, Entry] = {}
+
+
+def register(entry: Entry) -> Entry:
+    """Add a model to the registry (then the CLI, specs and conformance suite know it)."""
+    _REGISTRY[entry.name.lower()] = entry
+    return entry
+
+
+def entries() -> list[Entry]:
+    return list(_REGISTRY.values())
+
+
+def available() -> list[str]:
+    return list(_REGISTRY)
+
+
+def get(name: str) -> Entry:
+    try:
+        return _REGISTRY[name.lower()]
+    except KeyError:
+        raise InputError(
+            f"unknown model {name!r}; known models: {', '.join(sorted(_REGISTRY))}"
+        ) from None
+
+
+_LITERAL_NAMES = {"true": True, "false": False, "none": None, "null": None}
+
+
+def _literal(node: ast.AST, spec: str) -> Any:
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name):
+        low = node.id.lower()
+        return _LITERAL_NAMES[low] if low in _LITERAL_NAMES else node.id
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        return -node.operand.value
+    if isinstance(node, ast.Tuple | ast.List):
+        return tuple(_literal(e, spec) for e in node.elts)
+    raise InputError(f"cannot read model spec {spec!r}: arguments must be numbers, words or tuples")
+
+
+def parse_spec(spec: str) -> tuple[str, tuple, dict]:
+    """``"arma(2, q=1)"`` -> ``("arma", (2,), {"q": 1})``. Never evaluates code."""
+    text = spec.strip()
+    try:
+        tree = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        raise InputError(
+            f"cannot read model spec {spec!r}; write it like arma(2,1) or lstm(units=32)"
+        ) from None
+    if isinstance(tree, ast.Name):
+        return tree.id.lower(), (), {}
+    if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name):
+        args = tuple(_literal(a, spec) for a in tree.args)
+        kwargs = {k.arg: _literal(k.value, spec) for k in tree.keywords if k.arg}
+        return tree.func.id.lower(), args, kwargs
+    raise InputError(f"cannot read model spec {spec!r}; write it like arma(2,1) or lstm(units=32)")
+
+
+def split_specs(text: str) -> list[str]:
+    """Split ``"naive,arma(2,1),lstm(units=8)"`` on commas outside parentheses."""
+    out, depth, cur = [], 0, []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            out.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(ch)
+    if "".join(cur).strip():
+        out.append("".join(cur).strip())
+    return [s for s in out if s]
+
+
+def create(spec: str):
+    """Build a model from a spec string such as ``"ar(12)"`` or ``"gru(time_steps=48)"``."""
+    name, args, kwargs = parse_spec(spec)
+    entry = get(name)
+    params = entry.params(args, kwargs)
+    cls = entry.load()
+    valid = cls._param_names()
+    unknown = [k for k in params if k not in valid]
+    if unknown:
+        raise InputError(
+            f"{spec!r}: {name} has no parameter {', '.join(map(repr, unknown))}; its parameters are: {', '.join(valid)}"
+        )
+    return cls(**params)
+
+
+# ------------------------------------------------------------------ the built-in models
+def _arma_build(args: tuple, kwargs: dict) -> dict:
+    if args in (("auto",), ("auto", "auto")):
+        return {"p": "auto", "q": "auto", **kwargs}
+    if len(args) > 2:
+        raise InputError("arma takes at most two positional arguments (p, q) or 'auto'")
+    return {**dict(zip(("p", "q"), args, strict=False)), **kwargs}
+
+
+def _arima_build(args: tuple, kwargs: dict) -> dict:
+    params = dict(kwargs)
+    if len(args) == 3:
+        params["order"] = tuple(args)
+    elif len(args) == 1 and isinstance(args[0], tuple):
+        params["order"] = args[0]
+    elif args:
+        raise InputError("arima takes the order as three numbers, e.g. arima(1,1,1)")
+    if "seasonal" in params:
+        params["seasonal_order"] = tuple(params.pop("seasonal"))
+    if "order" in params:
+        params["order"] = tuple(params["order"])
+    return params
+
+
+_BUILTIN = [
+    Entry("naive", "forecast.models.baseline:Naive", (), "last value carried forward"),
+    Entry("snaive", "forecast.models.baseline:SeasonalNaive", ("m",), "value one season ago"),
+    Entry("drift", "forecast.models.baseline:Drift", (), "straight line through the first and last values"),
+    Entry("mean", "forecast.models.baseline:Mean", (), "mean of the training data"),
+    Entry("ma", "forecast.models.arima:MA", ("q",), "moving-average model MA(q) with constant"),
+    Entry("ar", "forecast.models.arima:AR", ("p",), "autoregressive model AR(p) with constant"),
+    Entry("arma", "forecast.models.arima:ARMA", ("p", "q"), "ARMA(p,q) with constant; arma(auto) picks the order by AIC", build=_arma_build),
+    Entry("armax", "forecast.models.arima:ARMAX", ("p", "q"), "ARMA(p,q) with exogenous regressors"),
+    Entry("arima", "forecast.models.arima:ARIMA", ("order",), "ARIMA(p,d,q), optionally seasonal", build=_arima_build),
+    Entry("rnn", "forecast.models.recurrent:RNN", (), "simple (Elman) recurrent network", needs_keras=True),
+    Entry("lstm", "forecast.models.recurrent:LSTM", (), "long short-term memory network", needs_keras=True),
+    Entry("gru", "forecast.models.recurrent:GRU", (), "gated recurrent unit network", needs_keras=True),
+]
+for _entry in _BUILTIN:
+    register(_entry)
