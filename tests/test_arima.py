@@ -20,8 +20,11 @@ from forecast.errors import InputError, ModelError
 def _one_blas_thread():
     # statsmodels' tiny state-space matrices run far slower with many BLAS threads on a
     # busy machine; limit them for this module only.
-    from threadpoolctl import threadpool_limits
-
+    try:
+        from threadpoolctl import threadpool_limits  # installed with scikit-learn
+    except ImportError:  # pragma: no cover
+        yield
+        return
     with threadpool_limits(1):
         yield
 
