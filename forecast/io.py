@@ -390,7 +390,7 @@ def _detect_time_col(frame: pd.DataFrame, exclude: Sequence[str] = ()) -> str | 
 def _parse_time(values: pd.Series, col: str, source: str) -> pd.Index:
     if pd.api.types.is_integer_dtype(values.dtype):
         if str(col).strip().lower() == "year":
-            return pd.PeriodIndex(values.to_numpy(dtype=np.int64), freq="Y")
+            return pd.PeriodIndex(values.astype(np.int64).astype(str), freq="Y")
         return pd.Index(values.to_numpy(dtype=np.int64))
     text = values.astype(str)
     if text.str.fullmatch(r"\d{4}-?Q[1-4]").all():
@@ -398,7 +398,7 @@ def _parse_time(values: pd.Series, col: str, source: str) -> pd.Index:
     if text.str.fullmatch(r"\d{4}-\d{2}").all():
         return pd.PeriodIndex(text, freq="M")
     if text.str.fullmatch(r"\d{4}").all():
-        return pd.PeriodIndex(text.astype(int), freq="Y")
+        return pd.PeriodIndex(text.astype(int).astype(str), freq="Y")
     try:
         return pd.DatetimeIndex(pd.to_datetime(values, format="mixed"))
     except (ValueError, TypeError) as err:
