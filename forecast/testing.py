@@ -9,7 +9,7 @@ saying what broke):
 >>> from forecast.testing import check_forecaster, check_names
 >>> report = check_forecaster(fc.SeasonalNaive(m=12))
 >>> sorted(set(report.values()))
-['passed']
+['passed', 'skipped: the model does not use exogenous regressors']
 >>> check_names()[:3]
 ['tags', 'params_verbatim', 'clone']
 
@@ -39,6 +39,8 @@ Checks (name: what it asserts):
 - ``save_load``: a saved and reloaded model forecasts the same, before and after ``update``.
 - ``intervals``: intervals (where the model gives them) satisfy lower <= mean <= upper and
   are wider at 95% than at 80%; a model without intervals says so with ``InputError``.
+- ``future_exog`` (models with exogenous regressors): the forecast follows the future
+  values of ``X`` it is given.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ __all__ = [
     "check_update_equals_batched",
     "check_save_load",
     "check_intervals",
+    "check_future_exog",
 ]
 
 
@@ -246,7 +249,9 @@ class Case:
     def fitted(self) -> Forecaster:
         """The shared model fitted on the training part. Checks must not change it."""
         if self._fitted is None:
-            self._fitted = self.fit_new()
+            model = self.new()
+            self.fit_returned = model.fit(self.y_train, self.X_train)
+            self._fitted = model
         return self._fitted
 
     def predict(self, model: Forecaster, horizon: int | None = None, start: int = 0) -> Forecast:
@@ -327,8 +332,8 @@ def check_clone(model: Any, y: Any = None, X: Any = None) -> None:
 def check_fit_returns_self(model: Any, y: Any = None, X: Any = None) -> None:
     """``fit`` returns the model itself, now fitted up to the last time stamp of ``y``."""
     case = _as_case(model, y, X)
-    m = case.new()
-    out = m.fit(case.y_train, case.X_train)
+    m = case.fitted()
+    out = case.fit_returned
     _ensure(out is m, f"fit returned {type(out).__name__} instead of the model itself")
     _ensure(m.is_fitted, "after fit, is_fitted is False")
     _ensure(m.cutoff_ == case.y_train.index[-1], f"cutoff_ is {m.cutoff_}, expected {case.y_train.index[-1]}")
@@ -535,7 +540,7 @@ def check_save_load(model: Any, y: Any = None, X: Any = None) -> None:
     from .persistence import load_model
 
     case = _as_case(model, y, X)
-    m = case.fit_new()
+    m = case.fitted()
     tol = case.rtol if case.tags["needs_keras"] else 0.0
     atol = case.atol if case.tags["needs_keras"] else 0.0
     with tempfile.TemporaryDirectory() as tmp:
@@ -546,10 +551,13 @@ def check_save_load(model: Any, y: Any = None, X: Any = None) -> None:
     _ensure(loaded.is_fitted and loaded.cutoff_ == m.cutoff_, "the loaded model is not fitted up to the same cutoff")
     _ensure(loaded.y_.index.equals(m.y_.index), "the loaded model's data has a different index")
     _assert_same_forecast(case.predict(loaded), case.predict(m), tol, atol, "forecast of the loaded model")
+    # after update: compare with the original's forecast from the same origin (the
+    # batched path, which leaves the shared original unchanged)
     step = 4
     loaded.update(case.y_new.iloc[:step], case.X_rows(0, step))
-    m.update(case.y_new.iloc[:step], case.X_rows(0, step))
-    _assert_same_forecast(case.predict(loaded, start=step), case.predict(m, start=step), tol, atol,
+    origin = case.y_new.index[step - 1]
+    want = m.predict_origins(case.y_new.iloc[:step], [origin], case.horizon, case.X_rows(0, step + case.horizon))[0]
+    _assert_same_forecast(case.predict(loaded, start=step), want, case.rtol, case.atol,
                           "forecast of the loaded model after update")
 
 
@@ -581,6 +589,21 @@ def check_intervals(model: Any, y: Any = None, X: Any = None) -> None:
             f"to_frame() columns are {list(frame.columns)}")
 
 
+def check_future_exog(model: Any, y: Any = None, X: Any = None) -> None:
+    """A model with exogenous regressors uses the future values it is given."""
+    case = _as_case(model, y, X)
+    fitted = case.fitted()
+    h = case.horizon
+    xf = case.X_rows(0, h)
+    base = fitted.predict(h, xf)
+    again = fitted.predict(h, xf.copy())
+    _assert_same_forecast(again, base, 0.0, 0.0, "two forecasts with the same future X")
+    changed = xf * 1.5 + xf.abs().mean() + 1.0
+    moved = fitted.predict(h, changed)
+    _ensure(not np.allclose(moved.mean.to_numpy(), base.mean.to_numpy(), rtol=case.rtol, atol=case.atol),
+            "changing the future values of X did not change the forecast; the model ignores them")
+
+
 #: Every check by name, in the order they run.
 CHECKS: dict[str, Callable[..., None]] = {
     "tags": check_tags,
@@ -595,6 +618,7 @@ CHECKS: dict[str, Callable[..., None]] = {
     "update_equals_batched": check_update_equals_batched,
     "save_load": check_save_load,
     "intervals": check_intervals,
+    "future_exog": check_future_exog,
 }
 
 
@@ -609,6 +633,8 @@ def skip_reason(name: str, model: Any) -> str | None:
             else (model if isinstance(model, type) else type(model)).get_tags())
     if name == "determinism" and not tags["deterministic"]:
         return "the model's 'deterministic' tag is False"
+    if name == "future_exog" and not (tags["supports_exog"] or tags["requires_exog"]):
+        return "the model does not use exogenous regressors"
     return None
 
 

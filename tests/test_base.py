@@ -15,11 +15,6 @@ from forecast.errors import InputError, NotFittedError, PersistenceError
 from forecast.persistence import load_model
 
 
-@pytest.fixture(scope="module")
-def airline():
-    return fc.datasets.load("airline")
-
-
 # ------------------------------------------------------------------ Forecast
 def test_forecast_interval_from_se(airline):
     f = fc.Naive().fit(airline).predict(3)

@@ -127,9 +127,60 @@ class _BadIntervals(_LastValue):
         return Prediction(mean, bounds=lambda frac: (mean + frac, mean + 2 * frac))
 
 
-def test_a_correct_model_passes_every_check():
-    report = check_forecaster(_LastValue)
-    assert set(report.values()) == {"passed"}, report
+class _Regression(Forecaster):
+    """A correct model that needs exogenous regressors: least squares on X plus the
+    previous value, forecast recursively, with Gaussian intervals."""
+
+    _tags = {"supports_exog": True, "requires_exog": True, "intervals": True, "min_length": 5}
+
+    def __init__(self, lags: tuple = (1,)) -> None:
+        self.lags = lags
+
+    def _design(self, y, X):
+        return np.column_stack([np.ones(len(y) - 1), X.to_numpy()[1:], y[:-1]])
+
+    def _fit(self, y, X):
+        v = y.to_numpy()
+        A = self._design(v, X)
+        self.coef_, *_ = np.linalg.lstsq(A, v[1:], rcond=None)
+        self.sigma_ = float(np.std(v[1:] - A @ self.coef_))
+        self.last_ = float(v[-1])
+
+    def _update(self, y_new, X_new):
+        self.last_ = float(y_new.iloc[-1])
+
+    def _predict(self, horizon, X):
+        out, prev = [], self.last_
+        for row in X.to_numpy():
+            prev = self.coef_[0] + row @ self.coef_[1:-1] + self.coef_[-1] * prev
+            out.append(prev)
+        return Prediction(np.array(out), se=self.sigma_ * np.sqrt(np.arange(1, horizon + 1)))
+
+    def _get_state(self, folder):
+        return {"coef_": self.coef_.tolist(), "sigma_": self.sigma_, "last_": self.last_}
+
+    def _set_state(self, state, folder):
+        self.coef_ = np.asarray(state["coef_"])
+        self.sigma_, self.last_ = state["sigma_"], state["last_"]
+
+
+@pytest.mark.parametrize("cls", [_LastValue, _Regression], ids=["plain", "exog"])
+def test_a_correct_model_passes_every_check(cls):
+    report = check_forecaster(cls)
+    assert {k for k, v in report.items() if v != "passed"} == ({"future_exog"} if cls is _LastValue else set())
+
+
+class _IgnoresFutureX(_Regression):
+    """Uses the last training row of X for every step instead of the values it is given."""
+
+    def _predict(self, horizon, X):
+        return super()._predict(horizon, pd.concat([self.X_.iloc[[-1]]] * horizon))
+
+
+def test_exog_checks_catch_a_model_that_ignores_future_X():
+    report = check_forecaster(_IgnoresFutureX, raise_on_failure=False)
+    failed = {name for name, outcome in report.items() if outcome.startswith("failed")}
+    assert failed == {"future_exog"}, report
 
 
 @pytest.mark.parametrize(("cls", "failing"), [
@@ -137,13 +188,14 @@ def test_a_correct_model_passes_every_check():
     (_ValidatesInInit, {"params_verbatim"}),
     (_Random, {"determinism", "no_lookahead"}),
     (_LosesState, {"save_load"}),
-    (_NoUpdate, {"update_equals_batched"}),
+    (_NoUpdate, {"update_equals_batched", "save_load"}),
     (_BadIntervals, {"intervals"}),
 ], ids=["peeks_ahead", "validates_in_init", "random", "loses_state", "no_update", "bad_intervals"])
 def test_checks_catch_broken_models(cls, failing):
     report = check_forecaster(cls, raise_on_failure=False)
     failed = {name for name, outcome in report.items() if outcome.startswith("failed")}
     assert failed == failing, report
+    assert report["future_exog"].startswith("skipped")
     with pytest.raises(AssertionError, match="failed"):
         check_forecaster(cls)
 
@@ -152,6 +204,7 @@ def test_checks_accept_user_data_and_instances():
     y = pd.Series(np.sin(np.arange(80) / 3.0) + np.arange(80) / 10.0,
                   index=pd.date_range("2020-01-06", periods=80, freq="W-MON"))
     report = check_forecaster(_LastValue(shift=0.5), y)
+    assert report.pop("future_exog").startswith("skipped")
     assert set(report.values()) == {"passed"}, report
     with pytest.raises(InputError, match="at least"):
         Case(_LastValue, y.iloc[:20])

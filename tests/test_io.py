@@ -23,16 +23,6 @@ from forecast.io import (
 )
 
 
-@pytest.fixture(scope="module")
-def airline():
-    return fc.datasets.load("airline")
-
-
-@pytest.fixture(scope="module")
-def macro():
-    return fc.datasets.load("macro")
-
-
 # ------------------------------------------------------------------ check_series errors
 def test_empty_input(airline):
     with pytest.raises(InputError, match=r"y is empty; pass at least one observation"):
