@@ -67,17 +67,50 @@ def infer_frequency(index: pd.Index, name: str = "y") -> str | None:
         if len(index) == 2:
             return pd.tseries.frequencies.to_offset(index[1] - index[0]).freqstr
         return None
-    freq = pd.infer_freq(index)
+    freq = _infer_freq(index)
     if freq is None:
-        deltas = np.diff(index.asi8)
-        common = pd.Series(deltas).mode().iloc[0]
-        bad = int(np.flatnonzero(deltas != common)[0]) + 1
+        bad = _first_break(index)
         raise InputError(
             f"{name} has irregular time stamps: the step from {_label(index, bad - 1)} to "
             f"{_label(index, bad)} differs from the usual spacing; resample to a regular "
             "frequency or fill the missing periods before forecasting"
         )
     return freq
+
+
+def _infer_freq(index: pd.DatetimeIndex) -> str | None:
+    """The frequency alias pandas infers for ``index`` (None if irregular or too short)."""
+    if len(index) < 3:
+        return None
+    try:
+        freq = pd.DatetimeIndex(index, freq="infer").freq
+    except (TypeError, ValueError):
+        return None
+    return None if freq is None else freq.freqstr
+
+
+def _first_break(index: pd.DatetimeIndex) -> int:
+    """Position of the first time stamp that breaks the series' spacing.
+
+    Calendar frequencies (months, quarters) have steps of unequal length, so the spacing
+    is taken from a frequency inferred on a run of stamps at the start or at the end;
+    the candidate that explains the longest prefix wins. Falls back to the most common
+    step in nanoseconds.
+    """
+    best = 0
+    for part in (index[:5], index[-5:]):
+        cand = _infer_freq(part)
+        if cand is None:
+            continue
+        expected = pd.date_range(index[0], periods=len(index), freq=cand)
+        mismatch = np.flatnonzero(expected.asi8 != index.asi8)
+        if mismatch.size:
+            best = max(best, int(mismatch[0]))
+    if best > 0:
+        return best
+    deltas = np.diff(index.asi8)
+    common = pd.Series(deltas).mode().iloc[0]
+    return int(np.flatnonzero(deltas != common)[0]) + 1
 
 
 def _check_index(index: pd.Index, name: str) -> pd.Index:
@@ -357,7 +390,7 @@ def _detect_time_col(frame: pd.DataFrame, exclude: Sequence[str] = ()) -> str | 
 def _parse_time(values: pd.Series, col: str, source: str) -> pd.Index:
     if pd.api.types.is_integer_dtype(values.dtype):
         if str(col).strip().lower() == "year":
-            return pd.PeriodIndex(values.to_numpy(dtype=np.int64), freq="Y")
+            return pd.PeriodIndex(values.astype(np.int64).astype(str), freq="Y")
         return pd.Index(values.to_numpy(dtype=np.int64))
     text = values.astype(str)
     if text.str.fullmatch(r"\d{4}-?Q[1-4]").all():
@@ -365,7 +398,7 @@ def _parse_time(values: pd.Series, col: str, source: str) -> pd.Index:
     if text.str.fullmatch(r"\d{4}-\d{2}").all():
         return pd.PeriodIndex(text, freq="M")
     if text.str.fullmatch(r"\d{4}").all():
-        return pd.PeriodIndex(text.astype(int), freq="Y")
+        return pd.PeriodIndex(text.astype(int).astype(str), freq="Y")
     try:
         return pd.DatetimeIndex(pd.to_datetime(values, format="mixed"))
     except (ValueError, TypeError) as err:

@@ -108,8 +108,10 @@ def parse_spec(spec: str) -> tuple[str, tuple, dict]:
     if isinstance(tree, ast.Name):
         return tree.id.lower(), (), {}
     if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name):
+        if any(k.arg is None for k in tree.keywords):
+            raise InputError(f"cannot read model spec {spec!r}: write keyword arguments as name=value, not **")
         args = tuple(_literal(a, spec) for a in tree.args)
-        kwargs = {k.arg: _literal(k.value, spec) for k in tree.keywords if k.arg}
+        kwargs = {k.arg: _literal(k.value, spec) for k in tree.keywords}
         return tree.func.id.lower(), args, kwargs
     raise InputError(f"cannot read model spec {spec!r}; write it like arma(2,1) or lstm(units=32)")
 
