@@ -13,12 +13,11 @@ from forecast.errors import InputError
 
 @pytest.fixture(scope="module")
 def setup():
-    series, _ = fc.datasets.load_m3("quarterly")
-    ids = sorted(series)[:3]
-    panel = {k: series[k] for k in ids}
-    bad = panel[ids[1]].index[23]  # an origin: initial - 1 + 2 * step
+    macro = fc.datasets.load("macro")
+    panel = {c: macro[c] for c in ("realgdp", "realcons", "unemp")}
+    bad = macro.index[183]  # an origin: initial - 1 + 2 * step
     models = {"naive": "naive", "ar": LSAR(p=2), "noisy": Noisy(), "fails": FailAt(origin=bad)}
-    kwargs = dict(horizon=4, initial=20, step=2, refit=2, seed=3)
+    kwargs = dict(horizon=4, initial=180, step=2, refit=2, seed=3)
     serial = fc.backtest(models, panel, **kwargs)
     return models, panel, kwargs, serial
 
