@@ -54,7 +54,7 @@ def test_classical_family_on_macro_with_dm_pvalues(growth):
     pytest.importorskip("forecast.models.arima")
     y, X = growth
     res = fc.backtest(["naive", "ar(2)", "arma(2,1)", "armax(1,1)"], y, X=X,
-                      known_exog=["dpi_lag4", "unemp_lag4"], horizon=4, initial=150, step=2, refit=4)
+                      known_exog=["dpi_lag4", "unemp_lag4"], horizon=4, initial=170, step=3, refit=4)
     board = res.leaderboard()
     assert set(board["model"]) == {"naive", "ar(2)", "arma(2,1)", "armax(1,1)"}
     assert board["dm_pvalue"].iloc[1:].between(0, 1).all()

@@ -416,7 +416,9 @@ class BacktestResult:
         board["n_failed"] = [int(fails.get(mdl, 0)) for mdl in board.index]
         board.insert(0, "rank", np.arange(1, len(board) + 1))
         board.index.name = "model"
-        return board.reset_index()
+        board = board.reset_index()
+        board.columns.name = None
+        return board
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike, *, format: str = "parquet") -> Path:
