@@ -24,8 +24,6 @@ import importlib.util
 import time
 import warnings
 
-import numpy as np
-
 import forecast as fc
 
 
@@ -116,16 +114,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes")
     parser.add_argument("--only", choices=["arma", "recurrent", "overhead"], default=None)
     args = parser.parse_args()
-    rows: list = []
     cases = {"arma": bench_arma, "recurrent": bench_recurrent, "overhead": bench_overhead}
+    print("| case | times | ratio / value | target |")
+    print("|---|---|---|---|", flush=True)
     for name, fn in cases.items():
         if args.only in (None, name):
+            rows: list = []
             fn(rows, args.quick)
-    print("| case | times | ratio / value | target |")
-    print("|---|---|---|---|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
-
+            for row in rows:  # printed as measured, so a long run shows its progress
+                print("| " + " | ".join(row) + " |", flush=True)
 
 if __name__ == "__main__":
     main()
