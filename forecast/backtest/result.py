@@ -355,6 +355,15 @@ class BacktestResult:
                                  "statistic": res.statistic, "pvalue": res.pvalue, "lags": res.lags, "n": res.n})
         return pd.DataFrame(rows, columns=["series_id", "model", "against", "step", "statistic", "pvalue", "lags", "n"])
 
+    def dm_pvalues(self, *, against: str | None = None, loss: str = "mse") -> pd.DataFrame:
+        """DM p-values against the best model as a table: one row per model (per series and
+        model for a panel), one column per horizon step, column 0 for all steps together."""
+        dm = self.dm_tests(against=against, loss=loss, by_step=True)
+        index = ["model"] if len(self.series_ids) == 1 else ["series_id", "model"]
+        table = dm.pivot_table(index=index, columns="step", values="pvalue", sort=False)
+        table.columns.name = "step"
+        return table
+
     def _best(self, metric: str | None = None) -> str:
         s = self.scores(metric or self._primary()).iloc[0]
         if s.notna().any():
