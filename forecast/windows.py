@@ -215,7 +215,7 @@ class WindowBatches:
             if fut is not None:
                 fut[rows] = self.future[s][start[:, None] + self.target_offsets[None, :]].reshape(len(rows), -1)
         if self.window_norm is not None:
-            ref = x[:, -1, 0] if self.window_norm == "last" else x[:, :, 0].mean(axis=1)
+            ref = (x[:, -1, 0] if self.window_norm == "last" else x[:, :, 0].mean(axis=1)).copy()
             x[:, :, 0] -= ref[:, None]
             y -= ref[:, None]
         return (x if fut is None else (x, fut)), y

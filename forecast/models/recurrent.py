@@ -89,7 +89,7 @@ def _conformal(residuals: np.ndarray, frac: float, steps: int) -> np.ndarray:
     if n == 0:
         return np.full(steps, np.nan)
     q = min(1.0, math.ceil((n + 1) * frac) / n)
-    width = np.quantile(res, q, axis=0, method="higher")
+    width = np.quantile(res, q, axis=0, method="inverted_cdf")
     if steps <= H:
         return width[:steps]
     extra = width[-1] * np.sqrt(np.arange(H + 1, steps + 1) / H)
