@@ -28,6 +28,7 @@ _POOL: dict[tuple, list[Net]] = {}
 _LOCK = threading.Lock()
 _TOKENS = itertools.count(1)
 _THREADS_SET = False
+BLOCK = 16  # full mini-batches per compiled training call (TensorFlow backend)
 
 
 def new_token() -> int:
@@ -145,6 +146,17 @@ class Net:
                 optimizer.apply(grads, model.trainable_variables)
                 return loss
 
+            bxs = tf.TensorSpec((None, None, T, F), tf.float32)
+            bfs = tf.TensorSpec((None, None, self.spec["n_future"]), tf.float32)
+            bys = tf.TensorSpec((None, None, H), tf.float32)
+
+            @tf.function(input_signature=[bxs, bfs, bys])
+            def train_steps(xb, fb, yb):
+                total = tf.constant(0.0)
+                for i in tf.range(tf.shape(xb)[0]):
+                    total += train_step(xb[i], fb[i], yb[i])
+                return total
+
             @tf.function(input_signature=[xs, fs])
             def predict(x, f):
                 return model([x, f], training=False)
@@ -161,6 +173,16 @@ class Net:
                 optimizer.apply(grads, model.trainable_variables)
                 return loss
 
+            bxs = tf.TensorSpec((None, None, T, F), tf.float32)
+            bys = tf.TensorSpec((None, None, H), tf.float32)
+
+            @tf.function(input_signature=[bxs, bys])
+            def train_steps(xb, yb):
+                total = tf.constant(0.0)
+                for i in tf.range(tf.shape(xb)[0]):
+                    total += train_step(xb[i], yb[i])
+                return total
+
             @tf.function(input_signature=[xs])
             def predict(x):
                 return model(x, training=False)
@@ -170,6 +192,7 @@ class Net:
                 return loss_fn(y, model(x, training=False))
 
         self._train_step, self._predict, self._evaluate = train_step, predict, evaluate
+        self._train_steps = train_steps
 
     def _args(self, inputs: Any) -> tuple:
         return tuple(inputs) if isinstance(inputs, tuple | list) else (inputs,)
@@ -196,6 +219,34 @@ class Net:
         out = self.model.train_on_batch(list(self._args(inputs)) if self.two_inputs else inputs, y)
         return float(out if np.ndim(out) == 0 else out[0])
 
+    def _epoch(self, source: Any) -> tuple[float, int]:
+        """One pass over the batch source; on TensorFlow, ``BLOCK`` full batches per call."""
+        total, count, steps = 0.0, 0, len(source)
+        b = source.batch_size
+        i = 0
+        if self.backend == "tensorflow":
+            while i < steps:
+                ids = [source.sample_ids(j) for j in range(i, min(i + BLOCK, steps))]
+                full = [k for k, v in enumerate(ids) if len(v) == b]
+                if len(full) == len(ids) and len(ids) > 1:
+                    inputs, y = source.gather(np.concatenate(ids))
+                    k = len(ids)
+                    args = [a.reshape(k, b, *a.shape[1:]) for a in self._args(inputs)]
+                    total += float(self._train_steps(*args, y.reshape(k, b, -1))) * b
+                    count += k * b
+                    i += k
+                else:
+                    inputs, y = source.gather(ids[0])
+                    total += self.train_batch(inputs, y) * len(y)
+                    count += len(y)
+                    i += 1
+            return total, count
+        for i in range(steps):
+            inputs, y = source[i]
+            total += self.train_batch(inputs, y) * len(y)
+            count += len(y)
+        return total, count
+
     def evaluate(self, inputs: Any, y: np.ndarray) -> float:
         if self.backend == "tensorflow":
             return float(self._evaluate(*self._args(inputs), y))
@@ -212,8 +263,8 @@ class Net:
             if self.backend == "tensorflow":
                 outs.append(self._predict(*part).numpy())
             else:
-                out = self.model(part if self.two_inputs else part[0], training=False)
-                outs.append(np.asarray(keras.ops.convert_to_numpy(out)))
+                out = self.model.predict_on_batch(part if self.two_inputs else part[0])
+                outs.append(np.asarray(out))
         return np.concatenate(outs).astype(np.float64)
 
     def train(self, source: Any, *, epochs: int, validation: Any = None, patience: int = 10,
@@ -224,11 +275,7 @@ class Net:
         val_history: list[float] = []
         best, best_weights, wait = np.inf, None, 0
         for epoch in range(epochs):
-            total, count = 0.0, 0
-            for i in range(len(source)):
-                inputs, y = source[i]
-                total += self.train_batch(inputs, y) * len(y)
-                count += len(y)
+            total, count = self._epoch(source)
             source.on_epoch_end()
             loss = total / max(count, 1)
             history.append(loss)

@@ -39,8 +39,8 @@ Keras is imported only when a network is fitted, used or loaded.
 >>> model = fc.LSTM(time_steps=12, horizon=6, units=8, epochs=3, seed=0)
 >>> model.get_tags()["needs_keras"], model.cell
 (True, 'lstm')
->>> fc.GRU(units=16).min_length()
-38
+>>> fc.GRU(units=16).min_length()  # 24 input steps, 1 target, 1 validation window
+26
 """
 
 from __future__ import annotations
@@ -382,8 +382,8 @@ class RecurrentForecaster(Forecaster):
             # the scaler sees only rows of training windows (inputs and targets)
             self.scalers_[sid] = self._fit_scaler(Z[: cut - 1 + span + H])
             arrays.append(self._model_space(sid, yv, Xv))
-            train_starts.append(np.arange(cut))
-            val_starts.append(np.arange(cut + H - 1, nw) if vf > 0 else np.arange(0))
+            train_starts.append(range(cut))
+            val_starts.append(range(cut + H - 1, nw) if vf > 0 else range(0))
         n_ex = 0 if Xs is None else next(iter(Xs.values())).shape[1]
         future = None if n_ex == 0 else [a[:, 1:] for a in arrays]
         self.n_exog_ = n_ex
@@ -415,7 +415,7 @@ class RecurrentForecaster(Forecaster):
         # conformal residuals: forecasts from validation windows (else the training windows)
         self.residuals_ = {}
         for k, (sid, s) in enumerate(ys.items()):
-            starts = val_starts[k] if len(val_starts[k]) else train_starts[k][-200:]
+            starts = np.asarray(val_starts[k] if len(val_starts[k]) else train_starts[k][-200:], dtype=np.int64)
             ends = starts + span - 1 + d  # position in y of each window's last input
             yv = s.to_numpy()
             Xv = None if Xs is None else Xs[sid].to_numpy()
@@ -447,8 +447,9 @@ class RecurrentForecaster(Forecaster):
                 Xh = Xv[:need]
                 if len(Xh) < need:  # beyond the requested steps: repeat the last known row
                     Xh = np.concatenate([Xh, np.repeat(Xh[-1:], need - len(Xh), axis=0)])
-            Z = self._model_space(sid, yv[:n_hist], None)
-            rows = ends - d  # row of each origin in model space
+            lo = max(0, int(ends.min()) - d - span + 1)  # only the tail the windows need
+            Z = self._model_space(sid, yv[lo:n_hist], None)
+            rows = ends - d - lo  # row of each origin in model space
             idx = rows[:, None] + np.arange(-span + 1, 1)[None, :]
             tgt = np.zeros((len(ends), L))
             tgt[:, :span] = Z[idx, 0]
