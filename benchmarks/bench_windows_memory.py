@@ -39,7 +39,7 @@ _CHILD = textwrap.dedent("""
     n, T, steps = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     rng = np.random.default_rng(0)
     t = np.arange(n, dtype=np.float64)
-    y = pd.Series(np.sin(2 * np.pi * t / 500.0) + 0.1 * rng.standard_normal(n))
+    y = pd.Series((np.sin(2 * np.pi * t / 500.0) + 0.1 * rng.standard_normal(n)).astype(np.float32))
     del t
     start = time.perf_counter()
     model = fc.LSTM(time_steps=T, horizon=1, units=8, epochs=1, batch_size=32, steps_per_epoch=steps,
@@ -53,7 +53,9 @@ _CHILD = textwrap.dedent("""
 
 def measure(n: int, T: int, steps: int) -> dict:
     out = subprocess.run([sys.executable, "-c", _CHILD, str(n), str(T), str(steps)], capture_output=True,
-                         text=True, check=True, cwd=ROOT, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+                         text=True, cwd=ROOT, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    if out.returncode:
+        raise RuntimeError(f"measurement failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -217,7 +217,7 @@ def test_exogenous_covariates_past_channels_and_known_future(capsys):
 
 
 @pytest.mark.keras
-def test_global_model_on_a_panel_of_real_series_with_per_series_scaling():
+def test_global_model_on_a_panel_of_real_series_with_per_series_scaling(tmp_path):
     air = fc.datasets.load("airline")
     sun = fc.datasets.load("sunspots")
     co2 = fc.datasets.load("co2")[-300:]
@@ -240,6 +240,10 @@ def test_global_model_on_a_panel_of_real_series_with_per_series_scaling():
     assert set(fc.GRU(time_steps=12, horizon=4, **TINY).fit(long).predict(3)) == {"a", "b"}
     with pytest.raises(InputError, match="one series"):
         model.predict_origins(air, [air.index[-1]], 2)
+    loaded = fc.load(model.save(tmp_path / "panel"))
+    for key, forecast in loaded.predict(3).items():
+        np.testing.assert_array_equal(forecast.mean.to_numpy(), model.predict(3)[key].mean.to_numpy())
+        assert forecast.index.equals(model.predict(3)[key].index)
 
 
 @pytest.mark.keras

@@ -129,70 +129,46 @@ class Net:
 
     # ------------------------------------------------------------------ compiled functions
     def _compile_tf(self) -> None:
+        """Two traced functions: a block of training steps (a graph loop over stacked
+        mini-batches, like Keras' ``steps_per_execution``) and inference."""
         import tensorflow as tf
 
-        T, F, H = self.spec["time_steps"], self.spec["n_features"], self.spec["horizon"]
+        T, F, H, K = (self.spec["time_steps"], self.spec["n_features"], self.spec["horizon"],
+                      self.spec["n_future"])
         model, optimizer, loss_fn = self.model, self.optimizer, self.loss
-        xs = tf.TensorSpec((None, T, F), tf.float32)
-        ys = tf.TensorSpec((None, H), tf.float32)
+        two = self.two_inputs
+
+        def step(x, f, y):
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model([x, f] if two else x, training=True))
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply(grads, model.trainable_variables)
+            return loss
+
+        block = [tf.TensorSpec((None, None, T, F), tf.float32), tf.TensorSpec((None, None, max(K, 1)), tf.float32),
+                 tf.TensorSpec((None, None, H), tf.float32)]
+
+        @tf.function(input_signature=block)
+        def train_steps(xb, fb, yb):
+            total = tf.constant(0.0)
+            for i in tf.range(tf.shape(xb)[0]):
+                total += step(xb[i], fb[i], yb[i])
+            return total
+
+        single = [tf.TensorSpec((None, T, F), tf.float32), tf.TensorSpec((None, max(K, 1)), tf.float32)]
+
+        @tf.function(input_signature=single)
+        def predict(x, f):
+            return model([x, f] if two else x, training=False)
+
+        self._train_steps, self._predict = train_steps, predict
+
+    def _tf_args(self, inputs: Any, lead: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
         if self.two_inputs:
-            fs = tf.TensorSpec((None, self.spec["n_future"]), tf.float32)
-
-            @tf.function(input_signature=[xs, fs, ys])
-            def train_step(x, f, y):
-                with tf.GradientTape() as tape:
-                    loss = loss_fn(y, model([x, f], training=True))
-                grads = tape.gradient(loss, model.trainable_variables)
-                optimizer.apply(grads, model.trainable_variables)
-                return loss
-
-            bxs = tf.TensorSpec((None, None, T, F), tf.float32)
-            bfs = tf.TensorSpec((None, None, self.spec["n_future"]), tf.float32)
-            bys = tf.TensorSpec((None, None, H), tf.float32)
-
-            @tf.function(input_signature=[bxs, bfs, bys])
-            def train_steps(xb, fb, yb):
-                total = tf.constant(0.0)
-                for i in tf.range(tf.shape(xb)[0]):
-                    total += train_step(xb[i], fb[i], yb[i])
-                return total
-
-            @tf.function(input_signature=[xs, fs])
-            def predict(x, f):
-                return model([x, f], training=False)
-
-            @tf.function(input_signature=[xs, fs, ys])
-            def evaluate(x, f, y):
-                return loss_fn(y, model([x, f], training=False))
+            x, f = inputs
         else:
-            @tf.function(input_signature=[xs, ys])
-            def train_step(x, y):
-                with tf.GradientTape() as tape:
-                    loss = loss_fn(y, model(x, training=True))
-                grads = tape.gradient(loss, model.trainable_variables)
-                optimizer.apply(grads, model.trainable_variables)
-                return loss
-
-            bxs = tf.TensorSpec((None, None, T, F), tf.float32)
-            bys = tf.TensorSpec((None, None, H), tf.float32)
-
-            @tf.function(input_signature=[bxs, bys])
-            def train_steps(xb, yb):
-                total = tf.constant(0.0)
-                for i in tf.range(tf.shape(xb)[0]):
-                    total += train_step(xb[i], yb[i])
-                return total
-
-            @tf.function(input_signature=[xs])
-            def predict(x):
-                return model(x, training=False)
-
-            @tf.function(input_signature=[xs, ys])
-            def evaluate(x, y):
-                return loss_fn(y, model(x, training=False))
-
-        self._train_step, self._predict, self._evaluate = train_step, predict, evaluate
-        self._train_steps = train_steps
+            x, f = inputs, np.zeros((*lead, 1), dtype=np.float32)
+        return x, f
 
     def _args(self, inputs: Any) -> tuple:
         return tuple(inputs) if isinstance(inputs, tuple | list) else (inputs,)
@@ -214,44 +190,45 @@ class Net:
 
     # ------------------------------------------------------------------ training / inference
     def train_batch(self, inputs: Any, y: np.ndarray) -> float:
+        """One optimisation step on one mini-batch; returns its loss."""
         if self.backend == "tensorflow":
-            return float(self._train_step(*self._args(inputs), y))
+            x, f = self._tf_args(inputs, (len(y),))
+            return float(self._train_steps(x[None], f[None], y[None]))
         out = self.model.train_on_batch(list(self._args(inputs)) if self.two_inputs else inputs, y)
         return float(out if np.ndim(out) == 0 else out[0])
 
     def _epoch(self, source: Any) -> tuple[float, int]:
-        """One pass over the batch source; on TensorFlow, ``BLOCK`` full batches per call."""
-        total, count, steps = 0.0, 0, len(source)
-        b = source.batch_size
-        i = 0
-        if self.backend == "tensorflow":
-            while i < steps:
-                ids = [source.sample_ids(j) for j in range(i, min(i + BLOCK, steps))]
-                full = [k for k, v in enumerate(ids) if len(v) == b]
-                if len(full) == len(ids) and len(ids) > 1:
-                    inputs, y = source.gather(np.concatenate(ids))
-                    k = len(ids)
-                    args = [a.reshape(k, b, *a.shape[1:]) for a in self._args(inputs)]
-                    total += float(self._train_steps(*args, y.reshape(k, b, -1))) * b
-                    count += k * b
-                    i += k
-                else:
-                    inputs, y = source.gather(ids[0])
-                    total += self.train_batch(inputs, y) * len(y)
-                    count += len(y)
-                    i += 1
-            return total, count
-        for i in range(steps):
-            inputs, y = source[i]
-            total += self.train_batch(inputs, y) * len(y)
+        """One pass over the batch source; on TensorFlow, up to ``BLOCK`` full batches per call."""
+        total, count, steps, b, i = 0.0, 0, len(source), source.batch_size, 0
+        while i < steps:
+            ids = [source.sample_ids(j) for j in range(i, min(i + BLOCK, steps))] \
+                if self.backend == "tensorflow" else [source.sample_ids(i)]
+            if len(ids) > 1 and len(ids[-1]) != b:
+                ids = ids[:-1]  # a short last batch goes on its own
+            k = len(ids)
+            if self.backend != "tensorflow" and len(ids[0]) != b and count:
+                break  # XLA backends compile per shape: drop the short last batch (it varies per epoch)
+            inputs, y = source.gather(np.concatenate(ids))
+            if self.backend == "tensorflow":
+                x, f = self._tf_args(inputs, (len(y),))
+                n = len(ids[0])
+                total += float(self._train_steps(x.reshape(k, n, *x.shape[1:]), f.reshape(k, n, -1),
+                                                 y.reshape(k, n, -1))) * n
+            else:
+                total += self.train_batch(inputs, y) * len(y)
             count += len(y)
+            i += k
         return total, count
 
     def evaluate(self, inputs: Any, y: np.ndarray) -> float:
-        if self.backend == "tensorflow":
-            return float(self._evaluate(*self._args(inputs), y))
-        pred = self.predict(inputs)
-        return float(keras.ops.convert_to_numpy(self.loss(y, pred)))
+        """Mean loss of the network's forecasts (inference mode)."""
+        e = self.predict(inputs) - y
+        if self.spec["loss"] == "mse":
+            return float(np.mean(e ** 2))
+        if self.spec["loss"] == "mae":
+            return float(np.mean(np.abs(e)))
+        a = np.abs(e)
+        return float(np.mean(np.where(a <= 1.0, 0.5 * e ** 2, a - 0.5)))
 
     def predict(self, inputs: Any, chunk: int = 8192) -> np.ndarray:
         """Network outputs for a batch of windows, in one call (chunked only when huge)."""
@@ -261,10 +238,14 @@ class Net:
         for lo in range(0, max(n, 1), chunk):
             part = [a[lo:lo + chunk] for a in args]
             if self.backend == "tensorflow":
-                outs.append(self._predict(*part).numpy())
-            else:
-                out = self.model.predict_on_batch(part if self.two_inputs else part[0])
-                outs.append(np.asarray(out))
+                x, f = self._tf_args(tuple(part) if self.two_inputs else part[0], (len(part[0]),))
+                outs.append(self._predict(x, f).numpy())
+            else:  # pad to a power of two so that XLA backends compile few shapes
+                m = len(part[0])
+                size = 1 << max(3, (m - 1).bit_length())
+                padded = [np.concatenate([a, np.zeros((size - m, *a.shape[1:]), a.dtype)]) for a in part]
+                out = self.model.predict_on_batch(padded if self.two_inputs else padded[0])
+                outs.append(np.asarray(out)[:m])
         return np.concatenate(outs).astype(np.float64)
 
     def train(self, source: Any, *, epochs: int, validation: Any = None, patience: int = 10,

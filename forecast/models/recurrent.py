@@ -282,7 +282,8 @@ class RecurrentForecaster(Forecaster):
         from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
         sk = StandardScaler() if self.scaler == "standard" else MinMaxScaler()
-        sk.fit(Z)
+        for lo in range(0, len(Z), 1_000_000):  # in chunks: bounded temporaries on long series
+            sk.partial_fit(Z[lo:lo + 1_000_000])
         if self.scaler == "standard":
             loc, scale = sk.mean_, sk.scale_
         else:
@@ -373,15 +374,20 @@ class RecurrentForecaster(Forecaster):
             yv = s.to_numpy()
             Xv = None if Xs is None else Xs[sid].to_numpy()
             g = self._levels(yv, f"series {sid!r}" if sid != _SINGLE else "y")
-            z = np.diff(g) if d else g
-            Z = z[:, None] if Xv is None else np.concatenate([z[:, None], Xv[d:]], axis=1)
+            # the network's inputs, built in float32 and scaled in place (long series stay cheap)
+            Z = np.empty((len(g) - d, 1 + (0 if Xv is None else Xv.shape[1])), dtype=np.float32)
+            Z[:, 0] = np.diff(g) if d else g
+            if Xv is not None:
+                Z[:, 1:] = Xv[d:]
             nw = len(Z) - span - H + 1
             cut = nw
             if vf > 0:
                 cut = max(1, min(int(nw * (1 - vf)), nw - H))
             # the scaler sees only rows of training windows (inputs and targets)
-            self.scalers_[sid] = self._fit_scaler(Z[: cut - 1 + span + H])
-            arrays.append(self._model_space(sid, yv, Xv))
+            sc = self.scalers_[sid] = self._fit_scaler(Z[: cut - 1 + span + H])
+            Z -= np.asarray(sc["loc"], dtype=np.float32)
+            Z /= np.asarray(sc["scale"], dtype=np.float32)
+            arrays.append(Z)
             train_starts.append(range(cut))
             val_starts.append(range(cut + H - 1, nw) if vf > 0 else range(0))
         n_ex = 0 if Xs is None else next(iter(Xs.values())).shape[1]
@@ -584,9 +590,6 @@ class RecurrentForecaster(Forecaster):
 
     # ------------------------------------------------------------------ persistence
     def _get_state(self, folder: Path) -> dict[str, Any]:
-        if self.is_panel_:
-            raise PersistenceError(f"{type(self).__name__} fitted on a panel cannot be saved yet; "
-                                   "save one model per series")
         self._network_call(lambda net: net.model.save(folder / _NETWORK_FILE))
         return {"network": _NETWORK_FILE, "spec": self.spec_, "scalers": self.scalers_,
                 "residuals": self.residuals_, "history": self.history_, "versions": self.versions_,
