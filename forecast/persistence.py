@@ -102,6 +102,7 @@ def _default(obj: Any) -> Any:
 
 def load_model(path: str | os.PathLike) -> Forecaster:
     """Load a model saved with ``model.save(path)``."""
+    import pandas as pd
 
     path = Path(path)
     file = path / MANIFEST
@@ -128,8 +129,8 @@ def load_model(path: str | os.PathLike) -> Forecaster:
         model = cls(**_restore(manifest["params"]))
         model.y_ = _data_from_json(manifest["y"])
         model.X_ = None if manifest["X"] is None else _data_from_json(manifest["X"])
-        model.cutoff_ = ({k: v.index[-1] for k, v in model.y_.items()} if isinstance(model.y_, dict)
-                         else model.y_.index[-1])
+        model.cutoff_ = (model.y_.index[-1] if isinstance(model.y_, pd.Series)
+                         else {k: v.index[-1] for k, v in model.y_.items()})
         model._set_state(manifest["state"], path)
     except PersistenceError:
         raise
