@@ -119,7 +119,8 @@ def test_refitting_reuses_the_compiled_network(airline, monkeypatch):
     first = m.fit(airline[:100]).predict(2).mean.to_numpy()
     for end in (110, 120):
         fc.RNN(time_steps=10, horizon=2, units=3, epochs=1, seed=5).fit(airline[:end])
-    again = m.fit(airline[:100]).predict(2).mean.to_numpy()
+    assert m.fit(airline[:100]) is m
+    again = m.predict(2).mean.to_numpy()
     assert len(built) <= 1
     np.testing.assert_array_equal(first, again)  # re-initialised, not continued
 

@@ -19,8 +19,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import keras
 import numpy as np
+
+# quiet TensorFlow's C++ start-up logging unless the user chose a level
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
 
 _CELLS = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 _LOSSES = {"mse": "MeanSquaredError", "mae": "MeanAbsoluteError", "huber": "Huber"}
