@@ -498,7 +498,12 @@ class RecurrentForecaster(Forecaster):
         return results
 
     def _prediction(self, sid: str, mean: np.ndarray) -> Prediction:
-        residuals = np.asarray(self.residuals_[sid], dtype=float).reshape(-1, int(self.horizon))
+        cache = self.__dict__.get("_residual_cache")
+        if cache is None or cache[0] is not self.residuals_:  # arrays built once per fit/load
+            cache = self._residual_cache = (self.residuals_, {})
+        if sid not in cache[1]:
+            cache[1][sid] = np.asarray(self.residuals_[sid], dtype=float).reshape(-1, int(self.horizon))
+        residuals = cache[1][sid]
         steps = len(mean)
 
         def bounds(frac: float, mean: np.ndarray = mean) -> tuple[np.ndarray, np.ndarray]:
