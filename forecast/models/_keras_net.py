@@ -259,9 +259,15 @@ class Net:
         history: list[float] = []
         val_history: list[float] = []
         best, best_weights, wait = np.inf, None, 0
+        dataset = source.as_pydataset() if self.backend != "tensorflow" else None
         for epoch in range(epochs):
-            total, count = self._epoch(source)
-            source.on_epoch_end()
+            if self.backend == "tensorflow":
+                total, count = self._epoch(source)
+                source.on_epoch_end()
+            else:  # JAX / PyTorch: Keras' own compiled loop over the view-based batches
+                fit = self.model.fit(dataset, epochs=1, verbose=0, shuffle=False)
+                count = sum(len(source.sample_ids(i)) for i in range(len(source)))
+                total = float(fit.history["loss"][-1]) * count
             loss = total / max(count, 1)
             history.append(loss)
             val = None
