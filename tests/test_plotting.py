@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 
 import numpy as np
@@ -39,7 +40,6 @@ def test_forecasts_plot_draws_actuals_forecasts_and_intervals(single, tmp_path):
     np.testing.assert_allclose(lines[2].get_ydata(), last["y_pred"].to_numpy())
     fig.savefig(tmp_path / "f.png")
     assert (tmp_path / "f.png").stat().st_size > 1000
-    assert "matplotlib.pyplot" not in sys.modules
     with pytest.raises(InputError, match="unknown model"):
         fc.plotting.plot_forecasts(single, models=["lstm"])
 
@@ -71,3 +71,14 @@ def test_rank_diagram_for_panels(panel, single):
     assert set(fc.plotting.plot_all(panel)) == {"forecasts", "by_horizon", "leaderboard", "ranks"}
     with pytest.raises(InputError, match="panel"):
         fc.plotting.plot_ranks(single)
+
+
+def test_plots_never_import_pyplot():
+    """Library plots build Figures directly: no pyplot state, no backend switching."""
+    code = (
+        "import sys, forecast as fc\n"
+        "res = fc.backtest(['naive'], fc.datasets.load('airline'), horizon=3, initial=138, step=3)\n"
+        "fig = fc.plotting.plot_forecasts(res)\n"
+        "assert fig.axes and 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
