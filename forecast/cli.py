@@ -667,6 +667,8 @@ class _silenced_fds:
         self.terminal_out.close()
         self.terminal_err.close()
         self.log.close()
+        if self.log_path.stat().st_size == 0:
+            self.log_path.unlink()
 
 
 def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
@@ -826,7 +828,7 @@ def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> 
              f"{int(board['n_origins'].max()) if 'n_origins' in board else '?'} origins")
     render_table(headers, rows, title=title, styles=styles)
     if not quiet:
-        primary = board.columns[2] if len(board.columns) > 2 else ""
+        primary = primary_metric(board)
         sys.stdout.write(f"Ranked by {primary}. DM p: Diebold-Mariano test against the best model "
                          "(p < 0.05: significantly worse).\n")
 
@@ -843,29 +845,33 @@ def _png(fig: Any) -> bytes:
         plt.close(fig)
 
 
+def primary_metric(board: Any) -> str:
+    """The metric the leaderboard is ranked by (its ``skill_<metric>`` column names it)."""
+    for col in board.columns:
+        if str(col).startswith("skill_"):
+            return str(col)[len("skill_"):]
+    return str(board.columns[2])
+
+
 def make_figures(result: Any, board: Any) -> dict[str, dict[str, bytes]]:
     """PNG figures for the report: leaderboard, error by horizon, forecasts per model."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
-    from . import plotting
+    from . import report
 
+    metric = primary_metric(board)
     figs: dict[str, dict[str, bytes]] = {"leaderboard": {}, "horizon": {}, "forecasts": {}}
-    figs["leaderboard"]["Leaderboard"] = _png(plotting.plot_leaderboard(result))
-    figs["horizon"]["Error by horizon step"] = _png(plotting.plot_by_horizon(result))
+    figs["leaderboard"]["Leaderboard"] = _png(report.leaderboard_figure(board, metric))
+    by_h = result.by_horizon(metric)
+    figs["horizon"][f"{metric.upper()} by horizon step"] = _png(report.horizon_figure(by_h, metric))
     series = result.series_ids[0]
+    panel = len(result.series_ids) > 1
     for model in list(board["model"]):
-        try:
-            fig = plotting.plot_forecasts(result, models=[model], series_id=series)
-        except Exception:  # a model with no forecasts (all failed) gets no plot
-            continue
-        caption = f"{model}" + (f" — series {series}" if len(result.series_ids) > 1 else "")
+        fig = report.forecast_figure(result.forecasts, result.actuals, model,
+                                     series_id=series)
+        caption = f"{model}" + (f" — series {series} (first of {len(result.series_ids)})" if panel else "")
         figs["forecasts"][caption] = _png(fig)
-    if len(result.series_ids) > 1 and hasattr(plotting, "plot_ranks"):
-        try:
-            figs["leaderboard"]["Mean ranks across series"] = _png(plotting.plot_ranks(result))
-        except Exception:
-            pass
     return figs
 
 
@@ -874,15 +880,15 @@ def write_figures_and_report(result: Any, board: Any, out: Path, settings: dict[
     from .report import atomic_write, write_report
 
     figs = make_figures(result, board)
-    names = {"leaderboard": "leaderboard", "horizon": "by_horizon", "forecasts": "forecast"}
-    for section, images in figs.items():
-        for i, png in enumerate(images.values()):
-            suffix = "" if section != "forecasts" else f"_{i + 1:02d}"
-            if section == "leaderboard" and i:
-                suffix = "_ranks"
-            atomic_write(out / f"{names[section]}{suffix}.png", png)
+    import re
+
+    atomic_write(out / "leaderboard.png", next(iter(figs["leaderboard"].values())))
+    atomic_write(out / "by_horizon.png", next(iter(figs["horizon"].values())))
+    for i, (caption, png) in enumerate(figs["forecasts"].items()):
+        slug = re.sub(r"[^A-Za-z0-9]+", "_", caption.split(" — ")[0]).strip("_").lower()
+        atomic_write(out / f"forecast_{i + 1:02d}_{slug}.png", png)
     meta = result.meta.get("settings", {})
-    primary = str(board.columns[2]) if len(board.columns) > 2 else "mae"
+    primary = primary_metric(board)
     summary = {
         "data": source,
         "series": len(result.series_ids),
@@ -892,7 +898,7 @@ def write_figures_and_report(result: Any, board: Any, out: Path, settings: dict[
         "refit": {True: "always", False: "never"}.get(meta.get("refit"), f"every {meta.get('refit')}"),
         "best": f"{board['model'].iloc[0]} ({primary} {_fmt_num(board[primary].iloc[0])})",
     }
-    by_h = result.by_horizon(primary if primary in ("mae", "rmse", "smape", "mape", "mase") else "mae")
+    by_h = result.by_horizon(primary)
     write_report(
         out / "report.html", leaderboard=board, title="Backtest report",
         subtitle=f"{source} — {len(result.models)} models, horizon {meta.get('horizon')}",

@@ -126,15 +126,16 @@ def _fmt(value: Any) -> str:
 
 def _table(frame: pd.DataFrame, *, row_class: Sequence[str] | None = None,
            extra: Mapping[str, Sequence[Any]] | None = None, max_rows: int = 500,
-           wrap: Iterable[str] = ()) -> str:
+           wrap: Iterable[str] = (), extra_at: int | None = None) -> str:
     frame = frame.reset_index(drop=True)
     cols = list(frame.columns)
     extra = dict(extra or {})
     wrap = set(wrap)
-    head = "".join(
-        f'<th class="{"text" if not pd.api.types.is_numeric_dtype(frame[c].dtype) else ""}">{_esc(c)}</th>'
-        for c in cols
-    ) + "".join(f'<th class="text">{_esc(k)}</th>' for k in extra)
+    at = len(cols) if extra_at is None else extra_at
+    heads = [f'<th class="{"text" if not pd.api.types.is_numeric_dtype(frame[c].dtype) else ""}">{_esc(c)}</th>'
+             for c in cols]
+    heads[at:at] = [f'<th class="text">{_esc(k)}</th>' for k in extra]
+    head = "".join(heads)
     rows = []
     for i, rec in enumerate(frame.head(max_rows).itertuples(index=False)):
         cells = []
@@ -142,8 +143,7 @@ def _table(frame: pd.DataFrame, *, row_class: Sequence[str] | None = None,
             numeric = pd.api.types.is_numeric_dtype(frame[col].dtype)
             cls = "msg" if col in wrap else ("" if numeric else "text")
             cells.append(f'<td class="{cls}">{_esc(_fmt(value))}</td>')
-        for values in extra.values():
-            cells.append(f'<td class="text sig">{_esc(values[i])}</td>')
+        cells[at:at] = [f'<td class="text sig">{_esc(values[i])}</td>' for values in extra.values()]
         klass = f' class="{row_class[i]}"' if row_class is not None else ""
         rows.append(f"<tr{klass}>{''.join(cells)}</tr>")
     more = ""
@@ -162,19 +162,25 @@ def _figures(images: Mapping[str, bytes | str | os.PathLike], grid: bool = False
     return f'<div class="grid">{"".join(figs)}</div>' if grid else "".join(figs)
 
 
+_HIDDEN = ("dm_stat", "n_dropped")
+
+
 def _leaderboard_section(board: pd.DataFrame, alpha: float) -> str:
+    board = board[[c for c in board.columns if c not in _HIDDEN or board[c].astype(bool).any() and c != "dm_stat"]]
     pcol = pvalue_column(board)
     if pcol is None:
         return _table(board)
     labels = [significance_label(p, alpha) for p in board[pcol].astype(float)]
     classes = ["best" if lab == "best" else ("worse" if lab.startswith("sig") else "tie") for lab in labels]
+    front = [c for c in ("rank", "model") if c in board.columns]
+    board = board[front + [pcol] + [c for c in board.columns if c not in front and c != pcol]]
     explain = (
         f'<p class="note">Ranked best first. <b>{_esc(pcol)}</b> is the p-value of a Diebold–Mariano test '
         f"(Harvey–Leybourne–Newbold correction) of each model against the best one on the same "
         f"forecast origins: below {alpha:g} the model is <span style=\"color:var(--bad)\">significantly "
         f"worse</span>; above, the data cannot tell it apart from the best.</p>"
     )
-    return _table(board, row_class=classes, extra={"vs. best": labels}) + explain
+    return _table(board, row_class=classes, extra={"vs. best": labels}, extra_at=len(front) + 1) + explain
 
 
 # ------------------------------------------------------------------ the report
@@ -292,6 +298,9 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             fh.flush()
             os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -306,3 +315,104 @@ def atomic_write_csv(path: str | os.PathLike, frame: pd.DataFrame, **kwargs: Any
     """``frame.to_csv`` written atomically (no index unless asked)."""
     kwargs.setdefault("index", False)
     return atomic_write(path, frame.to_csv(**kwargs))
+
+
+# ------------------------------------------------------------------ figures of a backtest
+_COLORS = {"best": "#1b7f3b", "significantly worse": "#b3261e", "not significantly different": "#c8951a"}
+
+
+def _positions(stamps: pd.Series, order: list[str]) -> list[int]:
+    where = {s: i for i, s in enumerate(order)}
+    return [where.get(str(s), -1) for s in stamps]
+
+
+def _time_axis(ax: Any, order: list[str], lo: int, hi: int) -> None:
+    span = max(hi - lo, 1)
+    every = max(span // 8, 1)
+    ticks = list(range(lo, hi + 1, every))
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([order[t] for t in ticks], rotation=30, ha="right", fontsize=8)
+    ax.set_xlim(lo - 0.5, hi + 0.5)
+
+
+def leaderboard_figure(board: pd.DataFrame, metric: str, alpha: float = ALPHA) -> Any:
+    """Horizontal bars of ``metric`` per model, coloured by DM significance against the best."""
+    from matplotlib.figure import Figure
+
+    pcol = pvalue_column(board)
+    labels = ([significance_label(p, alpha) for p in board[pcol].astype(float)] if pcol
+              else ["best"] + ["not significantly different"] * (len(board) - 1))
+    fig = Figure(figsize=(8, 0.45 * len(board) + 1.4))
+    ax = fig.add_subplot()
+    values = board[metric].astype(float).to_numpy()
+    ypos = list(range(len(board)))[::-1]
+    ax.barh(ypos, values, color=[_COLORS[lab] for lab in labels])
+    ax.set_yticks(ypos)
+    ax.set_yticklabels(board["model"].astype(str))
+    for y, v in zip(ypos, values, strict=True):
+        if v == v:
+            ax.text(v, y, f" {v:.3g}", va="center", fontsize=8)
+    ax.set_xlabel(metric.upper() + " (lower is better)")
+    handles = [__import__("matplotlib.patches", fromlist=["Patch"]).Patch(color=c, label=k)
+               for k, c in _COLORS.items() if k in labels]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3,
+              fontsize=8, frameon=False)
+    ax.set_title(f"Leaderboard: {metric.upper()}, Diebold–Mariano vs. the best at {alpha:g}")
+    ax.margins(x=0.15)
+    fig.tight_layout()
+    return fig
+
+
+def horizon_figure(by_horizon: pd.DataFrame, metric: str) -> Any:
+    """Error per horizon step, one line per model (``by_horizon``: steps × models)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 4.2))
+    ax = fig.add_subplot()
+    for model in by_horizon.columns:
+        ax.plot(by_horizon.index, by_horizon[model], marker="o", ms=3, label=str(model))
+    ax.set_xlabel("horizon step")
+    ax.set_ylabel(metric.upper())
+    ax.set_title(f"{metric.upper()} by horizon step")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, ncol=2, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def forecast_figure(forecasts: pd.DataFrame, actuals: pd.DataFrame, model: str,
+                    series_id: Any = None, n_paths: int = 4) -> Any:
+    """Actual values and the forecast paths of ``model`` from a few evenly spaced origins,
+    with the prediction interval of each path shaded."""
+    from matplotlib.figure import Figure
+
+    f = forecasts[forecasts["model"] == model]
+    a = actuals
+    if series_id is not None:
+        f = f[f["series_id"] == series_id]
+        a = a[a["series_id"] == series_id]
+    order = [str(t) for t in a["timestamp"]]
+    fig = Figure(figsize=(6.4, 3.4))
+    ax = fig.add_subplot()
+    origins = sorted(f["origin"].unique())
+    if not origins:
+        ax.text(0.5, 0.5, "no forecasts (every task failed)", ha="center", transform=ax.transAxes)
+        return fig
+    first = max(_positions(pd.Series([origins[0]]), order)[0] - 3 * max(int(f["step"].max()), 1), 0)
+    ax.plot(range(first, len(order)), a["y"].to_numpy()[first:], color="#1d2330", lw=1.4, label="actual")
+    picks = [origins[round(i * (len(origins) - 1) / max(n_paths - 1, 1))] for i in range(min(n_paths, len(origins)))]
+    picks = list(dict.fromkeys(picks))
+    cmap = __import__("matplotlib", fromlist=["colormaps"]).colormaps["viridis"]
+    for k, origin in enumerate(picks):
+        path = f[f["origin"] == origin].sort_values("step")
+        x = _positions(path["timestamp"], order)
+        color = cmap(0.15 + 0.7 * k / max(len(picks) - 1, 1))
+        if path["lower"].notna().any():
+            ax.fill_between(x, path["lower"], path["upper"], color=color, alpha=0.15, lw=0)
+        ax.plot(x, path["y_pred"], color=color, lw=1.6, label=f"from {origin}")
+    _time_axis(ax, order, first, len(order) - 1)
+    ax.set_title(str(model) + (f" — {series_id}" if series_id is not None else ""), fontsize=11)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, frameon=False, loc="upper left")
+    fig.tight_layout()
+    return fig
