@@ -186,7 +186,16 @@ def render_table(headers: list[str], rows: list[list[Any]], *, title: str | None
             table.add_row(*row, style=(styles[i] if styles else None))
         Console(file=file).print(table)
         return
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    import textwrap
+
+    def parts_of(row: list[str]) -> list[list[str]]:
+        if wrap_col is None or len(row[wrap_col]) <= 60:
+            return [row]
+        pieces = textwrap.wrap(row[wrap_col], 60, break_on_hyphens=False) or [""]
+        return [row[:wrap_col] + [pieces[0]] + row[wrap_col + 1:]] + [
+            [""] * wrap_col + [p] + [""] * (len(row) - wrap_col - 1) for p in pieces[1:]]
+
+    widths = [max([len(h)] + [len(p[i]) for r in cells for p in parts_of(r)]) for i, h in enumerate(headers)]
     numeric = [bool(cells) and all(_looks_numeric(r[i]) for r in cells) for i in range(len(headers))]
 
     def line(values: list[str]) -> str:
@@ -198,7 +207,8 @@ def render_table(headers: list[str], rows: list[list[Any]], *, title: str | None
     file.write(line(headers) + "\n")
     file.write("  ".join("-" * w for w in widths) + "\n")
     for row in cells:
-        file.write(line(row) + "\n")
+        for part in parts_of(row):
+            file.write(line(part) + "\n")
     file.flush()
 
 
@@ -224,6 +234,8 @@ def _signature_from_source(target: str) -> tuple[list[tuple[str, str]], str]:
     tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
     classes = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
 
+    override: dict[str, str] = {}
+
     def find(name: str, seen: set[str]):
         node = classes.get(name)
         if node is None or name in seen:
@@ -232,6 +244,11 @@ def _signature_from_source(target: str) -> tuple[list[tuple[str, str]], str]:
         for item in node.body:
             if isinstance(item, ast.FunctionDef) and item.name == "__init__":
                 return item, node
+            # ``__init__ = _with_default_cell("gru")``: the base's signature, first default replaced
+            if (isinstance(item, ast.Assign) and any(getattr(t, "id", None) == "__init__" for t in item.targets)
+                    and isinstance(item.value, ast.Call) and len(item.value.args) == 1
+                    and isinstance(item.value.args[0], ast.Constant)):
+                override["first"] = repr(item.value.args[0].value)
         for base in node.bases:
             base_name = base.id if isinstance(base, ast.Name) else getattr(base, "attr", None)
             if base_name:
@@ -250,6 +267,8 @@ def _signature_from_source(target: str) -> tuple[list[tuple[str, str]], str]:
         for arg, default in list(zip(pos, pos_defaults, strict=True))[1:] + list(
                 zip(a.kwonlyargs, a.kw_defaults, strict=True)):
             params.append((arg.arg, ast.unparse(default) if default is not None else ""))
+    if params and "first" in override:
+        params[0] = (params[0][0], override["first"])
     return params, doc
 
 
@@ -429,7 +448,8 @@ def run_predict(args: argparse.Namespace) -> int:
         model = _with_seed(model0.clone(), args.seed if args.seed is not None else 0)
         xs = X.get(sid) if isinstance(X, dict) else X
         fx = future.get(sid) if isinstance(future, dict) else future
-        fcst = model.fit(ys, xs).predict(horizon, X=fx)
+        with _blas_single_thread():
+            fcst = model.fit(ys, xs).predict(horizon, X=fx)
         frame = fcst.to_frame(levels=levels)
         frame.insert(0, "timestamp", frame.index.astype(str))
         if sid is not None:
@@ -467,7 +487,6 @@ _FLAG_SETTINGS = ("data", "target", "time_col", "id_col", "exog", "known_exog", 
                   "initial", "step", "window", "refit", "metrics", "jobs", "dask", "seed", "backend",
                   "out")
 _DEFAULT_HORIZON = {12: 12, 4: 8, 52: 13, 7: 14, 5: 10, 24: 24}
-FAST_RECURRENT = {"lstm": "lstm(units=16, epochs=30)", "gru": "gru(units=16, epochs=30)"}
 
 
 def resolve_config(args: argparse.Namespace) -> Any:
@@ -499,7 +518,8 @@ def default_models(season: int, *, exog: bool = False, recurrent: bool = True) -
     if exog:
         specs.append("armax(1,1)")
     if recurrent:
-        specs += [FAST_RECURRENT["lstm"], FAST_RECURRENT["gru"]]
+        steps = season if 1 < season <= 24 else 6
+        specs += [f"{cell}(units=16, time_steps={steps}, epochs=30, difference=true)" for cell in ("lstm", "gru")]
     return specs
 
 
@@ -507,6 +527,7 @@ def _complete(cfg: Any, y: Any) -> Any:
     """Fill the settings that depend on the data (models, horizon, a fractional initial)."""
     first = next(iter(y.values())) if isinstance(y, dict) else y
     season = season_of(first.index)
+    cfg.default_models = cfg.models is None
     if cfg.models is None:
         cfg.models = default_models(season, exog=bool(cfg.known_exog))
     if cfg.horizon is None:
@@ -535,7 +556,11 @@ def _make_models(specs: list[str]) -> dict[str, Any]:
         label = " ".join(spec.split())
         if label in models:
             raise InputError(f"model {label!r} is listed twice in --models; give each model once")
-        models[label] = registry.create(spec)
+        model = registry.create(spec)
+        check = getattr(model, "_check_params", None)
+        if callable(check):
+            check()  # a bad parameter value is an input error now, not a failure per task
+        models[label] = model
     if not models:
         raise InputError("no models to backtest; name some with --models, e.g. --models \"naive,arma(auto)\"")
     return models
@@ -671,6 +696,18 @@ class _silenced_fds:
             self.log_path.unlink()
 
 
+def _blas_single_thread() -> Any:
+    """One BLAS thread while models fit: the series are small, and multi-threaded BLAS on
+    small matrices is many times slower (statsmodels' state-space fits especially)."""
+    import contextlib
+
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     """``forecast backtest``: validate, run the engine, write outputs, print the leaderboard."""
     import shutil
@@ -688,8 +725,16 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
         return 0
     horizon = io.check_horizon(cfg.horizon, "--horizon")
     models = _make_models(cfg.models)
-    needs_keras = [name for name, m in models.items() if m.get_tags().get("needs_keras")]
     initial = _initial_count(cfg.initial, y)
+    if getattr(cfg, "default_models", False):  # drop defaults the data is too short for
+        shortest = min(len(s) for s in y.values()) if isinstance(y, dict) else len(y)
+        first = min(initial, shortest) if cfg.window == "expanding" else min(initial, int(cfg.window))
+        dropped = [n for n, m in models.items() if m.min_length() > first]
+        for name in dropped:
+            del models[name]
+        if dropped:
+            _say(args, f"note: left out {', '.join(dropped)}: the first origin leaves {first} observations, too few for them")
+    needs_keras = [name for name, m in models.items() if m.get_tags().get("needs_keras")]
     out = Path(cfg.out)
     cache_dir = out / ".cache"
     if not args.resume and cache_dir.exists():
@@ -704,7 +749,7 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
 
     started = time.perf_counter()
     try:
-        with _silenced_fds(out / "backtest.log", silence) as fds:
+        with _blas_single_thread(), _silenced_fds(out / "backtest.log", silence) as fds:
             bar = _TaskProgress(0, fds.terminal_out) if show_bar else None
             with _engine_progress(bar) as ours:
                 result = backtest(
