@@ -569,7 +569,7 @@ def _make_models(specs: list[str]) -> dict[str, Any]:
 class _TaskProgress:
     """A rich progress bar over backtest tasks, naming the model and series being run."""
 
-    def __init__(self, total_hint: int, console_file: Any):
+    def __init__(self, headline: str, console_file: Any):
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -584,9 +584,11 @@ class _TaskProgress:
                                  MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
                                  console=Console(file=console_file), transient=False)
         self.job = None
-        self.total_hint = total_hint
+        self.headline = headline
 
     def start(self, total: int, done: int) -> None:
+        # printed once the engine has validated everything and starts on the tasks
+        self.progress.console.print(self.headline + (f"; {done} task(s) from the cache" if done else ""))
         self.progress.start()
         self.job = self.progress.add_task("starting", total=total, completed=done)
 
@@ -740,9 +742,9 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     if not args.resume and cache_dir.exists():
         shutil.rmtree(cache_dir)
     n_series = len(y) if isinstance(y, dict) else 1
-    _say(args, f"backtest of {len(models)} model(s) on {source}"
-               + (f" ({n_series} series)" if n_series > 1 else f" ({len(y)} observations)")
-               + f", horizon {horizon}, first origin after {initial} observations")
+    headline = (f"backtest of {len(models)} model(s) on {source}"
+                + (f" ({n_series} series)" if n_series > 1 else f" ({len(y)} observations)")
+                + f", horizon {horizon}, first origin after {initial} observations")
     show_bar = not args.quiet and _stdout_is_tty()
     silence = not args.debug
     from .backtest import backtest
@@ -750,7 +752,7 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     started = time.perf_counter()
     try:
         with _blas_single_thread(), _silenced_fds(out / "backtest.log", silence) as fds:
-            bar = _TaskProgress(0, fds.terminal_out) if show_bar else None
+            bar = _TaskProgress(headline, fds.terminal_out) if show_bar else None
             with _engine_progress(bar) as ours:
                 result = backtest(
                     models, y, X=X, horizon=horizon, initial=initial, step=cfg.step,

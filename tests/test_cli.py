@@ -24,8 +24,8 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: int = 240, env: dict |
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", **(env or {})}
     full_env.pop("KERAS_BACKEND", None)
     if probe:
-        code = ("import sys\nfrom forecast.cli import main\nrc = main(sys.argv[1:])\n"
-                "print('IMPORTED', 'tensorflow' in sys.modules, 'keras' in sys.modules, file=sys.stderr)\n"
+        code = ("import sys\nfrom forecast.cli import main\ntry:\n    rc = main(sys.argv[1:])\nfinally:\n"
+                "    print('IMPORTED', 'tensorflow' in sys.modules, 'keras' in sys.modules, file=sys.stderr)\n"
                 "sys.exit(rc)")
         cmd = [sys.executable, "-c", code, *args]
     else:
@@ -250,3 +250,89 @@ def test_predict_writes_forecasts_with_intervals(files, tmp_path):
     assert res.returncode == 0, res.stderr
     frame = pd.read_csv(out)
     assert len(frame) == 9 and {"series_id", "lower_90", "upper_90"} <= set(frame.columns)
+
+
+# ------------------------------------------------------------------ interruption and resume
+def _start(args: list[str]) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "forecast", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for_cache(proc: subprocess.Popen, cache: Path, n: int, timeout: float = 180) -> int:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = len(list(cache.glob("**/*.json"))) if cache.exists() else 0
+        if done >= n:
+            return done
+        if proc.poll() is not None:
+            pytest.fail(f"the run ended before it could be interrupted: {proc.stderr.read()}")
+        time.sleep(0.05)
+    proc.kill()
+    pytest.fail("no finished task appeared in the cache in time")
+
+
+SLOW_RUN = ["--models", "naive,arma(1,0)", "--refit", "always", "--horizon", "3", "--initial", "120"]
+
+
+def test_ctrl_c_stops_cleanly_and_prints_the_resume_command(files, tmp_path):
+    import signal
+
+    out = tmp_path / "int"
+    args = ["backtest", str(files["airline"]), *SLOW_RUN, "--out", str(out)]
+    proc = _start(args)
+    _wait_for_cache(proc, out / ".cache", 3)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "interrupted" in err and "--resume" in err and str(out / ".cache") in err
+    assert not (out / "forecasts.csv").exists()  # nothing half-written
+    assert len(list((out / ".cache").glob("**/*.json"))) >= 3
+
+
+def test_resume_after_kill_reuses_finished_tasks(files, tmp_path):
+    import signal
+
+    out = tmp_path / "kill"
+    args = ["backtest", str(files["airline"]), *SLOW_RUN, "--out", str(out), "--no-report"]
+    proc = _start(args)
+    _wait_for_cache(proc, out / ".cache", 4)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    kept = len(list((out / ".cache").glob("**/*.json")))
+    assert not list(out.glob("*.csv"))
+    res = run_cli(*args, "--resume")
+    assert res.returncode == 0, res.stderr
+    meta = json.loads((out / "run.json").read_text())["backtest"]
+    assert meta["tasks_cached"] >= kept >= 4
+    assert meta["tasks_computed"] + meta["tasks_cached"] == meta["tasks_total"]
+    assert meta["tasks_computed"] > 0
+    fcs = pd.read_csv(out / "forecasts.csv")
+    # every model forecast every origin: 144 - 120 - 3 + 1 = 22 origins x 3 steps
+    assert fcs.groupby("model").size().to_dict() == {"arma(1,0)": 66, "naive": 66}
+    # the finished tasks were reused, and the numbers are those of an uninterrupted run
+    ref = fc.backtest(["naive"], fc.io.read_series(files["airline"])[0], horizon=3,
+                      initial=120, refit=True, seed=0)
+    want = ref.forecasts[ref.forecasts["model"] == "naive"]["y_pred"].to_numpy()
+    got = fcs[fcs["model"] == "naive"]["y_pred"].to_numpy()
+    assert (want == got).all()
+
+
+# ------------------------------------------------------------------ one tiny network
+@pytest.mark.keras
+def test_tiny_lstm_run_keeps_keras_logs_off_the_terminal(files, tmp_path):
+    out = tmp_path / "lstm"
+    res = run_cli("backtest", str(files["airline"]), "--models",
+                  "snaive(12),lstm(units=4, epochs=2, time_steps=12, verbose=2)",
+                  "--horizon", "6", "--initial", "120", "--step", "3", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert "Epoch" not in res.stdout and "Epoch" not in res.stderr
+    assert "tensorflow" not in res.stderr.lower() and "cpu_feature_guard" not in res.stderr
+    board = pd.read_csv(out / "leaderboard.csv")
+    assert set(board["model"]) == {"snaive(12)", "lstm(units=4, epochs=2, time_steps=12, verbose=2)"}
+    assert board["n_failed"].sum() == 0
+    run = json.loads((out / "run.json").read_text())
+    assert run["forecast_cli"]["needs_tensorflow"] == ["lstm(units=4, epochs=2, time_steps=12, verbose=2)"]
