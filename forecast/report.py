@@ -51,9 +51,10 @@ nav a { color:var(--accent); margin-right:16px; text-decoration:none; }
 .card .v { font-size:18px; font-weight:600; }
 table { border-collapse:collapse; margin:8px 0 12px; font-size:13.5px; width:auto; max-width:100%; }
 .scroll { overflow-x:auto; }
-th, td { padding:5px 10px; border-bottom:1px solid var(--line); text-align:right; white-space:nowrap; }
+th, td { padding:5px 8px; border-bottom:1px solid var(--line); text-align:right; white-space:nowrap; }
 th { background:var(--band); font-weight:600; position:sticky; top:0; }
 td.text, th.text { text-align:left; }
+td.model { white-space:normal; text-align:left; max-width:260px; overflow-wrap:anywhere; }
 tr.best td { background:#eaf6ee; font-weight:600; }
 tr.worse td.sig { color:var(--bad); }
 tr.tie td.sig { color:var(--neutral); }
@@ -141,7 +142,7 @@ def _table(frame: pd.DataFrame, *, row_class: Sequence[str] | None = None,
         cells = []
         for col, value in zip(cols, rec, strict=True):
             numeric = pd.api.types.is_numeric_dtype(frame[col].dtype)
-            cls = "msg" if col in wrap else ("" if numeric else "text")
+            cls = "msg" if col in wrap else ("model" if col == "model" else ("" if numeric else "text"))
             cells.append(f'<td class="{cls}">{_esc(_fmt(value))}</td>')
         cells[at:at] = [f'<td class="text sig">{_esc(values[i])}</td>' for values in extra.values()]
         klass = f' class="{row_class[i]}"' if row_class is not None else ""
@@ -162,11 +163,20 @@ def _figures(images: Mapping[str, bytes | str | os.PathLike], grid: bool = False
     return f'<div class="grid">{"".join(figs)}</div>' if grid else "".join(figs)
 
 
-_HIDDEN = ("dm_stat", "n_dropped")
+def _compact(board: pd.DataFrame) -> pd.DataFrame:
+    """The leaderboard as shown in the report: timings summed, empty counters left out
+    (the CSV beside the report keeps every column)."""
+    board = board.drop(columns=[c for c in ("dm_stat",) if c in board.columns])
+    if "n_dropped" in board.columns and not board["n_dropped"].astype(bool).any():
+        board = board.drop(columns="n_dropped")
+    if {"fit_seconds", "predict_seconds"} <= set(board.columns):
+        seconds = board["fit_seconds"].astype(float) + board["predict_seconds"].astype(float)
+        board = board.drop(columns=["fit_seconds", "predict_seconds"]).assign(seconds=seconds)
+    return board.rename(columns={"n_origins": "origins", "n_failed": "failed", "n_dropped": "dropped"})
 
 
 def _leaderboard_section(board: pd.DataFrame, alpha: float) -> str:
-    board = board[[c for c in board.columns if c not in _HIDDEN or board[c].astype(bool).any() and c != "dm_stat"]]
+    board = _compact(board)
     pcol = pvalue_column(board)
     if pcol is None:
         return _table(board)
