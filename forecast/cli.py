@@ -929,6 +929,8 @@ def write_figures_and_report(result: Any, board: Any, out: Path, settings: dict[
     figs = make_figures(result, board)
     import re
 
+    for stale in out.glob("forecast_*.png"):  # plots of an earlier run in the same folder
+        stale.unlink()
     atomic_write(out / "leaderboard.png", next(iter(figs["leaderboard"].values())))
     atomic_write(out / "by_horizon.png", next(iter(figs["horizon"].values())))
     for i, (caption, png) in enumerate(figs["forecasts"].items()):

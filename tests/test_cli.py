@@ -336,3 +336,17 @@ def test_tiny_lstm_run_keeps_keras_logs_off_the_terminal(files, tmp_path):
     assert board["n_failed"].sum() == 0
     run = json.loads((out / "run.json").read_text())
     assert run["forecast_cli"]["needs_tensorflow"] == ["lstm(units=4, epochs=2, time_steps=12, verbose=2)"]
+
+
+def test_readme_config_example_is_valid(tmp_path):
+    from forecast.config import RunConfig, load_config, parse_refit
+
+    text = (ROOT / "README.md").read_text()
+    example = text.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "run.toml"
+    path.write_text(example)
+    cfg = RunConfig().merge(load_config(path))
+    assert cfg.models[-1] == "lstm(units=32, epochs=50)" and cfg.initial == 0.7
+    assert parse_refit(cfg.refit) == 6 and cfg.known_exog == ["promo"]
+    assert cfg.data == str(tmp_path / "sales.csv")
+    fc.create(cfg.models[-1])  # every spec builds
