@@ -710,6 +710,19 @@ def _blas_single_thread() -> Any:
     return threadpool_limits(limits=1, user_api="blas")
 
 
+def _dask_client(address: str) -> Any:
+    """A client of the Dask scheduler at ``address`` (the engine is given the client; an
+    address string alone fails in the engine when no default client exists)."""
+    from .errors import InputError, require
+
+    distributed = require("distributed", "--dask", extra="dask")
+    try:
+        return distributed.Client(address, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as err:
+        raise InputError(f"cannot reach a Dask scheduler at {address!r} ({err}); check the address "
+                         "(e.g. tcp://127.0.0.1:8786) and that the scheduler runs") from err
+
+
 def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     """``forecast backtest``: validate, run the engine, write outputs, print the leaderboard."""
     import shutil
@@ -749,6 +762,7 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     silence = not args.debug
     from .backtest import backtest
 
+    backend = _dask_client(cfg.dask) if cfg.dask else None
     started = time.perf_counter()
     try:
         with _blas_single_thread(), _silenced_fds(out / "backtest.log", silence) as fds:
@@ -758,14 +772,18 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
                     models, y, X=X, horizon=horizon, initial=initial, step=cfg.step,
                     window=cfg.window, refit=parse_refit(cfg.refit), metrics=cfg.metrics,
                     known_exog=cfg.known_exog or None, n_jobs=cfg.jobs,
-                    backend=cfg.dask, cache_dir=cache_dir,
+                    backend=backend, cache_dir=cache_dir,
                     progress=show_bar and not ours, seed=cfg.seed,
                 )
     except KeyboardInterrupt:
+        if backend is not None:
+            backend.close()
         done = len(list(cache_dir.glob("**/*.json"))) if cache_dir.exists() else 0
         _err(f"interrupted; {done} finished task(s) are kept in {cache_dir}. Resume with: "
              f"{_resume_command(argv)}")
         return EXIT_INTERRUPTED
+    if backend is not None:
+        backend.close()
     elapsed = time.perf_counter() - started
     settings = {
         "command": shlex.join([PROG, *argv]),
@@ -871,13 +889,20 @@ def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> 
     metrics = list(result.meta.get("settings", {}).get("metrics", []))
     headers, rows, styles = leaderboard_rows(board, metrics)
     settings = result.meta.get("settings", {})
-    title = (f"Leaderboard: {source}, horizon {settings.get('horizon')}, "
-             f"{int(board['n_origins'].max()) if 'n_origins' in board else '?'} origins")
+    n_series = len(result.series_ids)
+    title = (f"Leaderboard: {source}" + (f", {n_series} series" if n_series > 1 else "")
+             + f", horizon {settings.get('horizon')}, "
+             f"{int(board['n_origins'].max()) if 'n_origins' in board else '?'} forecast origins")
     render_table(headers, rows, title=title, styles=styles)
     if not quiet:
         primary = primary_metric(board)
-        sys.stdout.write(f"Ranked by {primary}. DM p: Diebold-Mariano test against the best model "
-                         "(p < 0.05: significantly worse).\n")
+        if "dm_worse_share" in board.columns:
+            sys.stdout.write(f"Ranked by {primary}. DM worse share: fraction of series where a "
+                             "Diebold-Mariano test finds the model significantly worse than the best; "
+                             "Nemenyi: mean rank worse than the best's by more than the critical difference.\n")
+        else:
+            sys.stdout.write(f"Ranked by {primary}. DM p: Diebold-Mariano test against the best model "
+                             "(p < 0.05: significantly worse).\n")
 
 
 # ================================================================== plots and report

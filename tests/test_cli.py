@@ -154,7 +154,8 @@ def test_report_is_self_contained(airline_run):
 def test_panel_file_gives_mean_ranks(files, tmp_path):
     out = tmp_path / "panel"
     res = run_cli("backtest", str(files["m3"]), "--id-col", "series_id", "--models", "naive,drift,mean",
-                  "--horizon", "4", "--initial", "14", "--step", "2", "--out", str(out), "--no-report")
+                  "--horizon", "4", "--initial", "14", "--step", "2", "--jobs", "2", "--out", str(out),
+                  "--no-report")
     assert res.returncode == 0, res.stderr
     fcs = pd.read_csv(out / "forecasts.csv")
     assert fcs["series_id"].nunique() == 3
@@ -172,6 +173,18 @@ def test_known_exog_reaches_armax(files, tmp_path):
     run = json.loads((out / "run.json").read_text())
     assert run["backtest"]["models"]["armax(1,0)"]["exog"] == ["realdpi"]
     assert len(pd.read_csv(out / "failures.csv")) == 0
+
+
+def test_dask_scheduler_address(files, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    out = tmp_path / "dask"
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp://",
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        res = run_cli("backtest", str(files["airline"]), "--models", "naive,snaive(12)", "--horizon", "6",
+                      "--initial", "120", "--step", "6", "--dask", cluster.scheduler_address,
+                      "--out", str(out), "--no-report")
+    assert res.returncode == 0, res.stderr
+    assert len(pd.read_csv(out / "forecasts.csv")) == 2 * 4 * 6
 
 
 # ------------------------------------------------------------------ config files
