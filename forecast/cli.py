@@ -707,6 +707,9 @@ def _blas_single_thread() -> Any:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
         return contextlib.nullcontext()
+    import numpy  # noqa: F401  - load both BLAS libraries now: the limit applies to loaded ones
+    import scipy.linalg  # noqa: F401
+
     return threadpool_limits(limits=1, user_api="blas")
 
 
