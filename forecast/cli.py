@@ -950,6 +950,14 @@ def make_figures(result: Any, board: Any) -> dict[str, dict[str, bytes]]:
     return figs
 
 
+def _models_by_step(by_h: Any, metric: str) -> Any:
+    """Steps × models turned into one row per model (steps as columns ``h1``, ``h2``...)."""
+    table = by_h.T
+    table.columns = [f"h{int(step)}" for step in table.columns]
+    table.index.name = f"model ({metric})"
+    return table.reset_index()
+
+
 def write_figures_and_report(result: Any, board: Any, out: Path, settings: dict[str, Any],
                              source: str) -> None:
     from .report import atomic_write, write_report
@@ -979,7 +987,7 @@ def write_figures_and_report(result: Any, board: Any, out: Path, settings: dict[
     write_report(
         out / "report.html", leaderboard=board, title="Backtest report",
         subtitle=f"{source} — {len(result.models)} models, horizon {meta.get('horizon')}",
-        summary=summary, by_horizon=by_h.reset_index(), failures=result.failures,
+        summary=summary, by_horizon=_models_by_step(by_h, primary), failures=result.failures,
         settings={"cli": settings, "backtest": result.meta},
         leaderboard_images=figs["leaderboard"], horizon_images=figs["horizon"],
         forecast_images=figs["forecasts"],

@@ -142,7 +142,7 @@ def _table(frame: pd.DataFrame, *, row_class: Sequence[str] | None = None,
         cells = []
         for col, value in zip(cols, rec, strict=True):
             numeric = pd.api.types.is_numeric_dtype(frame[col].dtype)
-            cls = "msg" if col in wrap else ("model" if col == "model" else ("" if numeric else "text"))
+            cls = "msg" if col in wrap else ("model" if str(col).startswith("model") else ("" if numeric else "text"))
             cells.append(f'<td class="{cls}">{_esc(_fmt(value))}</td>')
         cells[at:at] = [f'<td class="text sig">{_esc(values[i])}</td>' for values in extra.values()]
         klass = f' class="{row_class[i]}"' if row_class is not None else ""
@@ -377,7 +377,7 @@ def horizon_figure(by_horizon: pd.DataFrame, metric: str) -> Any:
     """Error per horizon step, one line per model (``by_horizon``: steps × models)."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(8, 4.2))
+    fig = Figure(figsize=(8, 4.2 + 0.22 * (len(by_horizon.columns) + 1) // 2))
     ax = fig.add_subplot()
     for model in by_horizon.columns:
         ax.plot(by_horizon.index, by_horizon[model], marker="o", ms=3, label=str(model))
@@ -385,7 +385,7 @@ def horizon_figure(by_horizon: pd.DataFrame, metric: str) -> Any:
     ax.set_ylabel(metric.upper())
     ax.set_title(f"{metric.upper()} by horizon step")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, ncol=2, frameon=False)
+    ax.legend(fontsize=8, ncol=2, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14))
     fig.tight_layout()
     return fig
 
