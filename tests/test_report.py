@@ -14,13 +14,16 @@ import pytest
 import forecast as fc
 from forecast import report
 
+# fc.backtest is shadowed by the subpackage once forecast.backtest is imported
+from forecast.backtest import backtest as run_backtest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def result():
     y = fc.datasets.load("airline")
-    return fc.backtest(["naive", "snaive(12)", "drift"], y, horizon=6, initial=120, step=3)
+    return run_backtest(["naive", "snaive(12)", "drift"], y, horizon=6, initial=120, step=3)
 
 
 def test_report_of_a_real_backtest_is_self_contained(result, tmp_path):
