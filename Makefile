@@ -12,7 +12,7 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/forecast demo
+	$(BIN)/forecast backtest --out results
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
