@@ -14,8 +14,10 @@ $(STAMP): setup.cfg pyproject.toml
 demo: $(STAMP)
 	$(BIN)/forecast backtest --out results
 
+# One BLAS thread per process: statsmodels' small matrix work runs many times slower when
+# OpenBLAS spreads it over threads that the test workers and TensorFlow also want.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff && $(BIN)/ruff check forecast tests benchmarks
