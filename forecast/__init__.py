@@ -15,9 +15,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from . import errors
-from .base import Forecast, Forecaster, clone
-from .errors import ForecastError, InputError, NotFittedError
+from . import errors as errors
+from .base import Forecast as Forecast
+from .base import Forecaster as Forecaster
+from .base import clone as clone
+from .errors import ForecastError as ForecastError
+from .errors import InputError as InputError
+from .errors import NotFittedError as NotFittedError
 
 __version__ = "0.1.0"
 
