@@ -36,11 +36,15 @@ def test_notebook_runs(name, monkeypatch):
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
     # the kernel inherits this environment: fast mode, the package importable from a
-    # source checkout, and a non-interactive plotting backend if the notebook forgets one
+    # source checkout, and quiet TensorFlow start-up logs
     monkeypatch.setenv("FORECAST_FAST", "1")
     path = os.environ.get("PYTHONPATH", "")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), path]) if path else str(ROOT))
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
+    # one BLAS/OpenMP thread per kernel: the small statsmodels fits run many times faster
+    # than with a thread pool fighting the other test processes for the cores
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.setenv(var, "1")
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     client = nbclient.NotebookClient(
         nb, timeout=CELL_TIMEOUT, kernel_name="python3",
