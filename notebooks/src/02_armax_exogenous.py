@@ -37,7 +37,9 @@ import numpy as np
 import pandas as pd
 
 import forecast as fc
-from forecast.backtest import dm_test
+
+backtest = fc.backtest      # the function; bind it before importing from the package of the same name
+from forecast.backtest import dm_test  # noqa: E402
 
 logging.getLogger("tensorflow").setLevel(logging.ERROR)
 macro = fc.datasets.load("macro")
@@ -97,12 +99,12 @@ X_known = income.to_frame().iloc[1:]
 y = cons.iloc[1:]                       # drop the first quarter, whose lagged income is unknown
 
 runs = {
-    "none": fc.backtest({"naive": fc.Naive(), "mean": fc.Mean(),
+    "none": backtest({"naive": fc.Naive(), "mean": fc.Mean(),
                          "ARMA": fc.ARMA(p="auto", q="auto", max_p=3, max_q=2),
                          "LSTM": fc.LSTM(**net)}, y, seed=0, **settings),
-    "observed": fc.backtest({"ARMAX": fc.ARMAX(p=1, q=1), "LSTM": fc.LSTM(**net)}, y, X=X_observed,
+    "observed": backtest({"ARMAX": fc.ARMAX(p=1, q=1), "LSTM": fc.LSTM(**net)}, y, X=X_observed,
                             known_exog=list(X_observed.columns), seed=0, **settings),
-    "known": fc.backtest({"ARMAX": fc.ARMAX(p=1, q=1), "LSTM": fc.LSTM(**net)}, y, X=X_known,
+    "known": backtest({"ARMAX": fc.ARMAX(p=1, q=1), "LSTM": fc.LSTM(**net)}, y, X=X_known,
                          known_exog=list(X_known.columns), seed=0, **settings),
 }
 n_origins = runs["none"].forecasts["origin"].nunique()
@@ -180,8 +182,12 @@ armax_k, lstm_k = table.loc[("known", "ARMAX"), "RMSE"], table.loc[("known", "LS
 better = "ARMAX" if armax_k < lstm_k else "LSTM"
 e_a, e_l = errors("known", "ARMAX"), errors("known", "LSTM")
 p_al = dm_test(e_a ** 2, e_l ** 2, h=HORIZON).pvalue
-print(f"Given the same known regressor, {better} makes better use of it "
-      f"(RMSE {min(armax_k, lstm_k):.3f} vs {max(armax_k, lstm_k):.3f}; DM p = {p_al:.3f}).")
+if p_al < 0.05:
+    print(f"Given the same known regressor, {better} makes significantly better use of it "
+          f"(RMSE {min(armax_k, lstm_k):.3f} vs {max(armax_k, lstm_k):.3f}; DM p = {p_al:.3f}).")
+else:
+    print(f"Given the same known regressor, {better} has the lower RMSE ({min(armax_k, lstm_k):.3f} vs "
+          f"{max(armax_k, lstm_k):.3f}), but the DM test cannot separate the two (p = {p_al:.2f}).")
 
 # %% [markdown]
 # **How to read this.** The *known* run is a conditional forecast: it answers "how well
