@@ -13,15 +13,18 @@ from statsmodels.tsa.arima_process import ArmaProcess
 
 import forecast as fc
 from forecast.base import Forecaster
-from forecast.errors import InputError
+from forecast.errors import InputError, ModelError
 
 
 @pytest.fixture(autouse=True, scope="module")
 def _one_blas_thread():
     # statsmodels' tiny state-space matrices run far slower with many BLAS threads on a
     # busy machine; limit them for this module only.
-    from threadpoolctl import threadpool_limits
-
+    try:
+        from threadpoolctl import threadpool_limits  # installed with scikit-learn
+    except ImportError:  # pragma: no cover
+        yield
+        return
     with threadpool_limits(1):
         yield
 
@@ -186,9 +189,13 @@ def test_predict_origins_equals_update_then_predict(case, sunspots, airline, mac
     assert model.cutoff_ == y.index[n - 1]  # the model itself is unchanged
 
 
-def test_predict_origins_matches_statsmodels_append_directly(sunspots):
-    model = fc.MA(q=2).fit(sunspots[:260])
-    y_new = sunspots[260:]
+@pytest.mark.parametrize("case", ["MA", "SARIMA"])
+def test_predict_origins_matches_statsmodels_append_directly(case, sunspots, airline):
+    if case == "MA":
+        model, y_new = fc.MA(q=2).fit(sunspots[:260]), sunspots[260:]
+    else:
+        model = fc.ARIMA(order=(1, 1, 0), seasonal_order=(0, 1, 1, 12)).fit(airline[:100])
+        y_new = airline[100:]
     got = model.predict_origins(y_new, [y_new.index[9], y_new.index[30]], 5)
     for k, fcst in zip((10, 31), got, strict=True):
         ref = model.results_.append(y_new[:k].to_numpy()).get_forecast(5)
@@ -293,3 +300,10 @@ def test_params_verbatim_and_repr():
 
     assert repr(create("arma(2,1)")) == "ARMA(p=2, q=1)"
     assert repr(fc.ARIMA(order=(1, 1, 1))) == "ARIMA(order=(1, 1, 1))"
+
+
+def test_statsmodels_failures_are_wrapped(macro):
+    X = pd.DataFrame({"one": 1.0}, index=macro.index)  # collides with the constant
+    with pytest.raises(ModelError, match="constant") as info:
+        fc.ARMAX(p=1).fit(macro["realcons"], X=X)
+    assert isinstance(info.value.__cause__, ValueError)

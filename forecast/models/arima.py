@@ -50,7 +50,7 @@ def _order_tuple(value: Any, name: str, owner: str, size: int) -> tuple[int, ...
     return tuple(_whole(v, f"{name}[{i}]", owner) for i, v in enumerate(value))
 
 
-def _catch(action: str, owner: str, fn, *args, **kwargs):
+def _catch(action: str, owner: str, fn, *args, hint: str = "", **kwargs):
     """Run a statsmodels call, collecting its warnings and wrapping its failures."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -60,7 +60,7 @@ def _catch(action: str, owner: str, fn, *args, **kwargs):
             raise ModelError(
                 f"{owner}: statsmodels failed while {action} ({type(err).__name__}: {err}); "
                 "try a smaller order, a different trend, or check the series for level shifts "
-                "and extreme values"
+                f"and extreme values{hint}"
             ) from err
     messages = [f"{w.category.__name__}: {w.message}" for w in caught]
     return out, messages
@@ -158,7 +158,8 @@ class _StateSpaceARIMA(Forecaster):
         def run():
             return self._model(y, X, order, seasonal_order, trend).fit(**kwargs)
 
-        return _catch(f"estimating ARIMA{order}x{seasonal_order} on {len(y)} observations", owner, run)
+        hint = "; if X is given, drop constant or duplicated columns from it" if X is not None else ""
+        return _catch(f"estimating ARIMA{order}x{seasonal_order} on {len(y)} observations", owner, run, hint=hint)
 
     def _select(self, y: np.ndarray, X: np.ndarray | None, seasonal_order, trend) -> tuple[tuple[int, int, int], list[str]]:
         """The order to fit (subclasses with order selection override this)."""
