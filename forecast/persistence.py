@@ -61,8 +61,8 @@ def save_model(model: Forecaster, path: str | os.PathLike) -> Path:
             "version": VERSION,
             "class": f"{type(model).__module__}:{type(model).__qualname__}",
             "params": _jsonable(model.get_params()),
-            "y": _series_to_json(model.y_),
-            "X": None if model.X_ is None else {c: _series_to_json(model.X_[c]) for c in model.X_.columns},
+            "y": _data_to_json(model.y_),
+            "X": None if model.X_ is None else _data_to_json(model.X_),
             "state": state,
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, default=_default))
@@ -73,6 +73,25 @@ def save_model(model: Forecaster, path: str | os.PathLike) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return path
+
+
+def _data_to_json(data: Any) -> Any:
+    """A Series, a DataFrame (columns as series) or a panel dict of either, as JSON data."""
+    if isinstance(data, dict):
+        return {"__panel__": {str(k): _data_to_json(v) for k, v in data.items()}}
+    if hasattr(data, "columns"):
+        return {c: _series_to_json(data[c]) for c in data.columns}
+    return _series_to_json(data)
+
+
+def _data_from_json(data: dict[str, Any]) -> Any:
+    import pandas as pd
+
+    if "__panel__" in data:
+        return {k: _data_from_json(v) for k, v in data["__panel__"].items()}
+    if "index" in data and "values" in data:
+        return _series_from_json(data)
+    return pd.DataFrame({c: _series_from_json(v) for c, v in data.items()})
 
 
 def _default(obj: Any) -> Any:
@@ -108,9 +127,10 @@ def load_model(path: str | os.PathLike) -> Forecaster:
         raise PersistenceError(f"{manifest.get('class')!r} is not a Forecaster")
     try:
         model = cls(**_restore(manifest["params"]))
-        model.y_ = _series_from_json(manifest["y"])
-        model.X_ = None if manifest["X"] is None else pd.DataFrame({c: _series_from_json(v) for c, v in manifest["X"].items()})
-        model.cutoff_ = model.y_.index[-1]
+        model.y_ = _data_from_json(manifest["y"])
+        model.X_ = None if manifest["X"] is None else _data_from_json(manifest["X"])
+        model.cutoff_ = (model.y_.index[-1] if isinstance(model.y_, pd.Series)
+                         else {k: v.index[-1] for k, v in model.y_.items()})
         model._set_state(manifest["state"], path)
     except PersistenceError:
         raise

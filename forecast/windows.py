@@ -165,15 +165,17 @@ class WindowBatches:
         self.offsets = np.arange(self.time_steps) * self.lag
         self.target_offsets = self.span + np.arange(self.horizon)
         if starts is None:
-            starts = [np.arange(max(0, len(s) - self.span - self.horizon + 1)) for s in self.series]
-        self.starts = [np.asarray(s, dtype=np.int64) for s in starts]
+            starts = [range(max(0, len(s) - self.span - self.horizon + 1)) for s in self.series]
+        # a contiguous range of starts is kept as a range (no index array for huge series)
+        self.starts = [s if isinstance(s, range) and s.step == 1 else np.asarray(s, dtype=np.int64)
+                       for s in starts]
         counts = np.array([len(s) for s in self.starts], dtype=np.int64)
         self.bounds = np.concatenate([[0], np.cumsum(counts)])
         self.n_samples = int(self.bounds[-1])
         self.shuffle = bool(shuffle)
         self.rng = np.random.default_rng(seed)
         self.steps_per_epoch = steps_per_epoch
-        self.order = np.arange(self.n_samples) if self.n_samples < 2**31 else None
+        self.order = np.arange(0)
         self.on_epoch_end()
 
     @property
@@ -186,12 +188,14 @@ class WindowBatches:
 
     def on_epoch_end(self) -> None:
         """Draw a new order of the windows (when shuffling)."""
-        if self.shuffle and self.n_samples > 1:
-            if self.steps_per_epoch is not None and len(self) * self.batch_size < self.n_samples // 4:
-                # a capped epoch on a huge source: sample without building a full permutation
-                self.order = self.rng.integers(0, self.n_samples, size=len(self) * self.batch_size)
-            else:
-                self.order = self.rng.permutation(self.n_samples)
+        capped = self.steps_per_epoch is not None and len(self) * self.batch_size < self.n_samples // 4
+        if self.shuffle and capped:
+            # a capped epoch on a huge source: sample without building a full permutation
+            self.order = self.rng.integers(0, self.n_samples, size=len(self) * self.batch_size)
+        elif self.shuffle and self.n_samples > 1:
+            self.order = self.rng.permutation(self.n_samples)
+        elif len(self.order) != self.n_samples:
+            self.order = np.arange(self.n_samples)
 
     def sample_ids(self, i: int) -> np.ndarray:
         return self.order[i * self.batch_size:(i + 1) * self.batch_size]
@@ -208,14 +212,16 @@ class WindowBatches:
             fut = np.empty((len(ids), H * self.future[0].shape[1]), dtype=self.series[0].dtype)
         for s in np.unique(which):
             rows = np.flatnonzero(which == s)
-            start = self.starts[s][ids[rows] - self.bounds[s]]
+            local = ids[rows] - self.bounds[s]
+            st = self.starts[s]
+            start = local + st.start if isinstance(st, range) else st[local]
             arr = self.series[s]
             x[rows] = arr[start[:, None] + self.offsets[None, :]]
             y[rows] = arr[start[:, None] + self.target_offsets[None, :], 0]
             if fut is not None:
                 fut[rows] = self.future[s][start[:, None] + self.target_offsets[None, :]].reshape(len(rows), -1)
         if self.window_norm is not None:
-            ref = x[:, -1, 0] if self.window_norm == "last" else x[:, :, 0].mean(axis=1)
+            ref = (x[:, -1, 0] if self.window_norm == "last" else x[:, :, 0].mean(axis=1)).copy()
             x[:, :, 0] -= ref[:, None]
             y -= ref[:, None]
         return (x if fut is None else (x, fut)), y

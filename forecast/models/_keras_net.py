@@ -19,8 +19,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import keras
 import numpy as np
+
+# quiet TensorFlow's C++ start-up logging unless the user chose a level
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
 
 _CELLS = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 _LOSSES = {"mse": "MeanSquaredError", "mae": "MeanAbsoluteError", "huber": "Huber"}
@@ -28,6 +32,7 @@ _POOL: dict[tuple, list[Net]] = {}
 _LOCK = threading.Lock()
 _TOKENS = itertools.count(1)
 _THREADS_SET = False
+BLOCK = 16  # full mini-batches per compiled training call (TensorFlow backend)
 
 
 def new_token() -> int:
@@ -128,48 +133,46 @@ class Net:
 
     # ------------------------------------------------------------------ compiled functions
     def _compile_tf(self) -> None:
+        """Two traced functions: a block of training steps (a graph loop over stacked
+        mini-batches, like Keras' ``steps_per_execution``) and inference."""
         import tensorflow as tf
 
-        T, F, H = self.spec["time_steps"], self.spec["n_features"], self.spec["horizon"]
+        T, F, H, K = (self.spec["time_steps"], self.spec["n_features"], self.spec["horizon"],
+                      self.spec["n_future"])
         model, optimizer, loss_fn = self.model, self.optimizer, self.loss
-        xs = tf.TensorSpec((None, T, F), tf.float32)
-        ys = tf.TensorSpec((None, H), tf.float32)
+        two = self.two_inputs
+
+        def step(x, f, y):
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model([x, f] if two else x, training=True))
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply(grads, model.trainable_variables)
+            return loss
+
+        block = [tf.TensorSpec((None, None, T, F), tf.float32), tf.TensorSpec((None, None, max(K, 1)), tf.float32),
+                 tf.TensorSpec((None, None, H), tf.float32)]
+
+        @tf.function(input_signature=block)
+        def train_steps(xb, fb, yb):
+            total = tf.constant(0.0)
+            for i in tf.range(tf.shape(xb)[0]):
+                total += step(xb[i], fb[i], yb[i])
+            return total
+
+        single = [tf.TensorSpec((None, T, F), tf.float32), tf.TensorSpec((None, max(K, 1)), tf.float32)]
+
+        @tf.function(input_signature=single)
+        def predict(x, f):
+            return model([x, f] if two else x, training=False)
+
+        self._train_steps, self._predict = train_steps, predict
+
+    def _tf_args(self, inputs: Any, lead: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
         if self.two_inputs:
-            fs = tf.TensorSpec((None, self.spec["n_future"]), tf.float32)
-
-            @tf.function(input_signature=[xs, fs, ys])
-            def train_step(x, f, y):
-                with tf.GradientTape() as tape:
-                    loss = loss_fn(y, model([x, f], training=True))
-                grads = tape.gradient(loss, model.trainable_variables)
-                optimizer.apply(grads, model.trainable_variables)
-                return loss
-
-            @tf.function(input_signature=[xs, fs])
-            def predict(x, f):
-                return model([x, f], training=False)
-
-            @tf.function(input_signature=[xs, fs, ys])
-            def evaluate(x, f, y):
-                return loss_fn(y, model([x, f], training=False))
+            x, f = inputs
         else:
-            @tf.function(input_signature=[xs, ys])
-            def train_step(x, y):
-                with tf.GradientTape() as tape:
-                    loss = loss_fn(y, model(x, training=True))
-                grads = tape.gradient(loss, model.trainable_variables)
-                optimizer.apply(grads, model.trainable_variables)
-                return loss
-
-            @tf.function(input_signature=[xs])
-            def predict(x):
-                return model(x, training=False)
-
-            @tf.function(input_signature=[xs, ys])
-            def evaluate(x, y):
-                return loss_fn(y, model(x, training=False))
-
-        self._train_step, self._predict, self._evaluate = train_step, predict, evaluate
+            x, f = inputs, np.zeros((*lead, 1), dtype=np.float32)
+        return x, f
 
     def _args(self, inputs: Any) -> tuple:
         return tuple(inputs) if isinstance(inputs, tuple | list) else (inputs,)
@@ -191,16 +194,45 @@ class Net:
 
     # ------------------------------------------------------------------ training / inference
     def train_batch(self, inputs: Any, y: np.ndarray) -> float:
+        """One optimisation step on one mini-batch; returns its loss."""
         if self.backend == "tensorflow":
-            return float(self._train_step(*self._args(inputs), y))
+            x, f = self._tf_args(inputs, (len(y),))
+            return float(self._train_steps(x[None], f[None], y[None]))
         out = self.model.train_on_batch(list(self._args(inputs)) if self.two_inputs else inputs, y)
         return float(out if np.ndim(out) == 0 else out[0])
 
+    def _epoch(self, source: Any) -> tuple[float, int]:
+        """One pass over the batch source; on TensorFlow, up to ``BLOCK`` full batches per call."""
+        total, count, steps, b, i = 0.0, 0, len(source), source.batch_size, 0
+        while i < steps:
+            ids = [source.sample_ids(j) for j in range(i, min(i + BLOCK, steps))] \
+                if self.backend == "tensorflow" else [source.sample_ids(i)]
+            if len(ids) > 1 and len(ids[-1]) != b:
+                ids = ids[:-1]  # a short last batch goes on its own
+            k = len(ids)
+            if self.backend != "tensorflow" and len(ids[0]) != b and count:
+                break  # XLA backends compile per shape: drop the short last batch (it varies per epoch)
+            inputs, y = source.gather(np.concatenate(ids))
+            if self.backend == "tensorflow":
+                x, f = self._tf_args(inputs, (len(y),))
+                n = len(ids[0])
+                total += float(self._train_steps(x.reshape(k, n, *x.shape[1:]), f.reshape(k, n, -1),
+                                                 y.reshape(k, n, -1))) * n
+            else:
+                total += self.train_batch(inputs, y) * len(y)
+            count += len(y)
+            i += k
+        return total, count
+
     def evaluate(self, inputs: Any, y: np.ndarray) -> float:
-        if self.backend == "tensorflow":
-            return float(self._evaluate(*self._args(inputs), y))
-        pred = self.predict(inputs)
-        return float(keras.ops.convert_to_numpy(self.loss(y, pred)))
+        """Mean loss of the network's forecasts (inference mode)."""
+        e = self.predict(inputs) - y
+        if self.spec["loss"] == "mse":
+            return float(np.mean(e ** 2))
+        if self.spec["loss"] == "mae":
+            return float(np.mean(np.abs(e)))
+        a = np.abs(e)
+        return float(np.mean(np.where(a <= 1.0, 0.5 * e ** 2, a - 0.5)))
 
     def predict(self, inputs: Any, chunk: int = 8192) -> np.ndarray:
         """Network outputs for a batch of windows, in one call (chunked only when huge)."""
@@ -210,10 +242,14 @@ class Net:
         for lo in range(0, max(n, 1), chunk):
             part = [a[lo:lo + chunk] for a in args]
             if self.backend == "tensorflow":
-                outs.append(self._predict(*part).numpy())
-            else:
-                out = self.model(part if self.two_inputs else part[0], training=False)
-                outs.append(np.asarray(keras.ops.convert_to_numpy(out)))
+                x, f = self._tf_args(tuple(part) if self.two_inputs else part[0], (len(part[0]),))
+                outs.append(self._predict(x, f).numpy())
+            else:  # pad to a power of two so that XLA backends compile few shapes
+                m = len(part[0])
+                size = 1 << max(3, (m - 1).bit_length())
+                padded = [np.concatenate([a, np.zeros((size - m, *a.shape[1:]), a.dtype)]) for a in part]
+                out = self.model.predict_on_batch(padded if self.two_inputs else padded[0])
+                outs.append(np.asarray(out)[:m])
         return np.concatenate(outs).astype(np.float64)
 
     def train(self, source: Any, *, epochs: int, validation: Any = None, patience: int = 10,
@@ -223,13 +259,15 @@ class Net:
         history: list[float] = []
         val_history: list[float] = []
         best, best_weights, wait = np.inf, None, 0
+        dataset = source.as_pydataset() if self.backend != "tensorflow" else None
         for epoch in range(epochs):
-            total, count = 0.0, 0
-            for i in range(len(source)):
-                inputs, y = source[i]
-                total += self.train_batch(inputs, y) * len(y)
-                count += len(y)
-            source.on_epoch_end()
+            if self.backend == "tensorflow":
+                total, count = self._epoch(source)
+                source.on_epoch_end()
+            else:  # JAX / PyTorch: Keras' own compiled loop over the view-based batches
+                fit = self.model.fit(dataset, epochs=1, verbose=0, shuffle=False)
+                count = sum(len(source.sample_ids(i)) for i in range(len(source)))
+                total = float(fit.history["loss"][-1]) * count
             loss = total / max(count, 1)
             history.append(loss)
             val = None

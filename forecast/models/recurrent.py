@@ -39,8 +39,8 @@ Keras is imported only when a network is fitted, used or loaded.
 >>> model = fc.LSTM(time_steps=12, horizon=6, units=8, epochs=3, seed=0)
 >>> model.get_tags()["needs_keras"], model.cell
 (True, 'lstm')
->>> fc.GRU(units=16).min_length()
-38
+>>> fc.GRU(units=16).min_length()  # 24 input steps, 1 target, 1 validation window
+26
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def _conformal(residuals: np.ndarray, frac: float, steps: int) -> np.ndarray:
     if n == 0:
         return np.full(steps, np.nan)
     q = min(1.0, math.ceil((n + 1) * frac) / n)
-    width = np.quantile(res, q, axis=0, method="higher")
+    width = np.quantile(res, q, axis=0, method="inverted_cdf")
     if steps <= H:
         return width[:steps]
     extra = width[-1] * np.sqrt(np.arange(H + 1, steps + 1) / H)
@@ -282,7 +282,8 @@ class RecurrentForecaster(Forecaster):
         from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
         sk = StandardScaler() if self.scaler == "standard" else MinMaxScaler()
-        sk.fit(Z)
+        for lo in range(0, len(Z), 1_000_000):  # in chunks: bounded temporaries on long series
+            sk.partial_fit(Z[lo:lo + 1_000_000])
         if self.scaler == "standard":
             loc, scale = sk.mean_, sk.scale_
         else:
@@ -373,17 +374,22 @@ class RecurrentForecaster(Forecaster):
             yv = s.to_numpy()
             Xv = None if Xs is None else Xs[sid].to_numpy()
             g = self._levels(yv, f"series {sid!r}" if sid != _SINGLE else "y")
-            z = np.diff(g) if d else g
-            Z = z[:, None] if Xv is None else np.concatenate([z[:, None], Xv[d:]], axis=1)
+            # the network's inputs, built in float32 and scaled in place (long series stay cheap)
+            Z = np.empty((len(g) - d, 1 + (0 if Xv is None else Xv.shape[1])), dtype=np.float32)
+            Z[:, 0] = np.diff(g) if d else g
+            if Xv is not None:
+                Z[:, 1:] = Xv[d:]
             nw = len(Z) - span - H + 1
             cut = nw
             if vf > 0:
                 cut = max(1, min(int(nw * (1 - vf)), nw - H))
             # the scaler sees only rows of training windows (inputs and targets)
-            self.scalers_[sid] = self._fit_scaler(Z[: cut - 1 + span + H])
-            arrays.append(self._model_space(sid, yv, Xv))
-            train_starts.append(np.arange(cut))
-            val_starts.append(np.arange(cut + H - 1, nw) if vf > 0 else np.arange(0))
+            sc = self.scalers_[sid] = self._fit_scaler(Z[: cut - 1 + span + H])
+            Z -= np.asarray(sc["loc"], dtype=np.float32)
+            Z /= np.asarray(sc["scale"], dtype=np.float32)
+            arrays.append(Z)
+            train_starts.append(range(cut))
+            val_starts.append(range(cut + H - 1, nw) if vf > 0 else range(0))
         n_ex = 0 if Xs is None else next(iter(Xs.values())).shape[1]
         future = None if n_ex == 0 else [a[:, 1:] for a in arrays]
         self.n_exog_ = n_ex
@@ -415,7 +421,7 @@ class RecurrentForecaster(Forecaster):
         # conformal residuals: forecasts from validation windows (else the training windows)
         self.residuals_ = {}
         for k, (sid, s) in enumerate(ys.items()):
-            starts = val_starts[k] if len(val_starts[k]) else train_starts[k][-200:]
+            starts = np.asarray(val_starts[k] if len(val_starts[k]) else train_starts[k][-200:], dtype=np.int64)
             ends = starts + span - 1 + d  # position in y of each window's last input
             yv = s.to_numpy()
             Xv = None if Xs is None else Xs[sid].to_numpy()
@@ -447,8 +453,9 @@ class RecurrentForecaster(Forecaster):
                 Xh = Xv[:need]
                 if len(Xh) < need:  # beyond the requested steps: repeat the last known row
                     Xh = np.concatenate([Xh, np.repeat(Xh[-1:], need - len(Xh), axis=0)])
-            Z = self._model_space(sid, yv[:n_hist], None)
-            rows = ends - d  # row of each origin in model space
+            lo = max(0, int(ends.min()) - d - span + 1)  # only the tail the windows need
+            Z = self._model_space(sid, yv[lo:n_hist], None)
+            rows = ends - d - lo  # row of each origin in model space
             idx = rows[:, None] + np.arange(-span + 1, 1)[None, :]
             tgt = np.zeros((len(ends), L))
             tgt[:, :span] = Z[idx, 0]
@@ -491,7 +498,12 @@ class RecurrentForecaster(Forecaster):
         return results
 
     def _prediction(self, sid: str, mean: np.ndarray) -> Prediction:
-        residuals = np.asarray(self.residuals_[sid], dtype=float).reshape(-1, int(self.horizon))
+        cache = self.__dict__.get("_residual_cache")
+        if cache is None or cache[0] is not self.residuals_:  # arrays built once per fit/load
+            cache = self._residual_cache = (self.residuals_, {})
+        if sid not in cache[1]:
+            cache[1][sid] = np.asarray(self.residuals_[sid], dtype=float).reshape(-1, int(self.horizon))
+        residuals = cache[1][sid]
         steps = len(mean)
 
         def bounds(frac: float, mean: np.ndarray = mean) -> tuple[np.ndarray, np.ndarray]:
@@ -583,9 +595,6 @@ class RecurrentForecaster(Forecaster):
 
     # ------------------------------------------------------------------ persistence
     def _get_state(self, folder: Path) -> dict[str, Any]:
-        if self.is_panel_:
-            raise PersistenceError(f"{type(self).__name__} fitted on a panel cannot be saved yet; "
-                                   "save one model per series")
         self._network_call(lambda net: net.model.save(folder / _NETWORK_FILE))
         return {"network": _NETWORK_FILE, "spec": self.spec_, "scalers": self.scalers_,
                 "residuals": self.residuals_, "history": self.history_, "versions": self.versions_,

@@ -1,0 +1,273 @@
+"""Recurrent forecasters (RNN, LSTM, GRU) on real data with tiny networks."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import forecast as fc
+from forecast.errors import InputError, NotFittedError, PersistenceError
+from forecast.models.recurrent import GRU, LSTM, RNN, RecurrentForecaster, _conformal
+
+TINY = {"units": 4, "epochs": 2, "batch_size": 16, "seed": 0}
+
+
+@pytest.fixture(scope="module")
+def airline():
+    return fc.datasets.load("airline")
+
+
+@pytest.fixture(scope="module")
+def fitted(airline):
+    """A tiny GRU on the first 120 months, modelling log differences."""
+    return GRU(time_steps=12, horizon=3, log=True, difference=True, **TINY).fit(airline[:120])
+
+
+# ----------------------------------------------------------------------------- no Keras needed
+def test_constructing_a_network_model_does_not_import_tensorflow():
+    code = textwrap.dedent("""
+        import sys, forecast as fc
+        m = fc.LSTM(units=8); fc.create("gru(time_steps=48)"); m.min_length(); m.clone()
+        print("tensorflow" in sys.modules, "keras" in sys.modules)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_params_are_stored_verbatim_and_subclasses_only_change_the_cell():
+    dense = (16, 8)
+    m = fc.LSTM(units=64, layers=2, bidirectional=True, dense_layers=dense)
+    assert m.get_params()["dense_layers"] is dense and m.cell == "lstm"
+    assert (RNN().cell, GRU().cell, LSTM().cell) == ("rnn", "gru", "lstm")
+    assert list(RNN().get_params()) == list(RecurrentForecaster().get_params())
+    assert GRU(cell="lstm").cell == "lstm"  # still a parameter
+    spec = fc.create("lstm(units=64,layers=2,bidirectional=true)")
+    assert (spec.units, spec.layers, spec.bidirectional) == (64, 2, True)
+    assert fc.create("gru(time_steps=48)").time_steps == 48
+    tags = fc.GRU.get_tags()
+    assert tags["needs_keras"] and tags["intervals"] and tags["supports_exog"] and tags["global_model"]
+    clone = m.clone()
+    assert clone.get_params() == m.get_params() and clone is not m
+
+
+@pytest.mark.parametrize("params,match", [
+    ({"cell": "transformer"}, "cell"), ({"units": 0}, "units"), ({"dropout": 1.5}, "dropout"),
+    ({"loss": "hinge"}, "loss"), ({"scaler": "robust"}, "scaler"), ({"dense_layers": 8}, "dense_layers"),
+    ({"validation_fraction": 1.0}, "validation_fraction"), ({"time_steps": 2.5}, "time_steps"),
+    ({"window_norm": "max"}, "window_norm"), ({"activation": "sigmoid"}, "activation"),
+])
+def test_bad_parameters_raise_input_errors_before_any_training(airline, params, match):
+    with pytest.raises(InputError, match=match):
+        fc.LSTM(**params).fit(airline)
+
+
+def test_min_length_counts_window_horizon_validation_and_differencing(airline):
+    m = fc.LSTM(time_steps=24, horizon=12, lag=2, difference=True)
+    assert m.min_length() == (23 * 2 + 1) + 11 + 13 + 1
+    with pytest.raises(InputError, match="needs at least"):
+        fc.LSTM(time_steps=100, horizon=40).fit(airline)
+    with pytest.raises(NotFittedError):
+        fc.GRU().predict(3)
+
+
+def test_conformal_quantile_is_the_finite_sample_order_statistic():
+    res = np.arange(1.0, 20.0)[:, None] * np.array([[1.0, 2.0]])  # 19 residuals per step
+    w = _conformal(res, 0.9, 4)
+    # ceil(20 * 0.9) / 19 -> the 18th smallest of 19
+    np.testing.assert_allclose(w[:2], [18.0, 36.0])
+    np.testing.assert_allclose(w[2:], 36.0 * np.sqrt([3 / 2, 4 / 2]))
+
+
+# ----------------------------------------------------------------------------- Keras
+@pytest.mark.keras
+def test_airline_lstm_gives_the_same_numbers_twice_and_records_seed_and_versions(airline):
+    from forecast.models import _keras_net
+
+    first = fc.LSTM(time_steps=24, horizon=12, seed=1, epochs=3).fit(airline)
+    a = first.predict(12)
+    b = fc.LSTM(time_steps=24, horizon=12, seed=1, epochs=3).fit(airline).predict(12)  # reused network
+    _keras_net.clear_pool()
+    c = fc.LSTM(time_steps=24, horizon=12, seed=1, epochs=3).fit(airline).predict(12)  # rebuilt network
+    np.testing.assert_array_equal(a.mean.to_numpy(), b.mean.to_numpy())
+    np.testing.assert_array_equal(a.mean.to_numpy(), c.mean.to_numpy())
+    assert a.index.equals(pd.period_range("1961-01", periods=12, freq="M"))
+    assert np.all(np.isfinite(a.mean)) and a.mean.between(100, 1000).all()
+    assert first.seed_ == 1 and first.versions_["keras"] and first.versions_["backend"]
+    d = fc.LSTM(time_steps=24, horizon=12, seed=2, epochs=3).fit(airline).predict(12)
+    assert not np.allclose(a.mean.to_numpy(), d.mean.to_numpy())
+
+
+@pytest.mark.keras
+def test_refitting_reuses_the_compiled_network(airline, monkeypatch):
+    from forecast.models import _keras_net
+
+    built = []
+    original = _keras_net.Net.__init__
+
+    def counting(self, spec):
+        built.append(spec)
+        original(self, spec)
+
+    monkeypatch.setattr(_keras_net.Net, "__init__", counting)
+    m = fc.RNN(time_steps=10, horizon=2, units=3, epochs=1, seed=5)
+    first = m.fit(airline[:100]).predict(2).mean.to_numpy()
+    for end in (110, 120):
+        fc.RNN(time_steps=10, horizon=2, units=3, epochs=1, seed=5).fit(airline[:end])
+    assert m.fit(airline[:100]) is m
+    again = m.predict(2).mean.to_numpy()
+    assert len(built) <= 1
+    np.testing.assert_array_equal(first, again)  # re-initialised, not continued
+
+
+@pytest.mark.keras
+def test_update_equals_batched_origins_and_nothing_after_an_origin_is_used(airline, fitted):
+    new = airline[120:]
+    origins = [airline.index[119]] + list(new.index[:-3])
+    batched = fitted.predict_origins(new, origins, 5)
+    model = copy.deepcopy(fitted)
+    done = 0
+    for k, origin in enumerate(origins):
+        if k:
+            pos = new.index.get_loc(origin) + 1
+            model.update(new.iloc[done:pos])
+            done = pos
+        one = model.predict(5)
+        assert one.index.equals(batched[k].index)
+        np.testing.assert_allclose(one.mean.to_numpy(), batched[k].mean.to_numpy(), atol=1e-5, rtol=0)
+    # no look-ahead: change everything after the 4th origin, its forecast must not move
+    changed = new.copy()
+    changed.iloc[4:] *= 3.0
+    again = fitted.predict_origins(changed, origins, 5)
+    np.testing.assert_array_equal(again[4].mean.to_numpy(), batched[4].mean.to_numpy())
+    assert not np.allclose(again[6].mean.to_numpy(), batched[6].mean.to_numpy())
+
+
+@pytest.mark.keras
+def test_lstm_learns_a_noisy_sine_far_better_than_naive():
+    rng = np.random.default_rng(0)
+    n = 600
+    y = pd.Series(np.sin(np.arange(n) * 2 * np.pi / 20) + 0.2 * rng.normal(size=n))
+    train, test = y[:500], y[500:]
+    model = fc.LSTM(time_steps=8, horizon=1, units=8, epochs=5, learning_rate=0.01, seed=0,
+                    validation_fraction=0.0).fit(train)
+    origins = [train.index[-1], *test.index[:-1]]
+    pred = np.array([f.mean.iloc[0] for f in model.predict_origins(test[:-1], origins, 1)])
+    naive = np.r_[train.iloc[-1], test.to_numpy()[:-1]]
+    rmse = np.sqrt(np.mean((pred - test.to_numpy()) ** 2))
+    rmse_naive = np.sqrt(np.mean((naive - test.to_numpy()) ** 2))
+    assert rmse < 0.75 * rmse_naive, (rmse, rmse_naive)
+
+
+@pytest.mark.keras
+def test_conformal_intervals_nest_widen_and_cover_long_forecasts(fitted, airline):
+    f = fitted.predict(8)  # longer than the head's horizon of 3: rolled forward
+    assert f.has_intervals
+    b80, b95 = f.interval(80), f.interval(95)
+    assert (b95["lower"] <= b80["lower"]).all() and (b95["upper"] >= b80["upper"]).all()
+    assert (b80["lower"] <= f.mean).all() and (f.mean <= b80["upper"]).all()
+    width = (b95["upper"] - b95["lower"]).to_numpy()
+    assert width[-1] > width[2]  # beyond the head, widths grow
+    frame = f.to_frame()
+    assert list(frame.columns) == ["mean", "lower_80", "upper_80", "lower_95", "upper_95"]
+    residuals = np.asarray(fitted.residuals_["y"])
+    assert residuals.shape[1] == 3 and len(residuals) >= 1
+
+
+@pytest.mark.keras
+def test_save_and_load_round_trip_and_corrupt_files(fitted, tmp_path):
+    path = fitted.save(tmp_path / "gru")
+    assert (path / "network.keras").is_file()
+    loaded = fc.load(path)
+    np.testing.assert_array_equal(loaded.predict(6).mean.to_numpy(), fitted.predict(6).mean.to_numpy())
+    np.testing.assert_array_equal(loaded.predict(6).interval(90).to_numpy(), fitted.predict(6).interval(90).to_numpy())
+    assert loaded.versions_ == fitted.versions_
+    (path / "network.keras").write_bytes(b"not a keras file")
+    with pytest.raises(PersistenceError, match="network.keras"):
+        fc.load(path)
+    (path / "network.keras").unlink()
+    with pytest.raises(PersistenceError, match="missing"):
+        fc.load(path)
+
+
+@pytest.mark.keras
+def test_exogenous_covariates_past_channels_and_known_future(capsys):
+    macro = fc.datasets.load("macro")
+    y, X = macro["realcons"], macro[["realdpi", "tbilrate"]]
+    model = fc.LSTM(time_steps=8, horizon=4, difference=True, **TINY).fit(y[:-8], X[:-8])
+    assert model.spec_["n_features"] == 3 and model.spec_["n_future"] == 8
+    with pytest.raises(InputError, match="exogenous"):
+        model.predict(4)
+    with pytest.raises(InputError, match="rows"):
+        model.predict(4, X.iloc[-8:-6])
+    base = model.predict(4, X.iloc[-8:-4]).mean.to_numpy()
+    shifted = X.iloc[-8:-4].copy()
+    shifted["tbilrate"] += 5.0
+    moved = model.predict(4, shifted).mean.to_numpy()
+    assert not np.allclose(base, moved)  # the future covariates reach the head
+    batched = model.predict_origins(y[-8:], [y.index[-9], *y.index[-8:-4]], 4, X.iloc[-8:])
+    np.testing.assert_allclose(batched[0].mean.to_numpy(), base, atol=1e-5, rtol=0)
+    one = copy.deepcopy(model).update(y[-8:-6], X.iloc[-8:-6]).predict(4, X.iloc[-6:-2])
+    np.testing.assert_allclose(one.mean.to_numpy(), batched[2].mean.to_numpy(), atol=1e-5, rtol=0)
+    assert capsys.readouterr().out == ""  # quiet unless verbose
+
+
+@pytest.mark.keras
+def test_global_model_on_a_panel_of_real_series_with_per_series_scaling(tmp_path):
+    air = fc.datasets.load("airline")
+    sun = fc.datasets.load("sunspots")
+    co2 = fc.datasets.load("co2")[-300:]
+    model = fc.GRU(time_steps=12, horizon=4, **TINY).fit({"air": air, "sun": sun, "co2": co2})
+    out = model.predict(4)
+    assert set(out) == {"air", "sun", "co2"}
+    assert out["sun"].index.equals(pd.period_range("2009", periods=4, freq="Y"))
+    assert out["co2"].index[0] == co2.index[-1] + co2.index.freq
+    # each series is forecast on its own scale
+    assert out["air"].mean.between(150, 800).all() and out["co2"].mean.between(330, 420).all()
+    assert out["sun"].mean.between(-100, 250).all()
+    assert model.scalers_["air"]["loc"] != model.scalers_["sun"]["loc"]
+    one_call = model.predict(2)["air"].mean.to_numpy()
+    model.update({"air": pd.Series([450.0], index=pd.period_range("1961-01", periods=1, freq="M"))})
+    after = model.predict(2)
+    assert after["air"].index[0] == pd.Period("1961-02", "M") and after["sun"].index[0] == pd.Period("2009", "Y")
+    assert not np.allclose(after["air"].mean.to_numpy(), one_call)
+    long = pd.concat([s.reset_index(drop=True).rename("value").to_frame().assign(series_id=k, timestamp=range(len(s)))
+                      for k, s in {"a": air, "b": sun}.items()])
+    assert set(fc.GRU(time_steps=12, horizon=4, **TINY).fit(long).predict(3)) == {"a", "b"}
+    with pytest.raises(InputError, match="one series"):
+        model.predict_origins(air, [air.index[-1]], 2)
+    loaded = fc.load(model.save(tmp_path / "panel"))
+    for key, forecast in loaded.predict(3).items():
+        np.testing.assert_array_equal(forecast.mean.to_numpy(), model.predict(3)[key].mean.to_numpy())
+        assert forecast.index.equals(model.predict(3)[key].index)
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize("params", [
+    {"cell": "rnn", "layers": 2, "dense_layers": (4,), "scaler": "minmax", "window_norm": "last"},
+    {"cell": "lstm", "bidirectional": True, "dropout": 0.1, "loss": "huber", "window_norm": "mean", "lag": 2},
+    {"cell": "gru", "activation": "relu", "recurrent_dropout": 0.1, "loss": "mae", "scaler": None, "clipnorm": None},
+])
+def test_architecture_variants_train_on_sunspots_and_progress_hook(params):
+    sun = fc.datasets.load("sunspots")
+    seen = []
+    model = RecurrentForecaster(time_steps=11, horizon=2, units=3, epochs=2, seed=0, **params)
+    model.on_epoch(lambda epoch, loss, val: seen.append((epoch, loss, val)))
+    f = model.fit(sun).predict(5)
+    assert [e for e, *_ in seen] == [0, 1] and all(np.isfinite(v) for _, v, _ in seen)
+    assert np.all(np.isfinite(f.mean)) and len(model.history_["loss"]) == 2
+    again = RecurrentForecaster(time_steps=11, horizon=2, units=3, epochs=2, seed=0, **params).fit(sun).predict(5)
+    np.testing.assert_array_equal(f.mean.to_numpy(), again.mean.to_numpy())
+
+
+@pytest.mark.keras
+def test_verbose_prints_epochs_and_log_needs_positive_values(airline, capsys):
+    fc.RNN(time_steps=6, horizon=1, units=2, epochs=2, verbose=1, seed=0).fit(airline)
+    assert capsys.readouterr().out.count("epoch") == 2
+    with pytest.raises(InputError, match="log=True"):
+        fc.RNN(time_steps=6, units=2, epochs=1, log=True).fit(airline - 200)
