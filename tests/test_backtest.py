@@ -171,6 +171,10 @@ def test_leaderboard_ranks_skill_owa_and_dm(airline):
     assert set(dm["step"]) == set(range(0, 13))
     assert (dm["against"] == "snaive(12)").all()
     assert {"fit_seconds", "predict_seconds"} <= set(board.columns)
+    table = res.dm_pvalues()
+    assert list(table.columns) == list(range(13)) and "snaive(12)" not in table.index
+    assert table.loc["mean", 0] == pytest.approx(mean_row["dm_pvalue"])
+    assert res.meta["initial_used"] == {"passengers": 96}
 
 
 def test_panel_long_frame_friedman_and_nemenyi():

@@ -311,12 +311,14 @@ def backtest(
                 "seed": seed}
     tasks: list[Task] = []
     origins_by_series: dict[str, list[int]] = {}
+    initial_used: dict[str, int] = {}
     data_hashes: dict[str, str] = {}
     for sid, series in panel.items():
         init = initial if initial is not None else default_initial(len(series), horizon, window)
         where = f"series {sid!r}" if is_panel else "y"
         origins = origin_positions(len(series), horizon=horizon, initial=init, step=step, name=where)
         origins_by_series[sid] = origins
+        initial_used[sid] = int(init)
         y_hash = hash_series(series)
         data_hashes[sid] = hash_json([y_hash, hash_frame(exog[sid])])
         for name, model in model_map.items():
@@ -351,6 +353,7 @@ def backtest(
         "models": {name: {**_model_id(m), "exog": plan[name], "tags": {k: v for k, v in m.get_tags().items()}}
                    for name, m in model_map.items()},
         "series": list(panel),
+        "initial_used": initial_used,
         "panel": is_panel,
         "data_hash": hash_json(data_hashes),
         "versions": _versions(),

@@ -25,7 +25,8 @@ def _run_indexed(i: int, task: Task) -> tuple[int, dict[str, Any]]:
 
 
 def resolve_backend(backend: Any, n_jobs: int) -> tuple[str, Any]:
-    """``("serial" | "joblib" | "dask", client-or-joblib-backend)``."""
+    """``("serial" | "joblib" | "dask" | "dask-own", client-or-joblib-backend)``; "dask-own"
+    is a client this module opened (from an address) and closes after the run."""
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
         raise InputError(f"n_jobs must be a whole number >= 1 or -1 (all cores); got {n_jobs!r}")
     if backend is None or backend in ("loky", "joblib", "threading", "multiprocessing"):
@@ -48,7 +49,7 @@ def resolve_backend(backend: Any, n_jobs: int) -> tuple[str, Any]:
         if "://" in backend or ":" in backend:
             from distributed import Client
 
-            return "dask", Client(backend, set_as_default=False)
+            return "dask-own", Client(backend, set_as_default=False)
         raise InputError(
             f"unknown backend {backend!r}; use None (joblib with n_jobs), 'dask', a dask.distributed.Client "
             "or a Dask scheduler address"
@@ -97,7 +98,7 @@ def _iter_dask(tasks: Sequence[Task], todo: list[int], client: Any):
     futures = [client.submit(_run_indexed, i, tasks[i], key=f"forecast-task-{tasks[i].key}-{i}", pure=False)
                for i in todo]
     try:
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             yield future.result()
     finally:
         for future in futures:
@@ -127,9 +128,13 @@ def execute(tasks: Sequence[Task], *, n_jobs: int = 1, backend: Any = None,
             stream = _iter_joblib(tasks, todo, n_jobs, handle)
         else:
             stream = _iter_dask(tasks, todo, handle)
-        for i, record in stream:
-            if cache is not None:
-                cache.put(tasks[i].key, record)
-            records[i] = record
-            advance()
+        try:
+            for i, record in stream:
+                if cache is not None:
+                    cache.put(tasks[i].key, record)
+                records[i] = record
+                advance()
+        finally:
+            if kind == "dask-own":
+                handle.close()
     return records, len(todo)  # type: ignore[return-value]

@@ -355,6 +355,15 @@ class BacktestResult:
                                  "statistic": res.statistic, "pvalue": res.pvalue, "lags": res.lags, "n": res.n})
         return pd.DataFrame(rows, columns=["series_id", "model", "against", "step", "statistic", "pvalue", "lags", "n"])
 
+    def dm_pvalues(self, *, against: str | None = None, loss: str = "mse") -> pd.DataFrame:
+        """DM p-values against the best model as a table: one row per model (per series and
+        model for a panel), one column per horizon step, column 0 for all steps together."""
+        dm = self.dm_tests(against=against, loss=loss, by_step=True)
+        index = ["model"] if len(self.series_ids) == 1 else ["series_id", "model"]
+        table = dm.pivot_table(index=index, columns="step", values="pvalue", sort=False)
+        table.columns.name = "step"
+        return table
+
     def _best(self, metric: str | None = None) -> str:
         s = self.scores(metric or self._primary()).iloc[0]
         if s.notna().any():
@@ -416,7 +425,9 @@ class BacktestResult:
         board["n_failed"] = [int(fails.get(mdl, 0)) for mdl in board.index]
         board.insert(0, "rank", np.arange(1, len(board) + 1))
         board.index.name = "model"
-        return board.reset_index()
+        board = board.reset_index()
+        board.columns.name = None
+        return board
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike, *, format: str = "parquet") -> Path:

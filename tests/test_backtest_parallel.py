@@ -1,0 +1,58 @@
+"""joblib and Dask give exactly the results of an in-process run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_backtest_support import LSAR, FailAt, Noisy
+
+import forecast as fc
+from forecast.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def setup():
+    macro = fc.datasets.load("macro")
+    panel = {c: macro[c] for c in ("realgdp", "realcons", "unemp")}
+    bad = macro.index[183]  # an origin: initial - 1 + 2 * step
+    models = {"naive": "naive", "ar": LSAR(p=2), "noisy": Noisy(), "fails": FailAt(origin=bad)}
+    kwargs = dict(horizon=4, initial=180, step=2, refit=2, seed=3)
+    serial = fc.backtest(models, panel, **kwargs)
+    return models, panel, kwargs, serial
+
+
+def _same(a, b):
+    cols = ["series_id", "model", "origin", "step", "timestamp", "y_true", "y_pred", "lower", "upper"]
+    pd.testing.assert_frame_equal(a.forecasts[cols], b.forecasts[cols])
+    pd.testing.assert_frame_equal(a.failures, b.failures)
+    pd.testing.assert_frame_equal(a.leaderboard().drop(columns=["fit_seconds", "predict_seconds"]),
+                                  b.leaderboard().drop(columns=["fit_seconds", "predict_seconds"]))
+
+
+def test_joblib_two_workers_identical(setup):
+    models, panel, kwargs, serial = setup
+    assert len(serial.failures) >= 1
+    _same(serial, fc.backtest(models, panel, n_jobs=2, **kwargs))
+
+
+def test_dask_local_cluster_identical(setup):
+    distributed = pytest.importorskip("distributed")
+    models, panel, kwargs, serial = setup
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            _same(serial, fc.backtest(models, panel, backend=client, **kwargs))
+            _same(serial, fc.backtest(models, panel, backend="dask", **kwargs))
+            workers = client.run(lambda: __import__("os").getpid())
+            assert len(set(workers.values())) == 2
+        _same(serial, fc.backtest(models, panel, backend=cluster.scheduler_address, **kwargs))
+
+
+def test_unknown_backend_and_bad_n_jobs():
+    y = fc.datasets.load("airline")
+    with pytest.raises(InputError, match="unknown backend"):
+        fc.backtest(["naive"], y, horizon=2, backend="spark")
+    with pytest.raises(InputError, match="n_jobs"):
+        fc.backtest(["naive"], y, horizon=2, n_jobs=0)
+    assert np.isfinite(fc.backtest(["naive"], y, horizon=2, initial=140, n_jobs=1).scores()).all().all()

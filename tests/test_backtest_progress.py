@@ -1,0 +1,34 @@
+"""Progress bar: silent unless asked for and stderr is a terminal; heavy imports stay out."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import forecast as fc
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_progress_is_silent_when_not_a_tty(capsys):
+    fc.backtest(["naive"], fc.datasets.load("airline"), horizon=3, initial=130, progress=True)
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+
+
+def test_progress_bar_shows_on_a_terminal(monkeypatch, capsys):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.setenv("FORCE_COLOR", "0")
+    fc.backtest(["naive"], fc.datasets.load("airline"), horizon=3, initial=130, progress=True)
+    assert "backtest" in capsys.readouterr().err
+
+
+def test_classical_backtest_imports_no_tensorflow_dask_or_matplotlib():
+    code = ("import sys, forecast as fc\n"
+            "fc.backtest(['naive', 'drift'], fc.datasets.load('airline'), horizon=3, initial=130)\n"
+            "print(sorted(m for m in ('tensorflow', 'keras', 'distributed', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert out.stdout.strip() == "[]"
