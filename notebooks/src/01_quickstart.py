@@ -156,6 +156,18 @@ ax.set_title(f"Forecasts from the last origin ({origins[-1]}) with 95% intervals
 plt.show()
 
 # %% [markdown]
+# The toolkit draws the same kind of figures itself (`fc.plotting`; each function returns a
+# matplotlib `Figure`): the leaderboard with bars hatched where the Diebold–Mariano test finds
+# a model significantly worse than the best, and every model's forecasts from the last
+# origins with their intervals.
+
+# %%
+fc.plotting.plot_leaderboard(res)
+
+# %%
+fc.plotting.plot_forecasts(res, origins=2 if FAST else 4, history=48)
+
+# %% [markdown]
 # ## 3. Conclusion
 #
 # The paragraph below is generated from the leaderboard above, so it stays true whatever
@@ -174,7 +186,7 @@ def verdict(a, b):
         sig = f"and the Diebold-Mariano test calls the difference significant (p = {p:.3f})"
     else:
         sig = f"but the Diebold-Mariano test cannot tell them apart (p = {p:.2f})"
-    return f"{winner} beats {loser} by {gap:.0f}% in MASE, {sig}"
+    return f"{winner} is ahead: {loser}'s MASE is {gap:.0f}% higher, {sig}"
 
 
 lines = [f"Best model over {len(origins)} origins: {best} (MASE {score.loc[best, 'mase']:.2f}, "
