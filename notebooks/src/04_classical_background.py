@@ -198,6 +198,9 @@ sun_sel = fc.ARMA(p="auto", q="auto", max_p=MAXO + 2, max_q=2, criterion="aic").
 sun_bic = sun_sel.selection_.sort_values("bic").iloc[0]
 print(f"sunspots ({len(sun)} years): AIC picks ARMA{sun_sel.order_[::2]}, "
       f"BIC picks ARMA({int(sun_bic['p'])}, {int(sun_bic['q'])})")
+if sun_sel.order_[0] == MAXO + 2 or int(sun_bic["p"]) == MAXO + 2:
+    print(f"A chosen p sits at the edge of the grid (max_p={MAXO + 2}): a wider search might keep "
+          "even more years — the sunspot cycle is about 11 years long.")
 sun_sel.selection_.head(5)
 
 # %% [markdown]
@@ -273,7 +276,7 @@ plt.tight_layout(); plt.show()
 for name, row in limit.iterrows():
     ratio = row["GRU / AR"]
     if ratio < 0.8:
-        verdict = f"the GRU wins clearly: its error is {100 * (1 - ratio):.0f}% below the linear AR's"
+        verdict = f"the GRU wins clearly: its MSE is {ratio:.3g} times the linear AR's"
     elif ratio <= 1.1:
         verdict = f"no real difference (GRU/AR = {ratio:.2f})"
     else:
