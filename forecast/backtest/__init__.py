@@ -1,0 +1,19 @@
+"""The backtest engine: every model scored on the same rolling origins.
+
+``splitter`` makes origins and refit segments, ``tasks`` runs one
+(series × model × segment) unit, ``parallel`` runs many (joblib or Dask), ``cache`` keeps
+finished ones on disk, ``result`` holds and summarises the outcome, ``significance`` holds
+the Diebold–Mariano, Friedman and Nemenyi tests.
+
+>>> import forecast as fc
+>>> res = fc.backtest({"naive": fc.Naive()}, fc.datasets.load("airline"), horizon=6, initial=132, step=3)
+>>> res.forecasts.shape[0], res.forecasts["origin"].nunique()
+(12, 2)
+"""
+
+from .engine import backtest, season_length
+from .result import BacktestResult, load_result
+from .significance import dm_test, friedman_test, nemenyi_cd
+
+__all__ = ["backtest", "BacktestResult", "load_result", "dm_test", "friedman_test", "nemenyi_cd",
+           "season_length"]

@@ -1,0 +1,108 @@
+"""Content hashes and the on-disk cache of finished backtest tasks.
+
+Each finished task is one JSON file named by the hash of everything that determines its
+result: the data it sees, the model's class and parameters, the backtest settings and the
+package version. A changed setting or changed data gives a different name, so a cache is
+never mixed with results of another configuration. Files are written to a temporary name
+and moved into place with :func:`os.replace`, so a run killed at any moment leaves either a
+complete file or none.
+
+>>> key = hash_json({"a": 1})
+>>> len(key)
+64
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..io import index_to_json
+
+__all__ = ["hash_json", "hash_series", "hash_frame", "TaskCache", "atomic_write_text"]
+
+
+def _default(obj: Any) -> Any:
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, tuple | set | frozenset):
+        return list(obj)
+    return repr(obj)
+
+
+def canonical_json(obj: Any) -> str:
+    """Deterministic JSON text (sorted keys) used for hashing."""
+    return json.dumps(obj, sort_keys=True, default=_default, separators=(",", ":"))
+
+
+def hash_json(obj: Any) -> str:
+    """SHA-256 of the canonical JSON of ``obj``."""
+    return hashlib.sha256(canonical_json(obj).encode()).hexdigest()
+
+
+def hash_series(y: pd.Series) -> str:
+    """SHA-256 of a series' values and time index."""
+    h = hashlib.sha256()
+    h.update(np.ascontiguousarray(y.to_numpy(dtype=np.float64)).tobytes())
+    h.update(canonical_json(index_to_json(y.index)).encode())
+    return h.hexdigest()
+
+
+def hash_frame(X: pd.DataFrame | None) -> str:
+    """SHA-256 of a frame's values, columns and index (``"none"`` for ``None``)."""
+    if X is None:
+        return "none"
+    h = hashlib.sha256()
+    h.update(np.ascontiguousarray(X.to_numpy(dtype=np.float64)).tobytes())
+    h.update(canonical_json([str(c) for c in X.columns]).encode())
+    h.update(canonical_json(index_to_json(X.index)).encode())
+    return h.hexdigest()
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+class TaskCache:
+    """Finished tasks stored as ``<cache_dir>/tasks/<key>.json``."""
+
+    def __init__(self, folder: str | os.PathLike):
+        self.folder = Path(folder) / "tasks"
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def path(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        path = self.path(key)
+        if not path.exists():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None  # unreadable: recompute (an atomic write never leaves one, but be safe)
+        return data if data.get("key") == key else None
+
+    def put(self, key: str, record: dict[str, Any]) -> None:
+        atomic_write_text(self.path(key), json.dumps(record, allow_nan=True))

@@ -1,0 +1,364 @@
+"""The backtest: every model scored on the same rolling origins.
+
+:func:`backtest` turns models, data and settings into independent tasks
+(series × model × refit segment), runs them (in-process, joblib or Dask, optionally
+cached), and assembles a :class:`~forecast.backtest.result.BacktestResult`.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..base import Forecaster
+from ..errors import ForecastWarning, InputError
+from ..io import check_exog, check_horizon, check_series
+from ..metrics import METRICS
+from .cache import TaskCache, hash_frame, hash_json, hash_series
+from .parallel import execute
+from .result import BacktestResult
+from .splitter import (
+    check_refit,
+    check_window,
+    default_initial,
+    origin_positions,
+    segments,
+    train_start,
+)
+from .tasks import Task
+
+__all__ = ["backtest", "season_length"]
+
+DEFAULT_METRICS = ("mae", "rmse", "smape", "mase", "rmsse")
+_SEASONS = {"Y": 1, "A": 1, "Q": 4, "M": 12, "W": 52, "D": 7, "B": 5, "H": 24, "h": 24}
+_ID_COLUMNS = ("series_id", "unique_id", "id")
+_VALUE_COLUMNS = ("value", "y")
+_TIME_COLUMNS = ("timestamp", "ds", "date", "time", "period")
+
+
+def season_length(index: pd.Index) -> int:
+    """The usual season of a time index's frequency (12 for monthly, 4 for quarterly, ...);
+    1 when there is none (integer index, yearly data, unknown frequency).
+
+    >>> season_length(pd.period_range("2000Q1", periods=8, freq="Q"))
+    4
+    """
+    freq = getattr(index, "freqstr", None)
+    if not freq:
+        return 1
+    base = freq.split("-")[0].lstrip("0123456789")
+    for prefix in (base, base[:2], base[:1]):
+        if prefix in _SEASONS:
+            return _SEASONS[prefix]
+        if prefix.upper() in _SEASONS:
+            return _SEASONS[prefix.upper()]
+    return 1
+
+
+# ------------------------------------------------------------------------------ models
+def _model_from(spec: Any, where: str) -> Forecaster:
+    if isinstance(spec, Forecaster):
+        if spec.is_fitted:
+            spec = spec.clone()  # the backtest fits its own copies; never reuse fitted state
+        return spec
+    if isinstance(spec, str):
+        from ..models.registry import create
+
+        return create(spec)
+    raise InputError(f"{where}: expected a Forecaster or a model spec such as 'arma(2,1)'; got {type(spec).__name__}")
+
+
+def _parse_models(models: Any) -> dict[str, Forecaster]:
+    out: dict[str, Forecaster] = {}
+    if isinstance(models, Mapping):
+        items = [(str(k), _model_from(v, f"model {k!r}")) for k, v in models.items()]
+    elif isinstance(models, str | Forecaster):
+        items = [(models if isinstance(models, str) else type(models).__name__.lower(), _model_from(models, "models"))]
+    elif isinstance(models, Sequence):
+        items = []
+        for i, spec in enumerate(models):
+            model = _model_from(spec, f"models[{i}]")
+            items.append((spec.strip() if isinstance(spec, str) else type(model).__name__.lower(), model))
+    else:
+        raise InputError(f"models must be a dict name -> model, a list of specs/models or one spec; got {type(models).__name__}")
+    for name, model in items:
+        unique, k = name, 2
+        while unique in out:
+            unique, k = f"{name}#{k}", k + 1
+        out[unique] = model
+    if not out:
+        raise InputError("models is empty; give at least one model, e.g. ['naive', 'arma(2,1)']")
+    return out
+
+
+# ------------------------------------------------------------------------------ data
+def _parse_data(y: Any, X: Any) -> tuple[dict[str, pd.Series], dict[str, pd.DataFrame | None], bool]:
+    if isinstance(y, pd.DataFrame) and y.shape[1] > 1:
+        id_col = next((c for c in _ID_COLUMNS if c in y.columns), None)
+        if id_col is None:
+            raise InputError(
+                f"y is a DataFrame with {y.shape[1]} columns but no series id column ({', '.join(_ID_COLUMNS)}); "
+                "pass one column as the target (and the others as X), a dict of series, or a long frame "
+                "with series_id, timestamp and value columns"
+            )
+        value = next((c for c in _VALUE_COLUMNS if c in y.columns), None)
+        time_col = next((c for c in _TIME_COLUMNS if c in y.columns), None)
+        if value is None:
+            raise InputError(f"the long frame y has no value column ({', '.join(_VALUE_COLUMNS)}); it has {', '.join(map(str, y.columns))}")
+        from ..io import to_panel
+
+        panel = to_panel(y, id_col=id_col, time_col=time_col, target=value)
+        is_panel = True
+    elif isinstance(y, Mapping):
+        panel = {str(k): check_series(v, f"y[{k!r}]") for k, v in y.items()}
+        is_panel = True
+        if not panel:
+            raise InputError("y is an empty dict; give at least one series")
+    else:
+        series = check_series(y, "y")
+        panel = {str(series.name) if series.name is not None else "y": series}
+        is_panel = False
+    exog: dict[str, pd.DataFrame | None] = {}
+    for sid, series in panel.items():
+        if X is None:
+            exog[sid] = None
+        elif isinstance(X, Mapping):
+            if sid not in X:
+                raise InputError(f"X has no regressors for series {sid!r}; give a DataFrame for every series id")
+            exog[sid] = check_exog(X[sid], series.index, f"X[{sid!r}]")
+        else:
+            if is_panel and len(panel) > 1:
+                raise InputError("y is a panel: pass X as a dict series id -> DataFrame")
+            exog[sid] = check_exog(X, series.index, "X")
+    return panel, exog, is_panel
+
+
+def _exog_plan(models: dict[str, Forecaster], exog: dict[str, pd.DataFrame | None],
+               known_exog: Sequence[str] | None) -> dict[str, list[str]]:
+    """Columns handed to each model: the known-in-advance ones, for models that take X."""
+    columns: list[str] = []
+    for frame in exog.values():
+        if frame is not None:
+            columns = [str(c) for c in frame.columns]
+            break
+    known = [str(c) for c in (known_exog or [])]
+    unknown = [c for c in known if c not in columns]
+    if unknown:
+        raise InputError(
+            f"known_exog names {', '.join(map(repr, unknown))}, which X does not have; X has: "
+            f"{', '.join(columns) or 'no columns (X is None)'}"
+        )
+    observed = [c for c in columns if c not in known]
+    plan: dict[str, list[str]] = {}
+    for name, model in models.items():
+        tags = model.get_tags()
+        if tags["requires_exog"] and not known:
+            if not columns:
+                raise InputError(f"model {name!r} needs exogenous regressors; pass X (and declare known_exog)")
+            raise InputError(
+                f"model {name!r} needs the regressors' values over the forecast horizon, but all X columns "
+                f"({', '.join(observed)}) are treated as observed (known only up to each origin). If their "
+                "future values are known in advance (calendar, planned values), declare them with "
+                "known_exog=[...]; otherwise lag them by at least the horizon and declare the lagged "
+                "columns known"
+            )
+        plan[name] = known if tags["supports_exog"] else []
+    if observed and any(m.get_tags()["supports_exog"] for m in models.values()):
+        warnings.warn(
+            f"X columns {', '.join(observed)} are treated as observed (values known only up to each "
+            "origin); no model receives them because forecasting with them would need their future "
+            "values. Declare known_exog=[...] for columns whose future values are known in advance",
+            ForecastWarning, stacklevel=3)
+    return plan
+
+
+def _versions() -> dict[str, str]:
+    import sys
+
+    import scipy
+    import statsmodels
+
+    from .. import __version__
+
+    out = {"forecast": __version__, "python": platform.python_version(), "numpy": np.__version__,
+           "pandas": pd.__version__, "scipy": scipy.__version__, "statsmodels": statsmodels.__version__}
+    for mod in ("keras", "tensorflow"):
+        if mod in sys.modules:
+            out[mod] = getattr(sys.modules[mod], "__version__", "?")
+    return out
+
+
+def _model_id(model: Forecaster) -> dict[str, Any]:
+    cls = type(model)
+    return {"class": f"{cls.__module__}:{cls.__qualname__}", "params": model.get_params()}
+
+
+def backtest(
+    models: Any,
+    y: Any,
+    *,
+    X: Any = None,
+    horizon: int,
+    initial: int | None = None,
+    step: int = 1,
+    window: str | int = "expanding",
+    refit: bool | int = True,
+    metrics: Sequence[str] | None = None,
+    season: int | None = None,
+    known_exog: Sequence[str] | None = None,
+    level: float = 95,
+    n_jobs: int = 1,
+    backend: Any = None,
+    cache_dir: str | os.PathLike | None = None,
+    progress: bool = False,
+    seed: int | None = None,
+) -> BacktestResult:
+    """Score every model on the same rolling forecast origins.
+
+    Parameters
+    ----------
+    models : dict, list or str
+        ``{name: Forecaster or spec}``, a list of specs (``"arma(2,1)"``, ``"lstm"``) and/or
+        Forecaster objects, or one spec.
+    y : Series, dict of Series, or long DataFrame
+        One series, or a panel: a dict ``{series_id: Series}`` or a long frame with
+        ``series_id``, ``timestamp`` and ``value`` columns.
+    X : DataFrame or dict of DataFrame, optional
+        Exogenous regressors aligned with ``y`` (a dict per series id for a panel).
+    horizon : int
+        Steps forecast from each origin.
+    initial : int, optional
+        Observations before the first origin (default: half of the series, or the window).
+    step : int
+        Observations between consecutive origins.
+    window : "expanding" or int
+        Training data for each fit: everything up to the origin, or the last ``window``
+        observations (a sliding window; with ``refit=False`` or ``k`` the model then only
+        ``update``\\ s until the next refit).
+    refit : bool or int
+        ``True``: fit at every origin; ``k``: fit every ``k`` origins; ``False``: fit once at
+        the first origin. Between fits each model forecasts all the origins of the segment
+        in one ``predict_origins`` call with its parameters fixed (its batched fast path
+        when it has one). The policy is the same for every model.
+    metrics : list of str, optional
+        Names from :data:`forecast.metrics.METRICS` (default mae, rmse, smape, mase, rmsse).
+    season : int, optional
+        Season length ``m`` for MASE/RMSSE and the seasonal-naive reference; inferred from
+        the frequency when not given (12 monthly, 4 quarterly, 52 weekly, 1 otherwise).
+    known_exog : list of str, optional
+        X columns whose future values are known in advance (calendar, planned values):
+        models that take regressors get them for fitting and for the horizon. All other
+        columns are *observed*: known only up to each origin. No model receives observed
+        columns, since every model that uses regressors needs their values over the
+        horizon, which are unknown at the origin; a model that requires regressors
+        without any known column is rejected with an ``InputError`` (lag the observed
+        columns by at least the horizon and declare the lagged ones known instead).
+    level : float
+        Prediction interval level (percent) recorded as ``lower``/``upper``.
+    n_jobs : int
+        Worker processes for joblib (``-1``: all cores).
+    backend : None, "dask", dask.distributed.Client or str
+        ``None`` uses joblib when ``n_jobs != 1``; ``"dask"`` the current Dask client; a
+        Client or a scheduler address (``"tcp://host:8786"``) that cluster.
+    cache_dir : path, optional
+        Folder for finished tasks; a re-run with the same data and settings skips them.
+    progress : bool
+        Show a progress bar over tasks (only when stderr is a terminal).
+    seed : int, optional
+        Seed from which every task's seed is derived (repeatable stochastic models).
+
+    Returns
+    -------
+    BacktestResult
+
+    Examples
+    --------
+    >>> import forecast as fc
+    >>> y = fc.datasets.load("airline")
+    >>> res = fc.backtest(["naive", "snaive(12)"], y, horizon=12, initial=120, step=6)
+    >>> res.leaderboard()["model"].tolist()
+    ['snaive(12)', 'naive']
+    """
+    started = time.perf_counter()
+    horizon = check_horizon(horizon)
+    window = check_window(window)
+    refit_k = check_refit(refit)
+    metric_names = [m.lower() for m in (metrics or DEFAULT_METRICS)]
+    for name in metric_names:
+        if name not in METRICS and name != "coverage":
+            raise InputError(f"unknown metric {name!r}; known metrics: {', '.join([*METRICS, 'coverage'])}")
+    model_map = _parse_models(models)
+    panel, exog, is_panel = _parse_data(y, X)
+    plan = _exog_plan(model_map, exog, known_exog)
+    if season is None:
+        seasons = {season_length(s.index) for s in panel.values()}
+        season = max(seasons) if len(seasons) == 1 else 1
+    elif isinstance(season, bool) or not isinstance(season, int | np.integer) or season < 1:
+        raise InputError(f"season must be a whole number >= 1; got {season!r}")
+    level = float(level)
+
+    from .. import __version__
+
+    settings = {"horizon": horizon, "initial": initial, "step": step, "window": window,
+                "refit": refit_k, "level": level, "known_exog": list(known_exog or []),
+                "seed": seed}
+    tasks: list[Task] = []
+    origins_by_series: dict[str, list[int]] = {}
+    data_hashes: dict[str, str] = {}
+    for sid, series in panel.items():
+        init = initial if initial is not None else default_initial(len(series), horizon, window)
+        where = f"series {sid!r}" if is_panel else "y"
+        origins = origin_positions(len(series), horizon=horizon, initial=init, step=step, name=where)
+        origins_by_series[sid] = origins
+        y_hash = hash_series(series)
+        data_hashes[sid] = hash_json([y_hash, hash_frame(exog[sid])])
+        for name, model in model_map.items():
+            first_train = origins[0] - train_start(origins[0], window) + 1
+            need = model.min_length()
+            if need > first_train:
+                raise InputError(
+                    f"model {name!r} needs at least {need} observations to fit but the first origin of "
+                    f"{where} leaves {first_train} (length {len(series)}, initial={init}, horizon={horizon}"
+                    f"{'' if window == 'expanding' else f', window={window}'}); increase initial"
+                )
+            cols = plan[name]
+            x_model = exog[sid][cols] if cols and exog[sid] is not None else None
+            x_hash = hash_frame(x_model)
+            model_id = _model_id(model)
+            for seg_no, seg in enumerate(segments(origins, refit_k)):
+                start = train_start(seg[0], window)
+                key = hash_json({"version": __version__, "y": y_hash, "X": x_hash, "model": model_id,
+                                 "settings": settings, "origins": seg, "start": start, "name": name})
+                task_seed = None if seed is None else int(hash_json([seed, sid, name, seg_no])[:8], 16)
+                tasks.append(Task(
+                    key=key, series_id=sid, model_name=name, segment=seg_no, model=model,
+                    y=series.iloc[start:seg[-1] + 1],
+                    X=None if x_model is None else x_model.iloc[start:seg[-1] + 1 + horizon],
+                    n_train=seg[0] - start + 1, origins=seg, horizon=horizon, level=level, seed=task_seed,
+                ))
+    cache = TaskCache(cache_dir) if cache_dir is not None else None
+    records, computed = execute(tasks, n_jobs=n_jobs, backend=backend, cache=cache, progress=progress)
+    meta = {
+        "settings": {**settings, "initial": initial, "season": int(season), "metrics": metric_names,
+                     "window": window, "refit": refit if isinstance(refit, bool) else int(refit)},
+        "models": {name: {**_model_id(m), "exog": plan[name], "tags": {k: v for k, v in m.get_tags().items()}}
+                   for name, m in model_map.items()},
+        "series": list(panel),
+        "panel": is_panel,
+        "data_hash": hash_json(data_hashes),
+        "versions": _versions(),
+        "seed": seed,
+        "tasks_total": len(tasks),
+        "tasks_computed": computed,
+        "tasks_cached": len(tasks) - computed,
+        "reference": "snaive" if season > 1 else "naive",
+        "elapsed_seconds": time.perf_counter() - started,
+    }
+    return BacktestResult.from_records(records, panel, origins_by_series, list(model_map), meta)

@@ -1,0 +1,524 @@
+"""What a backtest returns: tidy forecasts, errors, scores, leaderboard, tests, timings.
+
+All summaries are computed from four tidy tables (``forecasts``, ``actuals``,
+``failures``, ``timings``) and ``meta``; :meth:`BacktestResult.save` writes exactly these
+(Parquet or CSV, plus JSON), and :func:`load_result` reads them back. No pickle.
+
+Scores use only the origins where every model produced a forecast (per series); how many
+origins were dropped for that is reported (``n_dropped`` in the leaderboard).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import metrics as M
+from ..errors import InputError, PersistenceError
+from .significance import FriedmanResult, dm_test, friedman_test
+
+__all__ = ["BacktestResult", "load_result"]
+
+FORMAT = "forecast-backtest"
+FORMAT_VERSION = 1
+_TABLES = ("forecasts", "actuals", "failures", "timings")
+
+
+def _scale_or_nan(values: np.ndarray, m: int, power: int) -> float:
+    try:
+        return M.scale(values, m, power=power)
+    except InputError:
+        return float("nan")
+
+
+class _Cell:
+    """Forecasts of one model on one series: origins × steps arrays."""
+
+    __slots__ = ("origins", "y", "f", "lower", "upper")
+
+    def __init__(self, origins, y, f, lower, upper):
+        self.origins, self.y, self.f, self.lower, self.upper = origins, y, f, lower, upper
+
+
+class BacktestResult:
+    """The outcome of :func:`forecast.backtest`.
+
+    Attributes
+    ----------
+    forecasts : DataFrame
+        One row per series, model, origin and step: ``series_id, model, origin, step,
+        timestamp, y_true, y_pred, lower, upper`` (NaN forecasts where a model failed).
+    actuals : DataFrame
+        The data the backtest ran on: ``series_id, timestamp, y``.
+    failures : DataFrame
+        ``series_id, model, origin, stage, error_type, message`` for every failed forecast.
+    timings : DataFrame
+        Per task: ``series_id, model, segment, n_origins, fit_seconds, predict_seconds``.
+    meta : dict
+        Settings, package versions, seed, data hash, task counts.
+    """
+
+    def __init__(self, forecasts: pd.DataFrame, actuals: pd.DataFrame, failures: pd.DataFrame,
+                 timings: pd.DataFrame, meta: dict[str, Any]):
+        self.forecasts = forecasts
+        self.actuals = actuals
+        self.failures = failures
+        self.timings = timings
+        self.meta = meta
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_records(cls, records, panel, origins_by_series, model_names, meta) -> BacktestResult:
+        h = int(meta["settings"]["horizon"])
+        steps = np.arange(1, h + 1)
+        parts: dict[tuple[str, str], list[dict]] = {}
+        for rec in records:
+            parts.setdefault((rec["series_id"], rec["model"]), []).append(rec)
+        frames, failures, timings = [], [], []
+        for sid, series in panel.items():
+            index = series.index
+            values = series.to_numpy()
+            origins = np.asarray(origins_by_series[sid])
+            pos = origins[:, None] + steps[None, :]
+            for name in model_names:
+                recs = sorted(parts.get((sid, name), []), key=lambda r: r["segment"])
+                mean = np.concatenate([np.asarray(r["mean"], float).reshape(-1, h) for r in recs])
+                lower = np.concatenate([np.asarray(r["lower"], float).reshape(-1, h) for r in recs])
+                upper = np.concatenate([np.asarray(r["upper"], float).reshape(-1, h) for r in recs])
+                frames.append(pd.DataFrame({
+                    "series_id": sid, "model": name,
+                    "origin": index.take(np.repeat(origins, h)),
+                    "step": np.tile(steps, len(origins)),
+                    "timestamp": index.take(pos.ravel()),
+                    "y_true": values[pos.ravel()],
+                    "y_pred": mean.ravel(), "lower": lower.ravel(), "upper": upper.ravel(),
+                }))
+                for r in recs:
+                    timings.append({"series_id": sid, "model": name, "segment": r["segment"],
+                                    "n_origins": len(r["origins"]), "fit_seconds": r["fit_seconds"],
+                                    "predict_seconds": r["predict_seconds"]})
+                    for f in r["failures"]:
+                        failures.append({"series_id": sid, "model": name, "origin": index[f["origin"]],
+                                         "stage": f["stage"], "error_type": f["error_type"],
+                                         "message": f["message"]})
+        forecasts = pd.concat(frames, ignore_index=True)
+        actuals = pd.concat([pd.DataFrame({"series_id": sid, "timestamp": s.index, "y": s.to_numpy()})
+                             for sid, s in panel.items()], ignore_index=True)
+        failure_cols = ["series_id", "model", "origin", "stage", "error_type", "message"]
+        fails = pd.DataFrame(failures, columns=failure_cols)
+        timing = pd.DataFrame(timings, columns=["series_id", "model", "segment", "n_origins",
+                                                "fit_seconds", "predict_seconds"])
+        meta = dict(meta)
+        meta["model_names"] = list(model_names)
+        meta["index"] = {sid: _index_kind(s.index) for sid, s in panel.items()}
+        return cls(forecasts, actuals, fails, timing, meta)
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def models(self) -> list[str]:
+        return list(self.meta["model_names"])
+
+    @property
+    def series_ids(self) -> list[str]:
+        return list(self.meta["series"])
+
+    @property
+    def horizon(self) -> int:
+        return int(self.meta["settings"]["horizon"])
+
+    @property
+    def season(self) -> int:
+        return int(self.meta["settings"]["season"])
+
+    def __repr__(self) -> str:
+        return (f"BacktestResult({len(self.models)} models, {len(self.series_ids)} series, horizon "
+                f"{self.horizon}, {len(self.failures)} failed forecasts)")
+
+    @cached_property
+    def _cells(self) -> dict[tuple[str, str], _Cell]:
+        h = self.horizon
+        out = {}
+        fc = self.forecasts
+        for (sid, model), part in fc.groupby(["series_id", "model"], sort=False):
+            n_o = len(part) // h
+            out[(sid, model)] = _Cell(
+                part["origin"].to_numpy()[::h],
+                part["y_true"].to_numpy(float).reshape(n_o, h),
+                part["y_pred"].to_numpy(float).reshape(n_o, h),
+                part["lower"].to_numpy(float).reshape(n_o, h),
+                part["upper"].to_numpy(float).reshape(n_o, h),
+            )
+        return out
+
+    @cached_property
+    def _series_info(self) -> dict[str, dict[str, Any]]:
+        """Per series: common origin mask, MASE/RMSSE scales and reference forecasts."""
+        m, h = self.season, self.horizon
+        info = {}
+        for sid, part in self.actuals.groupby("series_id", sort=False):
+            values = part["y"].to_numpy(float)
+            stamps = pd.Index(part["timestamp"])
+            cells = [self._cells[(sid, name)] for name in self.models]
+            origins = cells[0].origins
+            pos = stamps.get_indexer(pd.Index(origins))
+            ok = np.ones(len(origins), dtype=bool)
+            for cell in cells:
+                ok &= np.isfinite(cell.f).all(axis=1)
+            s1 = np.array([_scale_or_nan(values[: p + 1], m, 1) for p in pos])
+            s2 = np.array([_scale_or_nan(values[: p + 1], m, 2) for p in pos])
+            k = np.arange(h)
+            if self.meta.get("reference") == "snaive" and m > 1:
+                idx = pos[:, None] - m + 1 + (k[None, :] % m)
+                ref = np.where(idx >= 0, values[np.clip(idx, 0, None)], np.nan)
+            else:
+                ref = np.repeat(values[pos][:, None], h, axis=1)
+            info[sid] = {"ok": ok, "scale1": s1, "scale2": s2, "reference": ref,
+                         "n_origins": len(origins)}
+        return info
+
+    # ------------------------------------------------------------------ errors
+    @cached_property
+    def errors(self) -> pd.DataFrame:
+        """Errors per series, model, origin and step: ``error`` (y_true − y_pred),
+        ``abs_error``, ``squared_error``, ``scaled_error`` (absolute error over the MASE
+        scale of the data up to the origin) and ``common`` (origin scored for all models)."""
+        out = self.forecasts[["series_id", "model", "origin", "step", "timestamp", "y_true", "y_pred"]].copy()
+        err = out["y_true"].to_numpy() - out["y_pred"].to_numpy()
+        out["error"] = err
+        out["abs_error"] = np.abs(err)
+        out["squared_error"] = err ** 2
+        h = self.horizon
+        scales, common = [], []
+        for (sid, _model), cell in self._cells.items():
+            inf = self._series_info[sid]
+            scales.append(np.repeat(inf["scale1"], h))
+            common.append(np.repeat(inf["ok"], h))
+            del cell
+        out["scaled_error"] = out["abs_error"].to_numpy() / np.concatenate(scales)
+        out["common"] = np.concatenate(common)
+        return out
+
+    # ------------------------------------------------------------------ metrics
+    def _metric_names(self, metrics: Any = None) -> list[str]:
+        names = [metrics] if isinstance(metrics, str) else list(metrics or self.meta["settings"]["metrics"])
+        for name in names:
+            if name not in M.METRICS and name != "coverage":
+                raise InputError(f"unknown metric {name!r}; known metrics: {', '.join([*M.METRICS, 'coverage'])}")
+        return names
+
+    @staticmethod
+    def _per_origin(name: str, y, f, lo, hi, s1, s2) -> np.ndarray:
+        if y.shape[0] == 0:
+            return np.array([])
+        try:
+            if name == "mase":
+                return M.mae(y, f, axis=1) / s1
+            if name == "rmsse":
+                return M.rmse(y, f, axis=1) / np.sqrt(s2)
+            if name == "coverage":
+                return M.coverage(y, lo, hi, axis=1) if np.isfinite(lo).all() else np.full(y.shape[0], np.nan)
+            return np.asarray(M.compute(name, y, f, axis=1), dtype=float)
+        except InputError:
+            return np.full(y.shape[0], np.nan)
+
+    @staticmethod
+    def _per_step(name: str, y, f, lo, hi, s1, s2) -> np.ndarray:
+        if y.shape[0] == 0:
+            return np.full(y.shape[1], np.nan)
+        try:
+            if name == "mase":
+                return np.mean(np.abs(y - f) / s1[:, None], axis=0)
+            if name == "rmsse":
+                return np.sqrt(np.mean((y - f) ** 2 / s2[:, None], axis=0))
+            if name == "coverage":
+                return M.coverage(y, lo, hi, axis=0) if np.isfinite(lo).all() else np.full(y.shape[1], np.nan)
+            return np.asarray(M.compute(name, y, f, axis=0), dtype=float)
+        except InputError:
+            return np.full(y.shape[1], np.nan)
+
+    def _arrays(self, sid: str, model: str | None):
+        """Common-origin arrays for one series: (y, f, lower, upper, scale1, scale2)."""
+        inf = self._series_info[sid]
+        ok = inf["ok"]
+        if model is None:  # the reference forecasts
+            cell = self._cells[(sid, self.models[0])]
+            f = inf["reference"][ok]
+            nan = np.full_like(f, np.nan)
+            return cell.y[ok], f, nan, nan, inf["scale1"][ok], inf["scale2"][ok]
+        cell = self._cells[(sid, model)]
+        return cell.y[ok], cell.f[ok], cell.lower[ok], cell.upper[ok], inf["scale1"][ok], inf["scale2"][ok]
+
+    def series_scores(self, metric: str | None = None) -> pd.DataFrame:
+        """A series × model table of one metric (mean over the common origins)."""
+        name = self._metric_names(metric or self._primary())[0]
+        table = {}
+        for sid in self.series_ids:
+            row = {}
+            for model in self.models:
+                vals = self._per_origin(name, *self._arrays(sid, model))
+                row[model] = float(np.nanmean(vals)) if vals.size and np.isfinite(vals).any() else np.nan
+            table[sid] = row
+        return pd.DataFrame.from_dict(table, orient="index")[self.models]
+
+    def scores(self, metrics: Any = None) -> pd.DataFrame:
+        """Metric × model table: each metric over the steps of one origin, averaged over the
+        common origins of a series, then over series."""
+        names = self._metric_names(metrics)
+        rows = {name: self.series_scores(name).mean(axis=0) for name in names}
+        out = pd.DataFrame(rows).T
+        out.index.name = "metric"
+        return out[self.models]
+
+    def _reference_scores(self, names: list[str]) -> dict[str, float]:
+        out = {}
+        for name in names:
+            vals = []
+            for sid in self.series_ids:
+                v = self._per_origin(name, *self._arrays(sid, None))
+                vals.append(np.nanmean(v) if v.size and np.isfinite(v).any() else np.nan)
+            out[name] = float(np.nanmean(vals)) if np.isfinite(vals).any() else float("nan")
+        return out
+
+    def by_horizon(self, metric: str = "mae") -> pd.DataFrame:
+        """Step × model table of ``metric`` at each horizon step (common origins, mean over series)."""
+        name = self._metric_names(metric)[0]
+        out = {}
+        for model in self.models:
+            per_series = [self._per_step(name, *self._arrays(sid, model)) for sid in self.series_ids]
+            out[model] = np.nanmean(np.vstack(per_series), axis=0) if len(per_series) > 1 else per_series[0]
+        frame = pd.DataFrame(out, index=pd.RangeIndex(1, self.horizon + 1, name="step"))
+        return frame
+
+    def _primary(self) -> str:
+        names = self.meta["settings"]["metrics"]
+        return "mase" if "mase" in names else names[0]
+
+    def timing(self) -> pd.DataFrame:
+        """Fit and predict seconds per model (summed over tasks) and per forecast origin."""
+        g = self.timings.groupby("model", sort=False)[["fit_seconds", "predict_seconds", "n_origins"]].sum()
+        g["seconds_per_origin"] = (g["fit_seconds"] + g["predict_seconds"]) / g["n_origins"]
+        return g.reindex(self.models)
+
+    # ------------------------------------------------------------------ significance
+    def _losses(self, sid: str, model: str, loss: str) -> np.ndarray:
+        y, f, *_ = self._arrays(sid, model)
+        e = y - f
+        if loss == "mse":
+            return e ** 2
+        if loss == "mae":
+            return np.abs(e)
+        raise InputError(f"unknown DM loss {loss!r}; use 'mse' or 'mae'")
+
+    def dm_tests(self, *, against: str | None = None, loss: str = "mse", by_step: bool = True) -> pd.DataFrame:
+        """Diebold–Mariano tests of every model against ``against`` (default: the best model
+        of the leaderboard), per series, over all steps (``step`` 0: the mean loss over the
+        horizon per origin) and, with ``by_step``, at each horizon step.
+
+        A negative ``statistic`` means the model has the smaller loss. Lags account for the
+        overlap of forecasts from consecutive origins: ``ceil(s / step) - 1`` at step ``s``.
+        """
+        best = against or self._best()
+        if best not in self.models:
+            raise InputError(f"against={best!r} is not one of the models: {', '.join(self.models)}")
+        stride = int(self.meta["settings"]["step"])
+        rows = []
+        for sid in self.series_ids:
+            ref = self._losses(sid, best, loss)
+            for model in self.models:
+                if model == best:
+                    continue
+                mine = self._losses(sid, model, loss)
+                checks = [(0, mine.mean(axis=1), ref.mean(axis=1), math.ceil(self.horizon / stride))]
+                if by_step:
+                    checks += [(s + 1, mine[:, s], ref[:, s], math.ceil((s + 1) / stride)) for s in range(self.horizon)]
+                for step, a, b, overlap in checks:
+                    res = dm_test(a, b, h=overlap)
+                    rows.append({"series_id": sid, "model": model, "against": best, "step": step,
+                                 "statistic": res.statistic, "pvalue": res.pvalue, "lags": res.lags, "n": res.n})
+        return pd.DataFrame(rows, columns=["series_id", "model", "against", "step", "statistic", "pvalue", "lags", "n"])
+
+    def _best(self, metric: str | None = None) -> str:
+        s = self.scores(metric or self._primary()).iloc[0]
+        if s.notna().any():
+            return str(s.idxmin())
+        return self.models[0]
+
+    def friedman(self, metric: str | None = None, alpha: float = 0.05) -> FriedmanResult:
+        """Friedman test over the series of a panel, mean ranks (1 = best) and the Nemenyi
+        critical difference: two models whose mean ranks differ by more are significantly
+        different at ``alpha``."""
+        if len(self.series_ids) < 2:
+            raise InputError("the Friedman test needs a panel of at least 2 series; this backtest has 1")
+        return friedman_test(self.series_scores(metric), alpha=alpha)
+
+    # ------------------------------------------------------------------ leaderboard
+    def leaderboard(self, metric: str | None = None, *, alpha: float = 0.05, loss: str = "mse") -> pd.DataFrame:
+        """Models ranked by ``metric`` (default MASE), with all metrics, skill relative to the
+        reference (naive, or seasonal naive when the season is > 1: ``1 − metric/reference``),
+        OWA (mean of sMAPE and MASE relative to the reference), Diebold–Mariano statistic and
+        p-value against the best model (one series) or, for a panel, mean rank, the Nemenyi
+        verdict and the share of series where DM finds the model worse, plus timings and the
+        number of origins scored and dropped."""
+        primary = self._metric_names(metric or self._primary())[0]
+        names = self._metric_names()
+        if primary not in names:
+            names = [primary, *names]
+        table = self.scores(names).T
+        ref = self._reference_scores(names)
+        board = table.copy()
+        board[f"skill_{primary}"] = 1 - table[primary] / ref[primary]
+        if "smape" in names and "mase" in names:
+            board["owa"] = [M.owa(s, m, ref["smape"], ref["mase"]) for s, m in zip(table["smape"], table["mase"], strict=True)]
+        board = board.sort_values(primary, kind="stable")
+        best = str(board.index[0])
+        dm = self.dm_tests(against=best, loss=loss, by_step=False)
+        if len(self.series_ids) == 1:
+            dm_idx = dm.set_index("model")
+            board["dm_stat"] = [dm_idx["statistic"].get(mdl, np.nan) for mdl in board.index]
+            board["dm_pvalue"] = [dm_idx["pvalue"].get(mdl, np.nan) for mdl in board.index]
+        else:
+            worse = (dm["pvalue"] < alpha) & (dm["statistic"] > 0)
+            share = worse.groupby(dm["model"]).mean()
+            board["dm_worse_share"] = [share.get(mdl, np.nan) for mdl in board.index]
+            ranks = self.series_scores(primary).dropna().rank(axis=1).mean()
+            board["mean_rank"] = ranks.reindex(board.index)
+            try:
+                cd = self.friedman(primary, alpha).critical_difference
+                board["nemenyi_worse"] = board["mean_rank"] - board["mean_rank"].min() > cd
+            except InputError:
+                board["nemenyi_worse"] = False
+        timing = self.timing()
+        board["fit_seconds"] = timing["fit_seconds"].reindex(board.index)
+        board["predict_seconds"] = timing["predict_seconds"].reindex(board.index)
+        n_ok = sum(int(inf["ok"].sum()) for inf in self._series_info.values())
+        n_all = sum(inf["n_origins"] for inf in self._series_info.values())
+        board["n_origins"] = n_ok
+        board["n_dropped"] = n_all - n_ok
+        fails = self.failures.groupby("model").size() if len(self.failures) else pd.Series(dtype=int)
+        board["n_failed"] = [int(fails.get(mdl, 0)) for mdl in board.index]
+        board.insert(0, "rank", np.arange(1, len(board) + 1))
+        board.index.name = "model"
+        return board.reset_index()
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | os.PathLike, *, format: str = "parquet") -> Path:
+        """Write the result to folder ``path`` (tables as Parquet or CSV, ``meta.json``),
+        atomically: a complete folder replaces any previous one. No pickle."""
+        if format not in ("parquet", "csv"):
+            raise InputError(f"format must be 'parquet' or 'csv'; got {format!r}")
+        path = Path(path)
+        parent = path.parent if str(path.parent) else Path(".")
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=parent))
+        try:
+            for name in _TABLES:
+                frame = _labels_to_text(getattr(self, name))
+                if format == "parquet":
+                    frame.to_parquet(tmp / f"{name}.parquet", index=False)
+                else:
+                    frame.to_csv(tmp / f"{name}.csv", index=False)
+            manifest = {"format": FORMAT, "version": FORMAT_VERSION, "tables": format, "meta": self.meta}
+            (tmp / "meta.json").write_text(json.dumps(manifest, indent=1, default=_json_default), encoding="utf-8")
+            if path.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=parent))
+                os.replace(path, old / "result")
+                os.replace(tmp, path)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(tmp, path)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return path
+
+
+def load_result(path: str | os.PathLike) -> BacktestResult:
+    """Read a result written by :meth:`BacktestResult.save`."""
+    path = Path(path)
+    manifest_path = path / "meta.json"
+    if not manifest_path.exists():
+        raise PersistenceError(f"{path} is not a saved backtest result (no meta.json); check the path")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except ValueError as err:
+        raise PersistenceError(f"{manifest_path} is not valid JSON: {err}") from err
+    if manifest.get("format") != FORMAT:
+        raise PersistenceError(f"{path} holds {manifest.get('format')!r}, not a backtest result")
+    if int(manifest.get("version", 0)) > FORMAT_VERSION:
+        raise PersistenceError(f"{path} was written by a newer version of forecast; upgrade to read it")
+    meta = manifest["meta"]
+    tables = {}
+    for name in _TABLES:
+        if manifest["tables"] == "parquet":
+            frame = pd.read_parquet(path / f"{name}.parquet")
+        else:
+            frame = pd.read_csv(path / f"{name}.csv", dtype={"series_id": str, "model": str, "origin": str,
+                                                              "timestamp": str, "message": str})
+            frame["series_id"] = frame["series_id"].astype(str)
+        tables[name] = _labels_from_text(frame, meta["index"])
+    return BacktestResult(tables["forecasts"], tables["actuals"], tables["failures"], tables["timings"], meta)
+
+
+# ---------------------------------------------------------------------- label helpers
+def _index_kind(index: pd.Index) -> dict[str, Any]:
+    if isinstance(index, pd.PeriodIndex):
+        return {"kind": "period", "freq": index.freqstr}
+    if isinstance(index, pd.DatetimeIndex):
+        return {"kind": "datetime", "freq": index.freqstr}
+    return {"kind": "integer", "freq": None}
+
+
+def _labels_to_text(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in ("origin", "timestamp"):
+        if col in out.columns:
+            out[col] = [v.isoformat() if isinstance(v, pd.Timestamp) else str(v) for v in out[col]]
+    return out
+
+
+def _labels_from_text(frame: pd.DataFrame, kinds: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["series_id"] = frame["series_id"].astype(str)
+    for col in ("origin", "timestamp"):
+        if col not in frame.columns:
+            continue
+        text = frame[col].astype(str)
+        converted = {}
+        for sid, idx in frame.groupby("series_id", sort=False).groups.items():
+            kind = kinds[sid]
+            vals = text.loc[idx]
+            if kind["kind"] == "period":
+                converted[sid] = pd.PeriodIndex(vals.tolist(), freq=kind["freq"])
+            elif kind["kind"] == "datetime":
+                converted[sid] = pd.DatetimeIndex(pd.to_datetime(vals.tolist()))
+            else:
+                converted[sid] = pd.Index(vals.astype(np.int64).tolist())
+        if len({str(v.dtype) for v in converted.values()}) <= 1 and converted:
+            column = None
+            for sid, idx in frame.groupby("series_id", sort=False).groups.items():
+                part = pd.Series(converted[sid], index=idx)
+                column = part if column is None else pd.concat([column, part])
+            frame[col] = column.sort_index() if column is not None else frame[col]
+        else:
+            column = pd.Series(index=frame.index, dtype=object)
+            for sid, idx in frame.groupby("series_id", sort=False).groups.items():
+                column.loc[idx] = list(converted[sid])
+            frame[col] = column
+    return frame
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, tuple | set):
+        return list(obj)
+    return str(obj)

@@ -1,0 +1,175 @@
+"""One backtest task: a model fitted once on one series and forecasting from the origins of
+one refit segment.
+
+Tasks are independent and self-contained (they carry only the data up to their last origin,
+plus the exogenous values declared known in advance for the horizon), so they can run in
+any process or on any machine and give the same numbers. :func:`run_task` never raises for
+a model's failure: it records the failure and the origins it concerns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..base import Forecaster
+
+__all__ = ["Task", "run_task", "limit_threads"]
+
+_MAX_MESSAGE = 500
+
+
+@dataclass
+class Task:
+    """Everything one task needs; ``y`` ends at the last origin (no future values)."""
+
+    key: str
+    series_id: str
+    model_name: str
+    segment: int
+    model: Forecaster
+    y: pd.Series  # training start .. last origin of the segment
+    X: pd.DataFrame | None  # same start .. last origin + horizon (known-in-advance columns)
+    n_train: int  # observations in y used for the fit (up to the segment's first origin)
+    origins: list[int]  # positions of the origins in the full series
+    horizon: int
+    level: float
+    seed: int | None
+    limit_threads: bool = False
+
+
+@contextlib.contextmanager
+def limit_threads(active: bool, needs_keras: bool) -> Iterator[None]:
+    """One BLAS/OpenMP (and TensorFlow) thread per worker when tasks run side by side."""
+    if not active:
+        yield
+        return
+    if needs_keras and "tensorflow" not in sys.modules:
+        os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
+        os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
+    elif needs_keras:
+        with contextlib.suppress(Exception):  # only possible before TF initialises
+            tf = sys.modules["tensorflow"]
+            tf.config.threading.set_intra_op_parallelism_threads(1)
+            tf.config.threading.set_inter_op_parallelism_threads(1)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
+        yield
+        return
+    with threadpool_limits(limits=1):
+        yield
+
+
+def _seed_everything(model: Forecaster, seed: int | None, needs_keras: bool) -> Forecaster:
+    if seed is None:
+        return model
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    params = model.get_params()
+    for name in ("seed", "random_state"):
+        if name in params and params[name] is None:
+            model.set_params(**{name: seed})
+    if needs_keras:
+        import keras
+
+        keras.utils.set_random_seed(seed)
+    return model
+
+
+def _failure(origin: int, stage: str, err: BaseException) -> dict[str, Any]:
+    message = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    return {"origin": int(origin), "stage": stage, "error_type": type(err).__name__,
+            "message": message[:_MAX_MESSAGE]}
+
+
+def _arrays(fc, horizon: int, level: float, intervals: bool):
+    mean = fc.mean.to_numpy(dtype=float)
+    if intervals and fc.has_intervals:
+        band = fc.interval(level)
+        lower, upper = band["lower"].to_numpy(float), band["upper"].to_numpy(float)
+    else:
+        lower = upper = np.full(horizon, np.nan)
+    return mean, lower, upper
+
+
+def run_task(task: Task) -> dict[str, Any]:
+    """Fit, forecast from every origin of the segment in one call, and return a JSON-able
+    record: forecasts per origin, timings and failures."""
+    tags = task.model.get_tags()
+    needs_keras = bool(tags["needs_keras"])
+    n_o, h = len(task.origins), task.horizon
+    mean = np.full((n_o, h), np.nan)
+    lower = np.full((n_o, h), np.nan)
+    upper = np.full((n_o, h), np.nan)
+    failures: list[dict[str, Any]] = []
+    fit_seconds = predict_seconds = 0.0
+    ok = np.zeros(n_o, dtype=bool)
+    with limit_threads(task.limit_threads, needs_keras), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = _seed_everything(task.model.clone(), task.seed, needs_keras)
+        y_train = task.y.iloc[: task.n_train]
+        X_train = None if task.X is None else task.X.iloc[: task.n_train]
+        start = time.perf_counter()
+        try:
+            model.fit(y_train, X_train)
+        except Exception as err:  # noqa: BLE001 - any model failure is recorded
+            fit_seconds = time.perf_counter() - start
+            failures = [_failure(o, "fit", err) for o in task.origins]
+            return _record(task, mean, lower, upper, ok, failures, fit_seconds, 0.0)
+        fit_seconds = time.perf_counter() - start
+        y_new = task.y.iloc[task.n_train:]
+        X_new = None if task.X is None else task.X.iloc[task.n_train:]
+        labels = [task.y.index[task.n_train - 1 + (o - task.origins[0])] for o in task.origins]
+        intervals = bool(tags["intervals"])
+        start = time.perf_counter()
+        try:
+            forecasts = model.predict_origins(y_new, labels, h, X_new)
+            for i, fc in enumerate(forecasts):
+                mean[i], lower[i], upper[i] = _arrays(fc, h, task.level, intervals)
+                ok[i] = True
+        except Exception:  # noqa: BLE001 - isolate the failing origin(s) one by one
+            for i, label in enumerate(labels):
+                rel = task.origins[i] - task.origins[0]
+                try:
+                    fc = model.predict_origins(y_new.iloc[:rel], [label], h, X_new)[0]
+                    mean[i], lower[i], upper[i] = _arrays(fc, h, task.level, intervals)
+                    ok[i] = True
+                except Exception as err:  # noqa: BLE001
+                    failures.append(_failure(task.origins[i], "predict", err))
+        predict_seconds = time.perf_counter() - start
+    for i in np.flatnonzero(ok & ~np.isfinite(mean).all(axis=1)):
+        ok[i] = False
+        failures.append({"origin": int(task.origins[i]), "stage": "predict",
+                         "error_type": "NonFiniteForecast",
+                         "message": "the model returned NaN or infinite forecasts"})
+    failures.sort(key=lambda f: f["origin"])
+    return _record(task, mean, lower, upper, ok, failures, fit_seconds, predict_seconds)
+
+
+def _record(task, mean, lower, upper, ok, failures, fit_seconds, predict_seconds):
+    mean = np.where(ok[:, None], mean, np.nan)
+    return {
+        "key": task.key,
+        "series_id": task.series_id,
+        "model": task.model_name,
+        "segment": task.segment,
+        "origins": [int(o) for o in task.origins],
+        "ok": ok.tolist(),
+        "mean": mean.tolist(),
+        "lower": lower.tolist(),
+        "upper": upper.tolist(),
+        "fit_seconds": float(fit_seconds),
+        "predict_seconds": float(predict_seconds),
+        "failures": failures,
+    }
