@@ -69,10 +69,10 @@ class BacktestResult:
 
     def __init__(self, forecasts: pd.DataFrame, actuals: pd.DataFrame, failures: pd.DataFrame,
                  timings: pd.DataFrame, meta: dict[str, Any]):
-        self.forecasts = forecasts
-        self.actuals = actuals
-        self.failures = failures
-        self.timings = timings
+        self.forecasts = _text_columns(forecasts)
+        self.actuals = _text_columns(actuals)
+        self.failures = _text_columns(failures)
+        self.timings = _text_columns(timings)
         self.meta = meta
 
     # ------------------------------------------------------------------ construction
@@ -83,25 +83,27 @@ class BacktestResult:
         parts: dict[tuple[str, str], list[dict]] = {}
         for rec in records:
             parts.setdefault((rec["series_id"], rec["model"]), []).append(rec)
-        frames, failures, timings = [], [], []
+        failures, timings = [], []
+        cols: dict[str, list] = {k: [] for k in ("series_id", "model", "step", "y_true", "y_pred", "lower", "upper")}
+        origin_parts, stamp_parts = [], []
         for sid, series in panel.items():
             index = series.index
             values = series.to_numpy()
             origins = np.asarray(origins_by_series[sid])
-            pos = origins[:, None] + steps[None, :]
+            pos = (origins[:, None] + steps[None, :]).ravel()
+            origin_idx = index.take(np.repeat(origins, h))
+            stamp_idx = index.take(pos)
             for name in model_names:
                 recs = sorted(parts.get((sid, name), []), key=lambda r: r["segment"])
-                mean = np.concatenate([np.asarray(r["mean"], float).reshape(-1, h) for r in recs])
-                lower = np.concatenate([np.asarray(r["lower"], float).reshape(-1, h) for r in recs])
-                upper = np.concatenate([np.asarray(r["upper"], float).reshape(-1, h) for r in recs])
-                frames.append(pd.DataFrame({
-                    "series_id": sid, "model": name,
-                    "origin": index.take(np.repeat(origins, h)),
-                    "step": np.tile(steps, len(origins)),
-                    "timestamp": index.take(pos.ravel()),
-                    "y_true": values[pos.ravel()],
-                    "y_pred": mean.ravel(), "lower": lower.ravel(), "upper": upper.ravel(),
-                }))
+                n = pos.size
+                cols["series_id"].append(np.full(n, sid, dtype=object))
+                cols["model"].append(np.full(n, name, dtype=object))
+                cols["step"].append(np.tile(steps, len(origins)))
+                cols["y_true"].append(values[pos])
+                for key, out in (("mean", "y_pred"), ("lower", "lower"), ("upper", "upper")):
+                    cols[out].append(np.concatenate([np.asarray(r[key], float).reshape(-1, h) for r in recs]).ravel())
+                origin_parts.append(origin_idx)
+                stamp_parts.append(stamp_idx)
                 for r in recs:
                     timings.append({"series_id": sid, "model": name, "segment": r["segment"],
                                     "n_origins": len(r["origins"]), "fit_seconds": r["fit_seconds"],
@@ -110,7 +112,14 @@ class BacktestResult:
                         failures.append({"series_id": sid, "model": name, "origin": index[f["origin"]],
                                          "stage": f["stage"], "error_type": f["error_type"],
                                          "message": f["message"]})
-        forecasts = pd.concat(frames, ignore_index=True)
+        data = {k: np.concatenate(v) for k, v in cols.items()}
+        forecasts = pd.DataFrame({
+            "series_id": data["series_id"], "model": data["model"],
+            "origin": origin_parts[0].append(origin_parts[1:]) if len(origin_parts) > 1 else origin_parts[0],
+            "step": data["step"],
+            "timestamp": stamp_parts[0].append(stamp_parts[1:]) if len(stamp_parts) > 1 else stamp_parts[0],
+            "y_true": data["y_true"], "y_pred": data["y_pred"], "lower": data["lower"], "upper": data["upper"],
+        })
         actuals = pd.concat([pd.DataFrame({"series_id": sid, "timestamp": s.index, "y": s.to_numpy()})
                              for sid, s in panel.items()], ignore_index=True)
         failure_cols = ["series_id", "model", "origin", "stage", "error_type", "message"]
@@ -513,6 +522,13 @@ def _labels_from_text(frame: pd.DataFrame, kinds: dict[str, dict[str, Any]]) -> 
             for sid, idx in frame.groupby("series_id", sort=False).groups.items():
                 column.loc[idx] = list(converted[sid])
             frame[col] = column
+    return frame
+
+
+def _text_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    for col in ("series_id", "model", "stage", "error_type", "message"):
+        if col in frame.columns:
+            frame[col] = frame[col].astype(str)
     return frame
 
 

@@ -17,6 +17,7 @@ import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -87,6 +88,10 @@ def _seed_everything(model: Forecaster, seed: int | None, needs_keras: bool) -> 
     return model
 
 
+def _fraction(level: float) -> float:
+    return level / 100.0 if level > 1 else level
+
+
 def _failure(origin: int, stage: str, err: BaseException) -> dict[str, Any]:
     message = str(err).strip().splitlines()[0] if str(err).strip() else ""
     return {"origin": int(origin), "stage": stage, "error_type": type(err).__name__,
@@ -95,7 +100,11 @@ def _failure(origin: int, stage: str, err: BaseException) -> dict[str, Any]:
 
 def _arrays(fc, horizon: int, level: float, intervals: bool):
     mean = fc.mean.to_numpy(dtype=float)
-    if intervals and fc.has_intervals:
+    if intervals and fc.se is not None and getattr(fc, "_bounds", None) is None:
+        # Gaussian interval, as Forecast.interval computes it, without a DataFrame per origin
+        z = NormalDist().inv_cdf(0.5 + _fraction(level) / 2)
+        lower, upper = mean - z * fc.se, mean + z * fc.se
+    elif intervals and fc.has_intervals:
         band = fc.interval(level)
         lower, upper = band["lower"].to_numpy(float), band["upper"].to_numpy(float)
     else:

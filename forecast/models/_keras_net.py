@@ -1,0 +1,288 @@
+"""Built, compiled Keras networks for the recurrent forecasters, cached for reuse.
+
+Building a Keras model and tracing its training step costs seconds; a training epoch of a
+small recurrent network costs a fraction of that. A backtest refits the same architecture
+many times, so a network is built once per architecture (and seed) and kept in a pool:
+refitting restores the initial values of every variable (weights, optimizer slots, dropout
+seed states) instead of building a new model. Fitted weights live on the forecaster as
+NumPy arrays; a pooled network is a compute cache that loads them when needed.
+
+This module imports Keras at import time; :mod:`forecast.models.recurrent` imports it
+only inside ``fit``/``predict``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import keras
+import numpy as np
+
+_CELLS = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+_LOSSES = {"mse": "MeanSquaredError", "mae": "MeanAbsoluteError", "huber": "Huber"}
+_POOL: dict[tuple, list[Net]] = {}
+_LOCK = threading.Lock()
+_TOKENS = itertools.count(1)
+_THREADS_SET = False
+
+
+def new_token() -> int:
+    return next(_TOKENS)
+
+
+def configure_threads() -> None:
+    """Cap TensorFlow's thread pools once, before its runtime starts.
+
+    The cap comes from ``FORECAST_TF_THREADS``, else ``OMP_NUM_THREADS`` (set by joblib
+    in parallel workers); without either TensorFlow keeps its defaults. Intra-op threads
+    get the cap, inter-op threads ``min(2, cap)``.
+    """
+    global _THREADS_SET
+    if _THREADS_SET or keras.backend.backend() != "tensorflow":
+        return
+    _THREADS_SET = True
+    cap = os.environ.get("FORECAST_TF_THREADS") or os.environ.get("OMP_NUM_THREADS")
+    if not cap:
+        return
+    try:
+        n = max(1, int(cap))
+    except ValueError:
+        return
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(n)
+        tf.config.threading.set_inter_op_parallelism_threads(min(2, n))
+    except RuntimeError:  # runtime already initialised by the user's own code
+        pass
+
+
+def versions() -> dict[str, str]:
+    import numpy
+    import sklearn
+
+    out = {"keras": keras.__version__, "backend": keras.backend.backend(),
+           "numpy": numpy.__version__, "scikit-learn": sklearn.__version__}
+    backend = keras.backend.backend()
+    try:
+        mod = __import__({"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(backend, backend))
+        out[backend] = getattr(mod, "__version__", "?")
+    except ImportError:  # pragma: no cover
+        pass
+    return out
+
+
+def build_model(spec: dict[str, Any]) -> keras.Model:
+    """The Keras model of an architecture ``spec`` (see ``RecurrentForecaster._spec``)."""
+    from keras import layers
+
+    seed = spec["seed"]
+    inp = keras.Input((spec["time_steps"], spec["n_features"]), name="window")
+    x = inp
+    Cell = getattr(layers, _CELLS[spec["cell"]])
+    for i in range(spec["layers"]):
+        rnn = Cell(spec["units"], activation=spec["activation"], dropout=spec["dropout"],
+                   recurrent_dropout=spec["recurrent_dropout"], return_sequences=i < spec["layers"] - 1,
+                   seed=None if seed is None else seed + i, name=f"{spec['cell']}_{i}")
+        if spec["bidirectional"]:
+            rnn = layers.Bidirectional(rnn, name=f"bidirectional_{i}")
+        x = rnn(x)
+    inputs = [inp]
+    if spec["n_future"]:
+        fut = keras.Input((spec["n_future"],), name="future")
+        inputs.append(fut)
+        x = layers.Concatenate(name="with_future")([x, fut])
+    for j, units in enumerate(spec["dense_layers"]):
+        x = layers.Dense(units, activation="relu", name=f"dense_{j}")(x)
+    out = layers.Dense(spec["horizon"], name="head")(x)
+    return keras.Model(inputs if len(inputs) > 1 else inp, out, name=f"{spec['cell']}_forecaster")
+
+
+class Net:
+    """A built model, its optimizer and compiled train/predict functions."""
+
+    def __init__(self, spec: dict[str, Any]):
+        configure_threads()
+        self.spec = spec
+        if spec["seed"] is not None:
+            keras.utils.set_random_seed(spec["seed"])
+        self.model = build_model(spec)
+        clip = spec["clipnorm"]
+        self.optimizer = keras.optimizers.Adam(learning_rate=spec["learning_rate"],
+                                               clipnorm=None if not clip else float(clip))
+        self.loss = getattr(keras.losses, _LOSSES[spec["loss"]])()
+        self.optimizer.build(self.model.trainable_variables)
+        self.backend = keras.backend.backend()
+        self.two_inputs = bool(spec["n_future"])
+        if self.backend == "tensorflow":
+            self._compile_tf()
+        else:
+            self.model.compile(optimizer=self.optimizer, loss=self.loss)
+        self._variables = list(self.model.variables) + list(self.optimizer.variables)
+        self._initial = [np.array(keras.ops.convert_to_numpy(v)) for v in self._variables]
+        self.loaded: int | None = None
+
+    # ------------------------------------------------------------------ compiled functions
+    def _compile_tf(self) -> None:
+        import tensorflow as tf
+
+        T, F, H = self.spec["time_steps"], self.spec["n_features"], self.spec["horizon"]
+        model, optimizer, loss_fn = self.model, self.optimizer, self.loss
+        xs = tf.TensorSpec((None, T, F), tf.float32)
+        ys = tf.TensorSpec((None, H), tf.float32)
+        if self.two_inputs:
+            fs = tf.TensorSpec((None, self.spec["n_future"]), tf.float32)
+
+            @tf.function(input_signature=[xs, fs, ys])
+            def train_step(x, f, y):
+                with tf.GradientTape() as tape:
+                    loss = loss_fn(y, model([x, f], training=True))
+                grads = tape.gradient(loss, model.trainable_variables)
+                optimizer.apply(grads, model.trainable_variables)
+                return loss
+
+            @tf.function(input_signature=[xs, fs])
+            def predict(x, f):
+                return model([x, f], training=False)
+
+            @tf.function(input_signature=[xs, fs, ys])
+            def evaluate(x, f, y):
+                return loss_fn(y, model([x, f], training=False))
+        else:
+            @tf.function(input_signature=[xs, ys])
+            def train_step(x, y):
+                with tf.GradientTape() as tape:
+                    loss = loss_fn(y, model(x, training=True))
+                grads = tape.gradient(loss, model.trainable_variables)
+                optimizer.apply(grads, model.trainable_variables)
+                return loss
+
+            @tf.function(input_signature=[xs])
+            def predict(x):
+                return model(x, training=False)
+
+            @tf.function(input_signature=[xs, ys])
+            def evaluate(x, y):
+                return loss_fn(y, model(x, training=False))
+
+        self._train_step, self._predict, self._evaluate = train_step, predict, evaluate
+
+    def _args(self, inputs: Any) -> tuple:
+        return tuple(inputs) if isinstance(inputs, tuple | list) else (inputs,)
+
+    # ------------------------------------------------------------------ state
+    def reset(self) -> None:
+        """Restore every variable (weights, optimizer slots, seed states) to its initial value."""
+        for var, value in zip(self._variables, self._initial, strict=True):
+            var.assign(value)
+        self.loaded = None
+
+    def get_weights(self) -> list[np.ndarray]:
+        return [np.array(w) for w in self.model.get_weights()]
+
+    def load(self, token: int, weights: list[np.ndarray]) -> None:
+        if self.loaded != token:
+            self.model.set_weights(weights)
+            self.loaded = token
+
+    # ------------------------------------------------------------------ training / inference
+    def train_batch(self, inputs: Any, y: np.ndarray) -> float:
+        if self.backend == "tensorflow":
+            return float(self._train_step(*self._args(inputs), y))
+        out = self.model.train_on_batch(list(self._args(inputs)) if self.two_inputs else inputs, y)
+        return float(out if np.ndim(out) == 0 else out[0])
+
+    def evaluate(self, inputs: Any, y: np.ndarray) -> float:
+        if self.backend == "tensorflow":
+            return float(self._evaluate(*self._args(inputs), y))
+        pred = self.predict(inputs)
+        return float(keras.ops.convert_to_numpy(self.loss(y, pred)))
+
+    def predict(self, inputs: Any, chunk: int = 8192) -> np.ndarray:
+        """Network outputs for a batch of windows, in one call (chunked only when huge)."""
+        args = [np.asarray(a, dtype=np.float32) for a in self._args(inputs)]
+        n = args[0].shape[0]
+        outs = []
+        for lo in range(0, max(n, 1), chunk):
+            part = [a[lo:lo + chunk] for a in args]
+            if self.backend == "tensorflow":
+                outs.append(self._predict(*part).numpy())
+            else:
+                out = self.model(part if self.two_inputs else part[0], training=False)
+                outs.append(np.asarray(keras.ops.convert_to_numpy(out)))
+        return np.concatenate(outs).astype(np.float64)
+
+    def train(self, source: Any, *, epochs: int, validation: Any = None, patience: int = 10,
+              callback: Callable[[int, float, float | None], None] | None = None,
+              verbose: int = 0) -> dict[str, Any]:
+        """Train from a batch source; early stopping on ``validation`` (restoring the best)."""
+        history: list[float] = []
+        val_history: list[float] = []
+        best, best_weights, wait = np.inf, None, 0
+        for epoch in range(epochs):
+            total, count = 0.0, 0
+            for i in range(len(source)):
+                inputs, y = source[i]
+                total += self.train_batch(inputs, y) * len(y)
+                count += len(y)
+            source.on_epoch_end()
+            loss = total / max(count, 1)
+            history.append(loss)
+            val = None
+            if validation is not None:
+                vals, n = 0.0, 0
+                for lo in range(0, validation.n_samples, 4096):
+                    inputs, y = validation.gather(np.arange(lo, min(lo + 4096, validation.n_samples)))
+                    vals += self.evaluate(inputs, y) * len(y)
+                    n += len(y)
+                val = vals / max(n, 1)
+                val_history.append(val)
+            if verbose:
+                extra = "" if val is None else f" - val_loss {val:.5f}"
+                print(f"epoch {epoch + 1}/{epochs} - loss {loss:.5f}{extra}")
+            if callback is not None:
+                callback(epoch, loss, val)
+            if val is not None:
+                if val < best - 1e-12:
+                    best, wait = val, 0
+                    best_weights = self.get_weights()
+                else:
+                    wait += 1
+                    if wait >= patience:
+                        break
+        if best_weights is not None:
+            self.model.set_weights(best_weights)
+        return {"loss": history, "val_loss": val_history,
+                "best_epoch": (int(np.argmin(val_history)) + 1) if val_history else len(history)}
+
+
+def _key(spec: dict[str, Any]) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in spec.items())) + (keras.backend.backend(),)
+
+
+def acquire(spec: dict[str, Any]) -> Net:
+    """A network for ``spec``: an idle cached one when available, else a new one."""
+    key = _key(spec)
+    with _LOCK:
+        idle = _POOL.get(key)
+        if idle:
+            return idle.pop()
+    return Net(spec)
+
+
+def release(net: Net) -> None:
+    """Give a network back to the pool (at most 4 idle networks per architecture)."""
+    with _LOCK:
+        idle = _POOL.setdefault(_key(net.spec), [])
+        if len(idle) < 4:
+            idle.append(net)
+
+
+def clear_pool() -> None:
+    """Forget every cached network (frees their memory)."""
+    with _LOCK:
+        _POOL.clear()

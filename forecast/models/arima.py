@@ -1,0 +1,555 @@
+"""The ARMA family on statsmodels' state-space ARIMA: MA, AR, ARMA, ARMAX and (seasonal) ARIMA.
+
+Every model here is one statsmodels ``ARIMA`` (a state-space SARIMAX) with parameters
+estimated by maximum likelihood in ``fit``. ``update`` runs the Kalman filter over the new
+observations only, with the parameters held fixed, and ``predict_origins`` gives the
+forecasts from many origins with one filtering pass. Prediction intervals come from the
+state-space forecast variance (Gaussian errors).
+
+>>> import forecast as fc
+>>> y = fc.datasets.load("sunspots")
+>>> model = fc.AR(p=2).fit(y)
+>>> model.order_
+(2, 0, 0)
+>>> model.params_.index.tolist()
+['const', 'ar.L1', 'ar.L2', 'sigma2']
+>>> model.predict(3).mean.round(1).tolist()
+[13.7, 31.9, 49.7]
+"""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ..base import Forecaster, Prediction
+from ..errors import InputError, ModelError
+
+__all__ = ["ARIMA", "ARMA", "ARMAX", "AR", "MA"]
+
+_TRENDS = ("n", "c", "t", "ct")
+_CRITERIA = ("aic", "bic")
+
+
+# ------------------------------------------------------------------ parameter checks
+def _whole(value: Any, name: str, owner: str, *, low: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        raise InputError(f"{owner}: {name} must be a whole number >= {low}; got {value!r}")
+    return int(value)
+
+
+def _order_tuple(value: Any, name: str, owner: str, size: int) -> tuple[int, ...]:
+    if not isinstance(value, tuple | list) or len(value) != size:
+        example = "(p, d, q), e.g. (1, 1, 1)" if size == 3 else "(P, D, Q, s), e.g. (0, 1, 1, 12)"
+        raise InputError(f"{owner}: {name} must be a tuple {example}; got {value!r}")
+    return tuple(_whole(v, f"{name}[{i}]", owner) for i, v in enumerate(value))
+
+
+def _catch(action: str, owner: str, fn, *args, **kwargs):
+    """Run a statsmodels call, collecting its warnings and wrapping its failures."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            out = fn(*args, **kwargs)
+        except (np.linalg.LinAlgError, ValueError, IndexError, OverflowError) as err:
+            raise ModelError(
+                f"{owner}: statsmodels failed while {action} ({type(err).__name__}: {err}); "
+                "try a smaller order, a different trend, or check the series for level shifts "
+                "and extreme values"
+            ) from err
+    messages = [f"{w.category.__name__}: {w.message}" for w in caught]
+    return out, messages
+
+
+class _StateSpaceARIMA(Forecaster):
+    """Shared implementation: one statsmodels ARIMA, fitted once, filtered thereafter.
+
+    Subclasses say which ``(order, seasonal_order, trend)`` they stand for in ``_spec``.
+    """
+
+    _tags: ClassVar[dict[str, Any]] = {"intervals": True, "supports_exog": False, "min_length": 3}
+    #: parameters always shown in repr (the order), even when equal to the default
+    _repr_always: ClassVar[tuple[str, ...]] = ()
+
+    # -------------------------------------------------------------- specification
+    def _spec(self) -> tuple[tuple[int, int, int], tuple[int, int, int, int], str]:  # pragma: no cover
+        raise NotImplementedError
+
+    def _trend_for(self, order, seasonal_order, trend: Any) -> str:
+        owner = type(self).__name__
+        integrated = order[1] > 0 or seasonal_order[1] > 0
+        if trend is None:
+            return "n" if integrated else "c"
+        if trend not in _TRENDS:
+            raise InputError(f"{owner}: trend must be one of {', '.join(map(repr, _TRENDS))} or None; got {trend!r}")
+        if integrated and trend in ("c", "ct"):
+            raise InputError(
+                f"{owner}: trend={trend!r} includes a constant, which differencing (d or D > 0) removes; "
+                "use trend='n' or 't' (a drift)"
+            )
+        return trend
+
+    def _check_seasonal(self, seasonal_order: Any) -> tuple[int, int, int, int]:
+        owner = type(self).__name__
+        so = _order_tuple(seasonal_order, "seasonal_order", owner, 4)
+        if any(so[:3]) and so[3] < 2:
+            raise InputError(f"{owner}: seasonal_order has a seasonal part but its period s={so[3]}; give s >= 2 (e.g. 12 for monthly data)")
+        return so
+
+    def _check_fit_options(self) -> None:
+        owner = type(self).__name__
+        if self.maxiter is not None:
+            _whole(self.maxiter, "maxiter", owner, low=1)
+        if self.method is not None and not isinstance(self.method, str):
+            raise InputError(f"{owner}: method must be a statsmodels ARIMA fit method name such as 'statespace'; got {self.method!r}")
+
+    @staticmethod
+    def _length_for(order, seasonal_order, k_trend: int) -> int:
+        p, d, q = order
+        P, D, Q, s = seasonal_order
+        n_params = p + q + P + Q + k_trend + 1
+        return d + D * s + max(p + P * s, q + Q * s, 1) + n_params
+
+    def min_length(self) -> int:
+        order, seasonal_order, trend = self._spec()
+        self._check_fit_options()
+        return self._length_for(order, seasonal_order, len(trend.replace("n", "")))
+
+    def __repr__(self) -> str:
+        sig = inspect.signature(type(self).__init__)
+        parts = []
+        for name, value in self.get_params().items():
+            default = sig.parameters[name].default
+            try:
+                same = bool(default == value)
+            except Exception:  # noqa: BLE001 - array-like values
+                same = False
+            if name in self._repr_always or not same:
+                parts.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    # -------------------------------------------------------------- statsmodels glue
+    @staticmethod
+    def _exog(X: pd.DataFrame | None) -> np.ndarray | None:
+        return None if X is None else X.to_numpy(dtype=float)
+
+    def _model(self, y: np.ndarray, X: np.ndarray | None, order, seasonal_order, trend):
+        from statsmodels.tsa.arima.model import ARIMA as _SMARIMA
+
+        return _SMARIMA(
+            y, exog=X, order=order, seasonal_order=seasonal_order, trend=trend,
+            enforce_stationarity=self.enforce_stationarity,
+            enforce_invertibility=self.enforce_invertibility,
+        )
+
+    def _estimate(self, y: np.ndarray, X: np.ndarray | None, order, seasonal_order, trend, **fit_kwargs):
+        owner = type(self).__name__
+        kwargs: dict[str, Any] = dict(fit_kwargs)
+        if self.method is not None:
+            kwargs["method"] = self.method
+        if self.maxiter is not None:
+            kwargs["method_kwargs"] = {"maxiter": int(self.maxiter)}
+
+        def run():
+            return self._model(y, X, order, seasonal_order, trend).fit(**kwargs)
+
+        return _catch(f"estimating ARIMA{order}x{seasonal_order} on {len(y)} observations", owner, run)
+
+    def _select(self, y: np.ndarray, X: np.ndarray | None, seasonal_order, trend) -> tuple[tuple[int, int, int], list[str]]:
+        """The order to fit (subclasses with order selection override this)."""
+        return self._spec()[0], []
+
+    def _extend(self, results, y_new: np.ndarray, X_new: np.ndarray | None):
+        """Filter new observations with fixed parameters, starting from ``results``' last state.
+
+        Like statsmodels ``results.extend`` (filtering only the new data) but carries the
+        trend's time offset forward, so models with a time trend forecast correctly.
+        """
+        from statsmodels.tsa.statespace.initialization import Initialization
+
+        offset = int(results.model.trend_offset + results.nobs)
+        mod = results.model.clone(y_new, exog=X_new, trend_offset=offset, validate_exog=False)
+        mod.trend_offset = offset
+        mod.ssm.initialization = Initialization(
+            mod.k_states, "known",
+            constant=results.predicted_state[..., -1],
+            stationary_cov=results.predicted_state_cov[..., -1],
+        )
+        return mod.filter(results.params, cov_type="none")
+
+    # -------------------------------------------------------------- hooks
+    def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:
+        _, seasonal_order, _ = self._spec()
+        order0 = self._spec()[0]
+        trend = self._trend_for(order0, seasonal_order, self._trend_param())
+        values, exog = y.to_numpy(dtype=float), self._exog(X)
+        order, notes = self._select(values, exog, seasonal_order, trend)
+        results, caught = self._estimate(values, exog, order, seasonal_order, trend)
+        self.order_ = tuple(int(v) for v in order)
+        self.seasonal_order_ = tuple(int(v) for v in seasonal_order)
+        self.trend_ = trend
+        self.results_ = results
+        self.fit_warnings_ = notes + caught
+        self._set_summary(results, X)
+
+    def _set_summary(self, results, X: pd.DataFrame | None) -> None:
+        names = list(results.param_names)
+        if X is not None:
+            rename = {f"x{i + 1}": str(col) for i, col in enumerate(X.columns)}
+            names = [rename.get(n, n) for n in names]
+        self.params_ = pd.Series(np.asarray(results.params, dtype=float), index=names, name="params")
+        self.aic_ = float(results.aic)
+        self.bic_ = float(results.bic)
+        self.llf_ = float(results.llf)
+
+    def _trend_param(self) -> Any:
+        return self.trend
+
+    def _predict(self, horizon: int, X: pd.DataFrame | None) -> Prediction:
+        fc, _ = _catch("forecasting", type(self).__name__, self.results_.get_forecast, horizon, exog=self._exog(X))
+        return Prediction(np.asarray(fc.predicted_mean, dtype=float), se=np.asarray(fc.se_mean, dtype=float))
+
+    def _update(self, y_new: pd.Series, X_new: pd.DataFrame | None) -> None:
+        self.results_, _ = _catch("filtering new observations", type(self).__name__, self._extend,
+                                  self.results_, y_new.to_numpy(dtype=float), self._exog(X_new))
+
+    def _predict_origins(self, y_new: pd.Series, positions: list[int], horizon: int,
+                         X_all: pd.DataFrame | None) -> list[Prediction]:
+        """One Kalman pass over ``y_new`` (parameters fixed), then every origin's forecasts at once.
+
+        The filter's one-step predicted state and covariance at each origin are propagated
+        ``horizon`` steps through the (time-invariant) transition, all origins together.
+        """
+        last = positions[-1]
+        endog = np.concatenate([y_new.to_numpy(dtype=float)[:last], np.full(horizon, np.nan)])
+        exog = None if X_all is None else X_all.to_numpy(dtype=float)[: last + horizon]
+        res, _ = _catch("filtering for multi-origin forecasts", type(self).__name__, self._extend,
+                        self.results_, endog, exog)
+        ssm = res.model.ssm
+        fixed = {}
+        for key in ("design", "obs_cov", "transition", "selection", "state_cov"):
+            arr = np.asarray(ssm[key], dtype=float)
+            if arr.ndim == 3:
+                if arr.shape[-1] > 1:  # time-varying system matrices: use the generic path
+                    return super()._predict_origins(y_new, positions, horizon, X_all)
+                arr = arr[..., 0]
+            fixed[key] = arr
+        n_obs = len(endog)
+
+        def by_time(key: str, size: int) -> np.ndarray:  # (n_obs + 1, size)
+            arr = np.asarray(ssm[key], dtype=float)
+            if arr.ndim == 2 and arr.shape[1] > 1:
+                arr = np.concatenate([arr.T, arr.T[-1:]])
+            else:
+                arr = np.broadcast_to(arr.reshape(1, size), (n_obs + 1, size))
+            return arr
+
+        z = fixed["design"][0]  # one observed series
+        T = fixed["transition"]
+        RQR = fixed["selection"] @ fixed["state_cov"] @ fixed["selection"].T
+        h_var = fixed["obs_cov"][0, 0]
+        d = by_time("obs_intercept", 1)[:, 0]
+        c = by_time("state_intercept", T.shape[0])
+        pos = np.asarray(positions)
+        a = res.predicted_state[:, pos].T.copy()  # (origins, states)
+        P = np.moveaxis(res.predicted_state_cov[:, :, pos], -1, 0).copy()  # (origins, m, m)
+        means = np.empty((len(pos), horizon))
+        var = np.empty((len(pos), horizon))
+        for k in range(horizon):
+            t = pos + k
+            means[:, k] = a @ z + d[t]
+            var[:, k] = np.einsum("j,ojk,k->o", z, P, z) + h_var
+            a = a @ T.T + c[t]
+            P = T @ P @ T.T + RQR
+        se = np.sqrt(np.maximum(var, 0.0))
+        return [Prediction(means[i], se=se[i]) for i in range(len(pos))]
+
+    # -------------------------------------------------------------- persistence
+    def _get_state(self, folder: Path) -> dict[str, Any]:
+        state = {
+            "order": list(self.order_),
+            "seasonal_order": list(self.seasonal_order_),
+            "trend": self.trend_,
+            "params": np.asarray(self.results_.params, dtype=float).tolist(),
+            "param_names": self.params_.index.tolist(),
+            "aic": self.aic_, "bic": self.bic_, "llf": self.llf_,
+            "fit_warnings": list(self.fit_warnings_),
+        }
+        if hasattr(self, "selection_"):
+            state["selection"] = self.selection_.to_dict(orient="list")
+        return state
+
+    def _set_state(self, state: dict[str, Any], folder: Path) -> None:
+        self.order_ = tuple(int(v) for v in state["order"])
+        self.seasonal_order_ = tuple(int(v) for v in state["seasonal_order"])
+        self.trend_ = str(state["trend"])
+        params = np.asarray(state["params"], dtype=float)
+        mod = self._model(self.y_.to_numpy(dtype=float), self._exog(self.X_), self.order_,
+                          self.seasonal_order_, self.trend_)
+        self.results_, _ = _catch("re-filtering the saved data", type(self).__name__, mod.filter,
+                                  params, cov_type="none")
+        self.params_ = pd.Series(params, index=list(state["param_names"]), name="params")
+        self.aic_, self.bic_, self.llf_ = float(state["aic"]), float(state["bic"]), float(state["llf"])
+        self.fit_warnings_ = list(state["fit_warnings"])
+        if "selection" in state:
+            self.selection_ = pd.DataFrame(state["selection"])
+
+
+class ARIMA(_StateSpaceARIMA):
+    """(Seasonal) ARIMA on statsmodels' state-space model, with optional exogenous regressors.
+
+    Parameters
+    ----------
+    order : tuple of int
+        ``(p, d, q)``: AR order, differences, MA order.
+    seasonal_order : tuple of int
+        ``(P, D, Q, s)``: the seasonal parts and the season length ``s``; ``(0, 0, 0, 0)`` for none.
+    trend : {None, "n", "c", "t", "ct"}
+        Deterministic trend. ``None`` (the default) means a constant ``"c"`` when the model
+        is not differenced (``d == 0`` and ``D == 0``) and no trend ``"n"`` otherwise, as in
+        statsmodels.
+    method : str, optional
+        statsmodels fit method (default ``"statespace"``, exact maximum likelihood).
+    maxiter : int, optional
+        Most optimizer iterations (statsmodels' default when None).
+    enforce_stationarity, enforce_invertibility : bool
+        Restrict the AR/MA parameters to the stationary/invertible region.
+
+    Attributes
+    ----------
+    params_ : pandas.Series
+        Estimated coefficients by name (``const``, ``ar.L1``, ``ma.L1``, ``sigma2``, exog columns).
+    aic_, bic_ : float
+        Information criteria of the fit.
+    fit_warnings_ : list of str
+        Warnings statsmodels raised while estimating (e.g. non-convergence); never printed.
+
+    Examples
+    --------
+    >>> import forecast as fc
+    >>> y = fc.datasets.load("airline")
+    >>> model = fc.ARIMA(order=(0, 1, 1), seasonal_order=(0, 1, 1, 12)).fit(y)
+    >>> model.trend_, len(model.predict(12))
+    ('n', 12)
+    """
+
+    _tags: ClassVar[dict[str, Any]] = {"supports_exog": True, "min_length": 3}
+    _repr_always = ("order",)
+
+    def __init__(self, order=(1, 0, 0), seasonal_order=(0, 0, 0, 0), trend=None, method=None,
+                 maxiter=None, enforce_stationarity=True, enforce_invertibility=True) -> None:
+        self.order = order
+        self.seasonal_order = seasonal_order
+        self.trend = trend
+        self.method = method
+        self.maxiter = maxiter
+        self.enforce_stationarity = enforce_stationarity
+        self.enforce_invertibility = enforce_invertibility
+
+    def _spec(self):
+        owner = type(self).__name__
+        order = _order_tuple(self.order, "order", owner, 3)
+        seasonal_order = self._check_seasonal(self.seasonal_order)
+        return order, seasonal_order, self._trend_for(order, seasonal_order, self.trend)
+
+    @classmethod
+    def _tiny_params(cls) -> dict[str, Any]:
+        return {"order": (1, 1, 0)}
+
+
+class _ARMABase(_StateSpaceARIMA):
+    """ARMA(p, q) with a constant: ``trend="c"`` unless told otherwise."""
+
+    def _pq(self) -> tuple[Any, Any]:
+        return getattr(self, "p", 0), getattr(self, "q", 0)
+
+    def _spec(self):
+        owner = type(self).__name__
+        p, q = self._pq()
+        p = p if p == "auto" else _whole(p, "p", owner)
+        q = q if q == "auto" else _whole(q, "q", owner)
+        order = (0 if p == "auto" else p, 0, 0 if q == "auto" else q)
+        seasonal_order = (0, 0, 0, 0)
+        return order, seasonal_order, self._trend_for(order, seasonal_order, self.trend)
+
+    enforce_stationarity = True
+    enforce_invertibility = True
+
+
+_ARMA_DOC_COMMON = """
+    trend : {"c", "n", "t", "ct"}
+        Deterministic part; the default ``"c"`` includes a constant (the series' mean).
+    method : str, optional
+        statsmodels fit method (default ``"statespace"``, exact maximum likelihood).
+    maxiter : int, optional
+        Most optimizer iterations (statsmodels' default when None).
+"""
+
+
+class MA(_ARMABase):
+    __doc__ = """Moving-average model MA(q) with a constant.
+
+    Parameters
+    ----------
+    q : int
+        Number of moving-average lags.""" + _ARMA_DOC_COMMON + """
+    Examples
+    --------
+    >>> import forecast as fc
+    >>> fc.MA(q=1).fit(fc.datasets.load("sunspots")).order_
+    (0, 0, 1)
+    """
+
+    _repr_always = ("q",)
+
+    def __init__(self, q=1, trend="c", method=None, maxiter=None) -> None:
+        self.q = q
+        self.trend = trend
+        self.method = method
+        self.maxiter = maxiter
+
+
+class AR(_ARMABase):
+    __doc__ = """Autoregressive model AR(p) with a constant.
+
+    Parameters
+    ----------
+    p : int
+        Number of autoregressive lags.""" + _ARMA_DOC_COMMON + """
+    Examples
+    --------
+    >>> import forecast as fc
+    >>> fc.AR(p=1).fit(fc.datasets.load("sunspots")).params_.index.tolist()
+    ['const', 'ar.L1', 'sigma2']
+    """
+
+    _repr_always = ("p",)
+
+    def __init__(self, p=1, trend="c", method=None, maxiter=None) -> None:
+        self.p = p
+        self.trend = trend
+        self.method = method
+        self.maxiter = maxiter
+
+
+class ARMA(_ARMABase):
+    __doc__ = """ARMA(p, q) with a constant, optionally choosing p and q from the data.
+
+    Parameters
+    ----------
+    p, q : int or "auto"
+        AR and MA orders. ``"auto"`` searches ``0..max_p`` (``0..max_q``) and keeps the order
+        with the lowest ``criterion``, using the training data only (every candidate is fitted
+        by maximum likelihood on the series given to ``fit``).
+    max_p, max_q : int
+        Largest orders tried by the search.
+    criterion : {"aic", "bic"}
+        Information criterion of the search: AIC tends to keep more lags, BIC fewer.""" + _ARMA_DOC_COMMON + """
+    Attributes
+    ----------
+    order_ : tuple
+        The fitted order ``(p, 0, q)``.
+    selection_ : pandas.DataFrame
+        With ``"auto"``: every candidate's ``p``, ``q``, ``aic`` and ``bic``, best first.
+
+    Examples
+    --------
+    >>> import forecast as fc
+    >>> y = fc.datasets.load("sunspots")
+    >>> fc.ARMA(p=2, q=1).fit(y).predict(2).mean.round(1).tolist()
+    [14.6, 33.4]
+    """
+
+    _repr_always = ("p", "q")
+
+    def __init__(self, p=1, q=1, max_p=5, max_q=5, criterion="aic", trend="c", method=None,
+                 maxiter=None) -> None:
+        self.p = p
+        self.q = q
+        self.max_p = max_p
+        self.max_q = max_q
+        self.criterion = criterion
+        self.trend = trend
+        self.method = method
+        self.maxiter = maxiter
+
+    def _grid(self) -> tuple[list[int], list[int]]:
+        owner = type(self).__name__
+        ps = list(range(_whole(self.max_p, "max_p", owner) + 1)) if self.p == "auto" else [int(self.p)]
+        qs = list(range(_whole(self.max_q, "max_q", owner) + 1)) if self.q == "auto" else [int(self.q)]
+        return ps, qs
+
+    def min_length(self) -> int:
+        for name in ("p", "q"):
+            value = getattr(self, name)
+            if isinstance(value, str) and value != "auto":
+                raise InputError(f"ARMA: {name} must be a whole number or 'auto'; got {value!r}")
+        if self.criterion not in _CRITERIA:
+            raise InputError(f"ARMA: criterion must be 'aic' or 'bic'; got {self.criterion!r}")
+        _, _, trend = self._spec()
+        self._check_fit_options()
+        ps, qs = self._grid()
+        return self._length_for((max(ps), 0, max(qs)), (0, 0, 0, 0), len(trend.replace("n", "")))
+
+    def _select(self, y, X, seasonal_order, trend):
+        if self.p != "auto" and self.q != "auto":
+            return self._spec()[0], []
+        ps, qs = self._grid()
+        rows, notes = [], []
+        for p in ps:
+            for q in qs:
+                try:
+                    res, caught = self._estimate(y, X, (p, 0, q), seasonal_order, trend, cov_type="none")
+                    rows.append({"p": p, "q": q, "aic": float(res.aic), "bic": float(res.bic),
+                                 "warnings": len(caught)})
+                except ModelError as err:
+                    notes.append(f"order search: ARMA({p},{q}) failed: {err.__cause__}")
+                    rows.append({"p": p, "q": q, "aic": np.nan, "bic": np.nan, "warnings": 0})
+        table = pd.DataFrame(rows)
+        ok = table[np.isfinite(table[self.criterion])]
+        if ok.empty:
+            raise ModelError(f"ARMA: every candidate order failed to fit ({len(table)} tried); "
+                             "try smaller max_p/max_q or check the series")
+        table = table.sort_values([self.criterion, "p", "q"], na_position="last").reset_index(drop=True)
+        self.selection_ = table
+        best = table.iloc[0]
+        return (int(best["p"]), 0, int(best["q"])), notes
+
+    @classmethod
+    def _tiny_params(cls) -> dict[str, Any]:
+        return {"p": 1, "q": 1}
+
+
+class ARMAX(_ARMABase):
+    __doc__ = """ARMA(p, q) errors around a linear regression on exogenous series ``X``.
+
+    ``fit(y, X)`` needs ``X``; ``predict(horizon, X)`` needs the regressors' values for the
+    ``horizon`` steps ahead (an InputError says which time stamps are missing).
+
+    Parameters
+    ----------
+    p, q : int
+        AR and MA orders of the regression errors.""" + _ARMA_DOC_COMMON + """
+    Examples
+    --------
+    >>> import forecast as fc
+    >>> macro = fc.datasets.load("macro")
+    >>> model = fc.ARMAX(p=1).fit(macro["realcons"][:-4], X=macro[["realdpi"]][:-4])
+    >>> len(model.predict(4, X=macro[["realdpi"]][-4:]))
+    4
+    """
+
+    _tags: ClassVar[dict[str, Any]] = {"supports_exog": True, "requires_exog": True}
+    _repr_always = ("p", "q")
+
+    def __init__(self, p=1, q=0, trend="c", method=None, maxiter=None) -> None:
+        self.p = p
+        self.q = q
+        self.trend = trend
+        self.method = method
+        self.maxiter = maxiter

@@ -1,0 +1,652 @@
+"""Recurrent forecasters on Keras 3: simple (Elman) RNN, LSTM and GRU, stacked and bidirectional.
+
+One implementation, :class:`RecurrentForecaster`, with the cell chosen by ``cell``;
+:class:`RNN`, :class:`LSTM` and :class:`GRU` only change its default. The network reads a
+window of ``time_steps`` past values (spaced by ``lag``; extra channels for past
+covariates), runs ``layers`` stacked recurrent layers (``return_sequences`` between them,
+optionally bidirectional), concatenates the known future covariates of the horizon (when
+fitted with ``X``), then a ReLU MLP head (``dense_layers``) and a ``Dense(horizon)``
+output: a direct multi-output forecast of the next ``horizon`` steps (``horizon=1``:
+many-to-one). Longer forecasts roll the head forward recursively on its own outputs.
+
+Training: windows are drawn as shuffled mini-batches from zero-copy views
+(:class:`forecast.windows.WindowBatches`); Adam with gradient clipping (``clipnorm``); the
+last ``validation_fraction`` of the windows (chronologically, after a gap of
+``horizon - 1`` windows so no target is shared) drive early stopping, which restores the
+best weights. Scaling (log, differencing, a scikit-learn scaler, per-window normalisation)
+is fitted on the training part inside ``fit`` and undone on the forecasts.
+
+Intervals are split-conformal, per horizon step: the absolute errors of the forecasts made
+from the validation windows (in-sample training windows when there is no validation part)
+give, for level ``1 - alpha``, the ``ceil((n + 1)(1 - alpha)) / n`` empirical quantile at
+each step; steps beyond the head's ``horizon`` widen the last step's quantile by
+``sqrt(step / horizon)``.
+
+Global models: ``fit`` also takes a panel (a dict or list of Series, or a long DataFrame
+with columns ``series_id``, ``timestamp``, ``value``); one network is trained on the
+windows of every series, each scaled on its own. ``predict`` then returns a dict
+``{series id: Forecast}`` and ``update`` takes a dict of new observations.
+
+Speed: compiled networks are cached per architecture and seed, so refitting (as a
+backtest does) restores initial weights instead of rebuilding and retracing; forecasts
+from many origins go through the network as one batch. TensorFlow's thread pools are
+capped by ``FORECAST_TF_THREADS`` (or ``OMP_NUM_THREADS``) when set, before TensorFlow
+starts.
+
+Keras is imported only when a network is fitted, used or loaded.
+
+>>> import forecast as fc
+>>> model = fc.LSTM(time_steps=12, horizon=6, units=8, epochs=3, seed=0)
+>>> model.get_tags()["needs_keras"], model.cell
+(True, 'lstm')
+>>> fc.GRU(units=16).min_length()
+38
+"""
+
+from __future__ import annotations
+
+import math
+import types
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..base import Forecast, Forecaster, Prediction
+from ..errors import InputError, ModelError, PersistenceError
+from ..io import check_exog, check_future_exog, check_horizon, check_series, future_index, to_panel
+from ..windows import WindowBatches, window_span
+
+__all__ = ["RecurrentForecaster", "RNN", "LSTM", "GRU"]
+
+_SINGLE = "y"
+_SCALERS = ("standard", "minmax", None)
+_WINDOW_NORMS = (None, "last", "mean")
+_NETWORK_FILE = "network.keras"
+
+
+def _is_panel(y: Any) -> bool:
+    if isinstance(y, Mapping):
+        return True
+    if isinstance(y, pd.DataFrame):
+        return "series_id" in y.columns
+    return isinstance(y, list | tuple) and len(y) > 0 and all(isinstance(v, pd.Series) for v in y)
+
+
+def _int_param(model: Any, name: str, minimum: int) -> int:
+    value = getattr(model, name)
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise InputError(f"{type(model).__name__}: {name} must be a whole number >= {minimum}; got {value!r}")
+    return int(value)
+
+
+def _conformal(residuals: np.ndarray, frac: float, steps: int) -> np.ndarray:
+    """Per-step split-conformal half-widths from absolute residuals ``(n, H)``."""
+    res = np.abs(np.asarray(residuals, dtype=float))
+    n, H = res.shape
+    if n == 0:
+        return np.full(steps, np.nan)
+    q = min(1.0, math.ceil((n + 1) * frac) / n)
+    width = np.quantile(res, q, axis=0, method="higher")
+    if steps <= H:
+        return width[:steps]
+    extra = width[-1] * np.sqrt(np.arange(H + 1, steps + 1) / H)
+    return np.concatenate([width, extra])
+
+
+class RecurrentForecaster(Forecaster):
+    """A recurrent network forecaster (cell chosen by ``cell``).
+
+    Parameters
+    ----------
+    cell : {"lstm", "gru", "rnn"}
+        Recurrent cell: long short-term memory, gated recurrent unit, or simple Elman RNN
+        (``h_t = act(W_x x_t + W_h h_{t-1} + b)``).
+    time_steps : int, default 24
+        Input steps per window.
+    horizon : int, default 1
+        Outputs of the direct multi-output head; longer forecasts roll it forward.
+    lag : int, default 1
+        Spacing of the input steps (``x(t), x(t - lag), ...``).
+    units : int, default 32
+        Units per recurrent layer.
+    layers : int, default 1
+        Stacked recurrent layers.
+    dense_layers : tuple of int, default ()
+        Hidden ReLU layers of the head.
+    bidirectional : bool, default False
+        Wrap each recurrent layer in ``Bidirectional``.
+    dropout, recurrent_dropout : float, default 0.0
+        Dropout on the inputs / recurrent state of each recurrent layer.
+    activation : {"tanh", "relu"}, default "tanh"
+        Activation of the recurrent cells.
+    learning_rate : float, default 1e-3
+        Adam learning rate.
+    clipnorm : float or None, default 1.0
+        Gradient clipping by norm (``None`` or 0 turns it off).
+    loss : {"mse", "mae", "huber"}, default "mse"
+    epochs : int, default 100
+    batch_size : int, default 32
+    shuffle : bool, default True
+        Shuffle the windows each epoch (seeded by ``seed``).
+    validation_fraction : float, default 0.1
+        Last fraction of the windows held out (chronologically) for early stopping and
+        conformal intervals; 0 trains on everything.
+    patience : int, default 10
+        Epochs without validation improvement before stopping (best weights restored).
+    steps_per_epoch : int or None, default None
+        Cap on the mini-batches per epoch (for very long series).
+    scaler : {"standard", "minmax", None}, default "standard"
+        scikit-learn scaler fitted on the training part, per series and per column.
+    window_norm : {None, "last", "mean"}, default None
+        Normalise each window by its last value or mean (target channel).
+    log : bool, default False
+        Model ``log(y)`` (needs positive values).
+    difference : bool, default False
+        Model first differences.
+    seed : int or None, default None
+        Seed of weights, dropout and shuffling: with a seed, forecasts repeat exactly.
+    verbose : int, default 0
+        Print one line per epoch when > 0.
+
+    Attributes
+    ----------
+    history_ : dict
+        Training and validation loss per epoch, best epoch.
+    versions_ : dict
+        Library versions and Keras backend used by ``fit``.
+    seed_ : int or None
+        The seed used.
+    """
+
+    _tags = {"needs_keras": True, "intervals": True, "supports_exog": True,
+             "deterministic": True, "global_model": True}
+
+    def __init__(self, *, cell: str = "lstm", time_steps: int = 24, horizon: int = 1, lag: int = 1,
+                 units: int = 32, layers: int = 1, dense_layers: tuple[int, ...] = (),
+                 bidirectional: bool = False, dropout: float = 0.0, recurrent_dropout: float = 0.0,
+                 activation: str = "tanh", learning_rate: float = 1e-3, clipnorm: float | None = 1.0,
+                 loss: str = "mse", epochs: int = 100, batch_size: int = 32, shuffle: bool = True,
+                 validation_fraction: float = 0.1, patience: int = 10,
+                 steps_per_epoch: int | None = None, scaler: str | None = "standard",
+                 window_norm: str | None = None, log: bool = False, difference: bool = False,
+                 seed: int | None = None, verbose: int = 0) -> None:
+        self.cell = cell
+        self.time_steps = time_steps
+        self.horizon = horizon
+        self.lag = lag
+        self.units = units
+        self.layers = layers
+        self.dense_layers = dense_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.activation = activation
+        self.learning_rate = learning_rate
+        self.clipnorm = clipnorm
+        self.loss = loss
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.steps_per_epoch = steps_per_epoch
+        self.scaler = scaler
+        self.window_norm = window_norm
+        self.log = log
+        self.difference = difference
+        self.seed = seed
+        self.verbose = verbose
+
+    @classmethod
+    def _tiny_params(cls) -> dict[str, Any]:
+        return {"time_steps": 6, "horizon": 2, "units": 4, "epochs": 2, "batch_size": 16, "seed": 0}
+
+    # ------------------------------------------------------------------ parameters
+    def _check_params(self) -> None:
+        name = type(self).__name__
+        if self.cell not in ("lstm", "gru", "rnn"):
+            raise InputError(f"{name}: cell must be 'lstm', 'gru' or 'rnn'; got {self.cell!r}")
+        for p, lo in [("time_steps", 1), ("horizon", 1), ("lag", 1), ("units", 1), ("layers", 1),
+                      ("epochs", 1), ("batch_size", 1), ("patience", 1)]:
+            _int_param(self, p, lo)
+        if self.steps_per_epoch is not None:
+            _int_param(self, "steps_per_epoch", 1)
+        dense = self.dense_layers
+        if not isinstance(dense, list | tuple) or any(isinstance(u, bool) or not isinstance(u, int | np.integer) or u < 1 for u in dense):
+            raise InputError(f"{name}: dense_layers must be a tuple of whole numbers >= 1 (units per layer); got {dense!r}")
+        for p in ("dropout", "recurrent_dropout"):
+            v = getattr(self, p)
+            if not isinstance(v, int | float) or not 0 <= v < 1:
+                raise InputError(f"{name}: {p} must be in [0, 1); got {v!r}")
+        vf = self.validation_fraction
+        if not isinstance(vf, int | float) or not 0 <= vf < 1:
+            raise InputError(f"{name}: validation_fraction must be in [0, 1); got {vf!r}")
+        if self.activation not in ("tanh", "relu"):
+            raise InputError(f"{name}: activation must be 'tanh' or 'relu'; got {self.activation!r}")
+        if self.loss not in ("mse", "mae", "huber"):
+            raise InputError(f"{name}: loss must be 'mse', 'mae' or 'huber'; got {self.loss!r}")
+        if not isinstance(self.learning_rate, int | float) or not self.learning_rate > 0:
+            raise InputError(f"{name}: learning_rate must be a positive number; got {self.learning_rate!r}")
+        if self.clipnorm is not None and (not isinstance(self.clipnorm, int | float) or self.clipnorm < 0):
+            raise InputError(f"{name}: clipnorm must be a positive number or None; got {self.clipnorm!r}")
+        if self.scaler not in _SCALERS:
+            raise InputError(f"{name}: scaler must be 'standard', 'minmax' or None; got {self.scaler!r}")
+        if self.window_norm not in _WINDOW_NORMS:
+            raise InputError(f"{name}: window_norm must be None, 'last' or 'mean'; got {self.window_norm!r}")
+        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int | np.integer)):
+            raise InputError(f"{name}: seed must be a whole number or None; got {self.seed!r}")
+
+    def _span(self) -> int:
+        return window_span(self.time_steps, self.lag)
+
+    def min_length(self) -> int:
+        """Observations needed: one input window, the head's horizon, the differencing step,
+        and (with validation) ``horizon + 1`` windows so that one is left for validation."""
+        self._check_params()
+        windows = self.horizon + 1 if self.validation_fraction > 0 else 1
+        return self._span() + self.horizon - 1 + windows + int(bool(self.difference))
+
+    # ------------------------------------------------------------------ transforms
+    def _levels(self, yv: np.ndarray, where: str) -> np.ndarray:
+        if not self.log:
+            return yv
+        if np.any(yv <= 0):
+            pos = int(np.flatnonzero(yv <= 0)[0])
+            raise InputError(f"{where} has a non-positive value {yv[pos]} (row {pos}) but log=True needs positive values; "
+                             "set log=False or shift the series")
+        return np.log(yv)
+
+    def _model_space(self, sid: str, yv: np.ndarray, Xv: np.ndarray | None, where: str = "y") -> np.ndarray:
+        """Rows ``(target, exog...)`` in the network's scale; row ``i`` is time ``i + difference``."""
+        g = self._levels(yv, where)
+        d = int(bool(self.difference))
+        z = np.diff(g) if d else g
+        cols = [z[:, None]]
+        if Xv is not None:
+            cols.append(Xv[d:len(g)] if Xv.shape[0] >= len(g) else Xv[d:])
+        Z = np.concatenate(cols, axis=1) if len(cols) > 1 else cols[0]
+        sc, k = self.scalers_[sid], Z.shape[1]
+        return (Z - np.asarray(sc["loc"][:k])) / np.asarray(sc["scale"][:k])
+
+    def _exog_space(self, sid: str, Xv: np.ndarray) -> np.ndarray:
+        sc = self.scalers_[sid]
+        return (Xv - np.asarray(sc["loc"][1:])) / np.asarray(sc["scale"][1:])
+
+    def _fit_scaler(self, Z: np.ndarray) -> dict[str, list[float]]:
+        cols = Z.shape[1]
+        if self.scaler is None:
+            return {"loc": [0.0] * cols, "scale": [1.0] * cols}
+        from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+        sk = StandardScaler() if self.scaler == "standard" else MinMaxScaler()
+        sk.fit(Z)
+        if self.scaler == "standard":
+            loc, scale = sk.mean_, sk.scale_
+        else:
+            scale = 1.0 / sk.scale_
+            loc = -sk.min_ * scale
+        scale = np.where(np.asarray(scale) > 0, scale, 1.0)
+        return {"loc": [float(v) for v in loc], "scale": [float(v) for v in scale]}
+
+    # ------------------------------------------------------------------ network
+    def _spec(self, n_features: int, n_future: int) -> dict[str, Any]:
+        return {"cell": self.cell, "time_steps": int(self.time_steps), "horizon": int(self.horizon),
+                "n_features": int(n_features), "n_future": int(n_future), "units": int(self.units),
+                "layers": int(self.layers), "dense_layers": [int(u) for u in self.dense_layers],
+                "bidirectional": bool(self.bidirectional), "dropout": float(self.dropout),
+                "recurrent_dropout": float(self.recurrent_dropout), "activation": self.activation,
+                "learning_rate": float(self.learning_rate),
+                "clipnorm": None if not self.clipnorm else float(self.clipnorm), "loss": self.loss,
+                "seed": None if self.seed is None else int(self.seed)}
+
+    def _network_call(self, fn: Callable[[Any], Any]) -> Any:
+        from . import _keras_net
+
+        net = _keras_net.acquire(self.spec_)
+        try:
+            net.load(self._token, self.weights_)
+            return fn(net)
+        finally:
+            _keras_net.release(net)
+
+    # ------------------------------------------------------------------ fitting
+    def on_epoch(self, callback: Callable[[int, float, float | None], None] | None) -> RecurrentForecaster:
+        """Set a hook called after each training epoch with ``(epoch, loss, val_loss)``
+        (``val_loss`` is None without validation), e.g. to drive a progress bar. Returns self."""
+        self._callback = callback
+        return self
+
+    def fit(self, y: Any, X: Any = None) -> RecurrentForecaster:
+        """Train on one series, or on a panel (dict/list of Series, long DataFrame) at once.
+
+        For a panel ``X`` is a dict ``{series id: DataFrame}`` (or None).
+        """
+        if not _is_panel(y):
+            return super().fit(y, X)  # type: ignore[return-value]
+        ys = to_panel(y)
+        if not ys:
+            raise InputError("the panel passed as y has no series")
+        Xs = self._panel_exog(X, ys, "X")
+        need = self.min_length()
+        for sid, s in ys.items():
+            if len(s) < need:
+                raise InputError(f"series {sid!r} has {len(s)} observations but {self!r} needs at least {need}; "
+                                 "drop it from the panel or use a smaller model")
+        self._reset()
+        self._fit_many(ys, Xs)
+        self.y_ = ys
+        self.X_ = Xs
+        self.cutoff_ = {sid: s.index[-1] for sid, s in ys.items()}
+        return self
+
+    def _panel_exog(self, X: Any, ys: dict[str, pd.Series], name: str) -> dict[str, pd.DataFrame] | None:
+        if X is None:
+            return None
+        if not isinstance(X, Mapping):
+            raise InputError(f"{name} for a panel must be a dict {{series id: DataFrame}}; got {type(X).__name__}")
+        out = {}
+        for sid, s in ys.items():
+            if sid not in {str(k) for k in X}:
+                raise InputError(f"{name} has no exogenous values for series {sid!r}; give one DataFrame per series")
+            frame = {str(k): v for k, v in X.items()}[sid]
+            out[sid] = check_exog(frame, s.index, f"{name}[{sid!r}]")
+        cols = {tuple(f.columns) for f in out.values()}
+        if len(cols) > 1:
+            raise InputError(f"{name}: every series needs the same exogenous columns; got {sorted(cols)}")
+        return out
+
+    def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:
+        self._fit_many({_SINGLE: y}, None if X is None else {_SINGLE: X})
+
+    def _fit_many(self, ys: dict[str, pd.Series], Xs: dict[str, pd.DataFrame] | None) -> None:
+        from . import _keras_net
+
+        span, H = self._span(), int(self.horizon)
+        vf = float(self.validation_fraction)
+        d = int(bool(self.difference))
+        self.scalers_ = {}
+        arrays, train_starts, val_starts = [], [], []
+        for sid, s in ys.items():
+            yv = s.to_numpy()
+            Xv = None if Xs is None else Xs[sid].to_numpy()
+            g = self._levels(yv, f"series {sid!r}" if sid != _SINGLE else "y")
+            z = np.diff(g) if d else g
+            Z = z[:, None] if Xv is None else np.concatenate([z[:, None], Xv[d:]], axis=1)
+            nw = len(Z) - span - H + 1
+            cut = nw
+            if vf > 0:
+                cut = max(1, min(int(nw * (1 - vf)), nw - H))
+            # the scaler sees only rows of training windows (inputs and targets)
+            self.scalers_[sid] = self._fit_scaler(Z[: cut - 1 + span + H])
+            arrays.append(self._model_space(sid, yv, Xv))
+            train_starts.append(np.arange(cut))
+            val_starts.append(np.arange(cut + H - 1, nw) if vf > 0 else np.arange(0))
+        n_ex = 0 if Xs is None else next(iter(Xs.values())).shape[1]
+        future = None if n_ex == 0 else [a[:, 1:] for a in arrays]
+        self.n_exog_ = n_ex
+        self.spec_ = self._spec(1 + n_ex, H * n_ex)
+        common = {"time_steps": self.time_steps, "horizon": H, "lag": self.lag,
+                  "batch_size": self.batch_size, "future": future, "window_norm": self.window_norm}
+        train = WindowBatches(arrays, starts=train_starts, shuffle=bool(self.shuffle), seed=self.seed,
+                              steps_per_epoch=self.steps_per_epoch, **common)
+        has_val = sum(len(v) for v in val_starts) > 0
+        val = WindowBatches(arrays, starts=val_starts, shuffle=False, **common) if has_val else None
+        net = _keras_net.acquire(self.spec_)
+        try:
+            net.reset()
+            self.history_ = net.train(train, epochs=int(self.epochs), validation=val,
+                                      patience=int(self.patience),
+                                      callback=getattr(self, "_callback", None), verbose=int(self.verbose))
+            self.weights_ = net.get_weights()
+            self._token = _keras_net.new_token()
+            net.loaded = self._token
+        except (ValueError, TypeError, RuntimeError) as err:
+            raise ModelError(f"{type(self).__name__}: training the network failed: {err}") from err
+        finally:
+            _keras_net.release(net)
+        if not all(np.all(np.isfinite(w)) for w in self.weights_):
+            raise ModelError(f"{type(self).__name__}: training diverged (non-finite weights); "
+                             "lower learning_rate, keep clipnorm on, or scale the series")
+        self.versions_ = _keras_net.versions()
+        self.seed_ = self.seed
+        # conformal residuals: forecasts from validation windows (else the training windows)
+        self.residuals_ = {}
+        for k, (sid, s) in enumerate(ys.items()):
+            starts = val_starts[k] if len(val_starts[k]) else train_starts[k][-200:]
+            ends = starts + span - 1 + d  # position in y of each window's last input
+            yv = s.to_numpy()
+            Xv = None if Xs is None else Xs[sid].to_numpy()
+            fc = self._forecast([(sid, yv, Xv, ends, H)])[0]
+            actual = yv[ends[:, None] + 1 + np.arange(H)[None, :]]
+            self.residuals_[sid] = (actual - fc).tolist()
+
+    # ------------------------------------------------------------------ forecasting core
+    def _forecast(self, jobs: Sequence[tuple[str, np.ndarray, np.ndarray | None, np.ndarray, int]]) -> list[np.ndarray]:
+        """Forecasts for many (series, origins) at once, batched through the network.
+
+        Each job is ``(sid, y values, X values or None, ends, steps)``: ``ends`` are the
+        positions of the last observation used by each forecast (no later value is read);
+        X must cover up to ``max(ends) + steps``. Returns ``(len(ends), steps)`` arrays on
+        the original scale.
+        """
+        span, T, H, lag = self._span(), int(self.time_steps), int(self.horizon), int(self.lag)
+        d = int(bool(self.difference))
+        steps_max = max(j[4] for j in jobs)
+        blocks = -(-steps_max // H)
+        L = span + blocks * H
+        tgt_all, ex_all, meta = [], [], []
+        for sid, yv, Xv, ends, steps in jobs:
+            ends = np.asarray(ends, dtype=np.int64)
+            n_hist = int(ends.max()) + 1
+            Xh = None
+            if Xv is not None:
+                need = n_hist + blocks * H
+                Xh = Xv[:need]
+                if len(Xh) < need:  # beyond the requested steps: repeat the last known row
+                    Xh = np.concatenate([Xh, np.repeat(Xh[-1:], need - len(Xh), axis=0)])
+            Z = self._model_space(sid, yv[:n_hist], None)
+            rows = ends - d  # row of each origin in model space
+            idx = rows[:, None] + np.arange(-span + 1, 1)[None, :]
+            tgt = np.zeros((len(ends), L))
+            tgt[:, :span] = Z[idx, 0]
+            tgt_all.append(tgt)
+            if Xh is not None:
+                E = self._exog_space(sid, Xh)
+                eidx = ends[:, None] + np.arange(-span + 1, blocks * H + 1)[None, :]
+                ex_all.append(E[eidx])
+            meta.append((sid, yv, ends, steps, len(ends)))
+        tgt = np.concatenate(tgt_all)
+        ex = np.concatenate(ex_all) if ex_all else None
+        offsets = np.arange(T) * lag
+        for b in range(blocks):
+            q = span + b * H
+            win = q - span + offsets
+            x = tgt[:, win][:, :, None]
+            ref = None
+            if self.window_norm is not None:
+                ref = x[:, -1, 0] if self.window_norm == "last" else x[:, :, 0].mean(axis=1)
+                x = x - ref[:, None, None]
+            if ex is not None:
+                x = np.concatenate([x, ex[:, win]], axis=2)
+                inputs: Any = (x, ex[:, q:q + H].reshape(len(x), -1))
+            else:
+                inputs = x
+            out = self._network_call(lambda net, inputs=inputs: net.predict(inputs))
+            if ref is not None:
+                out = out + ref[:, None]
+            tgt[:, q:q + H] = out
+        results, lo = [], 0
+        for sid, yv, ends, steps, n in meta:
+            zhat = tgt[lo:lo + n, span:span + steps]
+            lo += n
+            sc = self.scalers_[sid]
+            dhat = zhat * sc["scale"][0] + sc["loc"][0]
+            if d:
+                g_end = self._levels(yv[ends], "y")
+                dhat = g_end[:, None] + np.cumsum(dhat, axis=1)
+            results.append(np.exp(dhat) if self.log else dhat)
+        return results
+
+    def _prediction(self, sid: str, mean: np.ndarray) -> Prediction:
+        residuals = np.asarray(self.residuals_[sid], dtype=float).reshape(-1, int(self.horizon))
+        steps = len(mean)
+
+        def bounds(frac: float, mean: np.ndarray = mean) -> tuple[np.ndarray, np.ndarray]:
+            w = _conformal(residuals, frac, steps)
+            return mean - w, mean + w
+
+        return Prediction(mean, bounds=bounds)
+
+    def _predict(self, horizon: int, X: pd.DataFrame | None) -> Prediction:
+        return self._predict_one(_SINGLE, self.y_, self.X_, horizon, X)
+
+    def _job(self, sid: str, y: pd.Series, Xhist: pd.DataFrame | None, horizon: int, Xfut: pd.DataFrame | None) -> tuple:
+        yv = y.to_numpy()
+        Xv = None if Xhist is None else np.concatenate([Xhist.to_numpy(), Xfut.to_numpy()])
+        return (sid, yv, Xv, np.array([len(yv) - 1]), horizon)
+
+    def _predict_one(self, sid, y, Xhist, horizon, Xfut) -> Prediction:
+        mean = self._forecast([self._job(sid, y, Xhist, horizon, Xfut)])[0][0]
+        return self._prediction(sid, mean)
+
+    def _predict_origins(self, y_new: pd.Series, positions: list[int], horizon: int,
+                         X_all: pd.DataFrame | None) -> list[Prediction]:
+        """All origins' windows go through the network as one batch."""
+        yv = np.concatenate([self.y_.to_numpy(), y_new.to_numpy()])
+        Xv = None if self.X_ is None else np.concatenate([self.X_.to_numpy(), X_all.to_numpy()])
+        ends = len(self.y_) - 1 + np.asarray(positions)
+        means = self._forecast([(_SINGLE, yv, Xv, ends, horizon)])[0]
+        return [self._prediction(_SINGLE, m) for m in means]
+
+    # ------------------------------------------------------------------ panels
+    @property
+    def is_panel_(self) -> bool:
+        return isinstance(getattr(self, "y_", None), dict)
+
+    def predict(self, horizon: int, X: Any = None) -> Forecast | dict[str, Forecast]:  # type: ignore[override]
+        """Forecast ``horizon`` steps; for a model fitted on a panel, a dict ``{id: Forecast}``
+        (``X`` then a dict of future exogenous DataFrames), all series in one network call."""
+        if not self.is_panel_:
+            return super().predict(horizon, X)
+        horizon = check_horizon(horizon)
+        jobs, index = [], {}
+        for sid, y in self.y_.items():
+            index[sid] = future_index(y.index, horizon)
+            Xf = None
+            if self.X_ is not None:
+                if not isinstance(X, Mapping) or sid not in {str(k) for k in X}:
+                    raise InputError(f"this model was fitted with exogenous regressors; pass X as a dict with the "
+                                     f"future values of series {sid!r} for {horizon} steps")
+                Xf = check_future_exog({str(k): v for k, v in X.items()}[sid], index[sid],
+                                       list(self.X_[sid].columns), f"X[{sid!r}]")
+            elif X is not None:
+                raise InputError("this model was fitted without exogenous regressors; drop X")
+            jobs.append(self._job(sid, y, None if self.X_ is None else self.X_[sid], horizon, Xf))
+        means = self._forecast(jobs)
+        return {sid: Forecast.from_prediction(self._prediction(sid, m[0]), index[sid], name=repr(self))
+                for (sid, *_), m in zip(jobs, means, strict=True)}
+
+    def update(self, y_new: Any, X_new: Any = None) -> RecurrentForecaster:
+        """Append new observations (the input window shifts; no retraining). For a panel,
+        ``y_new`` (and ``X_new``) are dicts keyed by series id."""
+        if not self.is_panel_:
+            return super().update(y_new, X_new)  # type: ignore[return-value]
+        if not isinstance(y_new, Mapping):
+            raise InputError("this model was fitted on a panel: pass y_new as a dict {series id: new observations}")
+        for key, part in y_new.items():
+            sid = str(key)
+            if sid not in self.y_:
+                raise InputError(f"y_new has series {sid!r}, which the model was not fitted on; known: {', '.join(self.y_)}")
+            part = check_series(part, f"y_new[{sid!r}]", allow_empty=True)
+            if len(part) == 0:
+                continue
+            expected = future_index(self.y_[sid].index, 1)[0]
+            if part.index[0] != expected:
+                raise InputError(f"y_new[{sid!r}] must continue series {sid!r}: its first time stamp should be "
+                                 f"{expected} but is {part.index[0]}")
+            if self.X_ is not None:
+                xs = None if X_new is None else {str(k): v for k, v in X_new.items()}.get(sid)
+                xs = check_future_exog(xs, part.index, list(self.X_[sid].columns), f"X_new[{sid!r}]")
+                self.X_[sid] = pd.concat([self.X_[sid], xs])
+            self.y_[sid] = pd.concat([self.y_[sid], part])
+            self.cutoff_[sid] = part.index[-1]
+        return self
+
+    def predict_origins(self, y_new: Any, origins: Sequence[Any], horizon: int, X_new: Any = None) -> list[Forecast]:
+        if self.is_panel_:
+            raise InputError("predict_origins works on a model fitted on one series; for a panel, "
+                             "use update and predict, or fit one model per series")
+        return super().predict_origins(y_new, origins, horizon, X_new)
+
+    # ------------------------------------------------------------------ persistence
+    def _get_state(self, folder: Path) -> dict[str, Any]:
+        if self.is_panel_:
+            raise PersistenceError(f"{type(self).__name__} fitted on a panel cannot be saved yet; "
+                                   "save one model per series")
+        self._network_call(lambda net: net.model.save(folder / _NETWORK_FILE))
+        return {"network": _NETWORK_FILE, "spec": self.spec_, "scalers": self.scalers_,
+                "residuals": self.residuals_, "history": self.history_, "versions": self.versions_,
+                "seed": self.seed_, "n_exog": self.n_exog_}
+
+    def _set_state(self, state: dict[str, Any], folder: Path) -> None:
+        import keras
+
+        from . import _keras_net
+
+        file = Path(folder) / str(state["network"])
+        if not file.is_file():
+            raise PersistenceError(f"{file} is missing: the saved model folder is incomplete; save the model again")
+        try:
+            network = keras.saving.load_model(file, safe_mode=True, compile=False)
+        except Exception as err:  # noqa: BLE001 - any failure means an unreadable file
+            raise PersistenceError(f"{file} is not a readable Keras model ({type(err).__name__}: {err}); "
+                                   "save the model again") from err
+        self.spec_ = dict(state["spec"])
+        self.weights_ = [np.array(w) for w in network.get_weights()]
+        expected = [tuple(w.shape) for w in _keras_net.build_model(self.spec_).get_weights()]
+        if [tuple(w.shape) for w in self.weights_] != expected:
+            raise PersistenceError(f"{file} holds a network of another architecture than the saved parameters describe")
+        self._token = _keras_net.new_token()
+        self.scalers_ = state["scalers"]
+        self.residuals_ = state["residuals"]
+        self.history_ = state["history"]
+        self.versions_ = state["versions"]
+        self.seed_ = state["seed"]
+        self.n_exog_ = int(state["n_exog"])
+
+
+def _with_default_cell(cell: str) -> Callable[..., None]:
+    """``RecurrentForecaster.__init__`` with another default ``cell`` (same signature)."""
+    base = RecurrentForecaster.__init__
+    init = types.FunctionType(base.__code__, base.__globals__, "__init__", base.__defaults__, base.__closure__)
+    init.__kwdefaults__ = {**base.__kwdefaults__, "cell": cell}
+    init.__annotations__ = dict(base.__annotations__)
+    init.__doc__ = base.__doc__
+    init.__qualname__ = f"{cell.upper()}.__init__"
+    return init
+
+
+class LSTM(RecurrentForecaster):
+    """Long short-term memory network (``cell="lstm"``); see :class:`RecurrentForecaster`.
+
+    >>> import forecast as fc
+    >>> fc.LSTM(units=64, layers=2).get_params()["cell"]
+    'lstm'
+    """
+
+    __init__ = _with_default_cell("lstm")
+
+
+class GRU(RecurrentForecaster):
+    """Gated recurrent unit network (``cell="gru"``); see :class:`RecurrentForecaster`."""
+
+    __init__ = _with_default_cell("gru")
+
+
+class RNN(RecurrentForecaster):
+    """Simple (Elman) recurrent network (``cell="rnn"``); see :class:`RecurrentForecaster`."""
+
+    __init__ = _with_default_cell("rnn")
