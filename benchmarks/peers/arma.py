@@ -116,17 +116,17 @@ def darts_hist(y: pd.Series, lengths: list[int], refit: bool) -> np.ndarray:
 
 
 def skforecast_bt(y: pd.Series, lengths: list[int], refit: bool) -> np.ndarray:
-    from skforecast.model_selection import TimeSeriesFold, backtesting_sarimax
-    from skforecast.recursive import ForecasterSarimax
-    from skforecast.sarimax import Sarimax
+    from skforecast.model_selection import TimeSeriesFold, backtesting_stats
+    from skforecast.recursive import ForecasterStats
+    from skforecast.stats import Sarimax
 
     _quiet()
     yy = y.iloc[:lengths[-1] + data.HORIZON]
-    fcst = ForecasterSarimax(regressor=Sarimax(order=ORDER, trend="c"))
+    fcst = ForecasterStats(estimator=Sarimax(order=ORDER, trend="c"))
     cv = TimeSeriesFold(steps=data.HORIZON, initial_train_size=lengths[0], refit=refit,
                         fixed_train_size=False, fold_stride=1, verbose=False, allow_incomplete_fold=False)
-    _, pred = backtesting_sarimax(forecaster=fcst, y=yy, cv=cv, metric="mean_absolute_error",
-                                  show_progress=False, verbose=False)
+    _, pred = backtesting_stats(forecaster=fcst, y=yy, cv=cv, metric="mean_absolute_error", n_jobs=1,
+                                show_progress=False, verbose=False, suppress_warnings=True)
     return pred["pred"].to_numpy().reshape(len(lengths), data.HORIZON)
 
 
@@ -183,7 +183,7 @@ def candidates(refit: bool, n_origins: int, slow_reps: int | None = None) -> tup
                   reps=slow_reps),
         Candidate("darts historical_forecasts", lambda: darts_hist(y, lengths, refit),
                   note=f"darts ARIMA (statsmodels), retrain={refit}", reps=slow_reps),
-        Candidate("skforecast backtesting_sarimax", lambda: skforecast_bt(y, lengths, refit),
-                  note=f"ForecasterSarimax, refit={refit}, fold_stride=1", reps=slow_reps),
+        Candidate("skforecast backtesting_stats", lambda: skforecast_bt(y, lengths, refit),
+                  note=f"ForecasterStats(Sarimax), refit={refit}, fold_stride=1", reps=slow_reps),
     ]
     return cands, ref, data.actuals(y, n_origins)

@@ -108,13 +108,13 @@ def skforecast_rnn(z: pd.Series, lengths: list[int]) -> np.ndarray:
     model = create_and_compile_model(series=df, levels="y", lags=WINDOW, steps=data.HORIZON,
                                      recurrent_layer="LSTM", recurrent_units=UNITS, dense_units=None,
                                      compile_kwargs={"optimizer": keras.optimizers.Adam(1e-3), "loss": "mse"})
-    fcst = ForecasterRnn(regressor=model, levels="y", lags=WINDOW, transformer_series=None,
+    fcst = ForecasterRnn(estimator=model, levels="y", lags=WINDOW, transformer_series=None,
                          fit_kwargs={"epochs": EPOCHS, "batch_size": BATCH, "verbose": 0})
     cv = TimeSeriesFold(steps=data.HORIZON, initial_train_size=lengths[0], refit=False,
                         fixed_train_size=False, fold_stride=1, allow_incomplete_fold=False, verbose=False)
     _, pred = backtesting_forecaster_multiseries(forecaster=fcst, series=df, cv=cv,
                                                  metric="mean_absolute_error", show_progress=False,
-                                                 verbose=False, suppress_warnings=True)
+                                                 verbose=False, suppress_warnings=True, n_jobs=1)
     return pred["pred"].to_numpy().reshape(len(lengths), data.HORIZON)
 
 
@@ -123,7 +123,8 @@ def fc_lstm(z: pd.Series, lengths: list[int], timings: dict | None = None) -> np
 
     yy = z.iloc[:lengths[-1] + data.HORIZON]
     t0 = time.perf_counter()
-    model = fc.LSTM(units=UNITS, window=WINDOW, epochs=EPOCHS, batch_size=BATCH, seed=0)
+    model = fc.LSTM(time_steps=WINDOW, horizon=data.HORIZON, units=UNITS, epochs=EPOCHS, batch_size=BATCH,
+                    learning_rate=1e-3, validation_fraction=0.0, seed=0)
     model.fit(yy.iloc[:lengths[0]])
     t1 = time.perf_counter()
     origins = [yy.index[n - 1] for n in lengths]
