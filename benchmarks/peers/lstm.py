@@ -98,10 +98,9 @@ def darts_blockrnn(z: pd.Series, lengths: list[int], timings: dict | None = None
 
 
 def skforecast_rnn(z: pd.Series, lengths: list[int]) -> np.ndarray:
+    import keras
     from skforecast.deep_learning import ForecasterRnn, create_and_compile_model
     from skforecast.model_selection import TimeSeriesFold, backtesting_forecaster_multiseries
-
-    import keras
 
     keras.utils.set_random_seed(0)
     df = z.iloc[:lengths[-1] + data.HORIZON].to_frame("y")
