@@ -84,7 +84,7 @@ def run(candidates: list[Candidate], *, reference: str, repeats: int, warmup: bo
                 _, out = _call(c)
                 c.forecasts = None if out is None else np.asarray(out, dtype=float)
             except Exception as err:  # noqa: BLE001 - a failing peer is reported, not fatal
-                c.error = f"{type(err).__name__}: {err}"[:300]
+                c.error = " ".join(f"{type(err).__name__}: {err}".split())[:300]
                 if log:
                     log(f"  {c.name}: FAILED in warm-up: {c.error}")
     for r in range(repeats):
@@ -94,7 +94,7 @@ def run(candidates: list[Candidate], *, reference: str, repeats: int, warmup: bo
             try:
                 dt, out = _call(c)
             except Exception as err:  # noqa: BLE001
-                c.error = f"{type(err).__name__}: {err}"[:300]
+                c.error = " ".join(f"{type(err).__name__}: {err}".split())[:300]
                 if log:
                     log(f"  {c.name}: FAILED: {c.error}")
                 continue

@@ -164,6 +164,7 @@ def global_rnn(kind: str, *, seeds: int, epochs: int, units: int = 64, batch: in
 def fc_global(kind: str, *, seeds: int, epochs: int, units: int = 64, batch: int = 256):
     """The toolkit's recurrent model as a global model over all series of a set:
     ``fc.LSTM``/``fc.GRU`` fitted on a dict of seasonally adjusted series with ``log=True``,
+    a standard scaler per series,
     ``window_norm="last"`` (each window shifted by its last input), a MIMO head of the whole
     horizon and early stopping on the last 10% of each series' windows; median of
     ``seeds`` networks."""
@@ -175,7 +176,7 @@ def fc_global(kind: str, *, seeds: int, epochs: int, units: int = 64, batch: int
 
         def make(seed):
             return cls(time_steps=L, horizon=h, units=units, epochs=epochs, batch_size=batch, loss="mae",
-                       log=True, window_norm="last", scaler=None, validation_fraction=0.1,
+                       log=True, window_norm="last", scaler="standard", validation_fraction=0.1,
                        patience=5, seed=seed)
 
         need = make(0).min_length()
