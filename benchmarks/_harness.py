@@ -168,6 +168,13 @@ def versions(packages: list[str]) -> dict[str, str]:
             out[p] = metadata.version(p)
         except metadata.PackageNotFoundError:
             out[p] = "not installed"
+            if p == "forecast":  # run from a checkout without installing
+                try:
+                    import forecast
+
+                    out[p] = f"{forecast.__version__} (source tree)"
+                except ImportError:
+                    pass
     return out
 
 

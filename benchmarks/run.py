@@ -34,7 +34,14 @@ WORKLOADS = ["arma_refit", "arma_norefit", "lstm", "panel", "memory", "m3"]
 
 
 def _cmd(args: argparse.Namespace, only: str) -> str:
-    return f"python -m benchmarks.run{' --quick' if args.quick else ''} --only {only}"
+    extra = ""
+    if args.repeats != 5:
+        extra += f" --repeats {args.repeats}"
+    if args.slow_repeats != 3:
+        extra += f" --slow-repeats {args.slow_repeats}"
+    if args.origins and only.startswith("arma"):
+        extra += f" --origins {args.origins}"
+    return f"python -m benchmarks.run{' --quick' if args.quick else ''} --only {only}{extra}"
 
 
 def bench_arma(args, refit: bool) -> str:

@@ -70,7 +70,8 @@ def candidates(spec: str, n_series: int, *, dask: bool = True):
         t0 = time.perf_counter()
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                dashboard_address=None)
-        client = Client(cluster, set_as_default=False)
+        # set_as_default=False fails inside fc.backtest with "No clients found" (distributed 2026.8)
+        client = Client(cluster)
         start = time.perf_counter() - t0
         cands.append(Candidate("fc.backtest Dask LocalCluster", lambda: engine(spec, data, backend=client),
                                note=f"2 workers × 1 thread, loopback; cluster start-up {start:.1f} s (untimed)"))
