@@ -116,7 +116,8 @@ def bench_panel(args) -> str:
         print(tab)
         out.append(f"#### Panel of {n_series} M3 quarterly series, `{spec}` refit at every origin "
                    f"({tasks} fits, h={panel.H}, step {panel.STEP})\n\n{tab}\n")
-    return (f"Reproduce: `{_cmd(args, 'panel')}`\n\n" + "\n".join(out)) if out else ""
+    models = "" if args.quick or args.panel_models == "naive,arma(1,1)" else f" --panel-models {args.panel_models}"
+    return (f"Reproduce: `{_cmd(args, 'panel')}{models}`\n\n" + "\n".join(out)) if out else ""
 
 
 def bench_memory(args) -> str:
