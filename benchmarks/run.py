@@ -134,7 +134,7 @@ def bench_memory(args) -> str:
 def bench_m3(args) -> str:
     from . import bench_m3_accuracy as m3
 
-    argv = ["--quick", "--subsets", "yearly"] if args.quick else []
+    argv = ["--quick", "--subsets", "yearly", "--methods", "ARIMA,LSTM"] if args.quick else []
     frame = m3.main(argv)
     return f"Reproduce: `python -m benchmarks.bench_m3_accuracy{' --quick' if args.quick else ''}`\n\n" + m3.markdown(frame)
 
