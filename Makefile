@@ -22,18 +22,21 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff && $(BIN)/ruff check forecast tests benchmarks
 
-# Comparative benchmarks (peers' speed, M3 accuracy); never part of `make test`.
-BENCH_STAMP := $(VENV)/.bench-installed
-$(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
+# Comparative benchmarks (peers' speed, M3 accuracy); never part of `make test`. The peers
+# pin pandas<3, so they get an environment of their own and never touch .venv.
+BVENV       := .venv-bench
+BENCH_STAMP := $(BVENV)/.installed
+$(BENCH_STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(BVENV)
+	$(BVENV)/bin/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
+	$(BVENV)/bin/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)
-	$(BIN)/python -m benchmarks.run --write BENCHMARKS.md
+	OPENBLAS_NUM_THREADS=1 $(BVENV)/bin/python -m benchmarks.run --write BENCHMARKS.md
 
 bench-quick: $(BENCH_STAMP)
-	$(BIN)/python -m benchmarks.run --quick
+	OPENBLAS_NUM_THREADS=1 $(BVENV)/bin/python -m benchmarks.run --quick
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(BVENV) build *.egg-info
