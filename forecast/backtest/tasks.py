@@ -1,5 +1,6 @@
 """One backtest task: a model fitted once on one series and forecasting from the origins of
-one refit segment.
+one refit segment (:class:`Task`), or a global model fitted once on every series of a panel
+and forecasting from all their origins of one refit segment (:class:`GlobalTask`).
 
 Tasks are independent and self-contained (they carry only the data up to their last origin,
 plus the exogenous values declared known in advance for the horizon), so they can run in
