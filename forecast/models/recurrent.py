@@ -608,10 +608,11 @@ class RecurrentForecaster(Forecaster):
                                X_new: Any) -> dict[str, list[Forecast]]:
         self._check_fitted("predict_origins")
         horizon = check_horizon(horizon)
-        if not isinstance(origins, Mapping) or not origins:
-            raise InputError("this model was fitted on a panel: pass origins as a dict {series id: [origin time stamps]}")
-        if y_new is not None and not isinstance(y_new, Mapping):
-            raise InputError("this model was fitted on a panel: pass y_new as a dict {series id: new observations}")
+        if (y_new is not None and not isinstance(y_new, Mapping)) or not isinstance(origins, Mapping):
+            raise InputError("this model was fitted on a panel, not on one series: pass y_new as a dict "
+                             "{series id: new observations} and origins as a dict {series id: [origin time stamps]}")
+        if not origins:
+            raise InputError("origins is empty; give a dict {series id: [origin time stamps]}")
         if X_new is not None and not isinstance(X_new, Mapping):
             raise InputError("this model was fitted on a panel: pass X_new as a dict {series id: DataFrame}")
         new = {str(k): v for k, v in (y_new or {}).items()}
