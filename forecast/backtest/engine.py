@@ -356,8 +356,8 @@ def backtest(
 
     if not isinstance(global_models, bool):
         raise InputError(f"global_models must be True or False; got {global_models!r}")
-    global_names = {name for name, m in model_map.items()
-                    if global_models and is_panel and m.get_tags()["global_model"]}
+    global_names = [name for name, m in model_map.items()
+                    if global_models and is_panel and m.get_tags()["global_model"]]
     settings = {"horizon": horizon, "initial": initial, "step": step, "window": window,
                 "refit": refit_k, "level": level, "known_exog": list(known_exog or []),
                 "seed": seed}
