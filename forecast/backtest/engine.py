@@ -1,7 +1,8 @@
 """The backtest: every model scored on the same rolling origins.
 
 :func:`backtest` turns models, data and settings into independent tasks
-(series × model × refit segment), runs them (in-process, joblib or Dask, optionally
+(series × model × refit segment; for a global model on a panel, model × refit segment
+over all series), runs them (in-process, joblib or Dask, optionally
 cached), and assembles a :class:`~forecast.backtest.result.BacktestResult`.
 """
 
@@ -32,7 +33,7 @@ from .splitter import (
     segments,
     train_start,
 )
-from .tasks import Task
+from .tasks import GlobalTask, Task
 
 __all__ = ["backtest", "season_length"]
 
@@ -200,6 +201,40 @@ def _model_id(model: Forecaster) -> dict[str, Any]:
     return {"class": f"{cls.__module__}:{cls.__qualname__}", "params": model.get_params()}
 
 
+def _global_tasks(name: str, model: Forecaster, panel: dict[str, pd.Series], exog: dict[str, pd.DataFrame | None],
+                  cols: list[str], origins_by_series: dict[str, list[int]], refit_k: int, window: str | int,
+                  horizon: int, level: float, settings: dict[str, Any], seed: int | None) -> list[GlobalTask]:
+    """One task per refit segment for a model trained on all series of the panel."""
+    from .. import __version__
+
+    segs = {sid: segments(origins, refit_k) for sid, origins in origins_by_series.items()}
+    x_models = {sid: exog[sid][cols] if cols and exog[sid] is not None else None for sid in panel}
+    y_hashes = {sid: hash_series(s) for sid, s in panel.items()}
+    x_hashes = {sid: hash_frame(x) for sid, x in x_models.items()}
+    model_id = _model_id(model)
+    tasks = []
+    for seg_no in range(max(len(v) for v in segs.values())):
+        members = [sid for sid in panel if seg_no < len(segs[sid])]
+        ys, Xs, n_train, origins, starts = {}, {}, {}, {}, {}
+        for sid in members:
+            seg = segs[sid][seg_no]
+            start = train_start(seg[0], window)
+            ys[sid] = panel[sid].iloc[start:seg[-1] + 1]
+            if x_models[sid] is not None:
+                Xs[sid] = x_models[sid].iloc[start:seg[-1] + 1 + horizon]
+            n_train[sid] = seg[0] - start + 1
+            origins[sid] = seg
+            starts[sid] = start
+        key = hash_json({"version": __version__, "global": True, "y": {sid: y_hashes[sid] for sid in members},
+                         "X": {sid: x_hashes[sid] for sid in members}, "model": model_id, "settings": settings,
+                         "origins": origins, "start": starts, "name": name})
+        task_seed = None if seed is None else int(hash_json([seed, "global", name, seg_no])[:8], 16)
+        tasks.append(GlobalTask(key=key, model_name=name, segment=seg_no, model=model, ys=ys,
+                                Xs=Xs if cols else None, n_train=n_train, origins=origins,
+                                horizon=horizon, level=level, seed=task_seed))
+    return tasks
+
+
 def backtest(
     models: Any,
     y: Any,
@@ -219,6 +254,7 @@ def backtest(
     cache_dir: str | os.PathLike | None = None,
     progress: bool = False,
     seed: int | None = None,
+    global_models: bool = True,
 ) -> BacktestResult:
     """Score every model on the same rolling forecast origins.
 
@@ -273,6 +309,18 @@ def backtest(
         Show a progress bar over tasks (only when stderr is a terminal).
     seed : int, optional
         Seed from which every task's seed is derived (repeatable stochastic models).
+    global_models : bool, default True
+        When ``y`` is a panel, models tagged ``global_model`` (the recurrent family) are
+        trained *globally*: one network per refit segment on all series at once, instead
+        of one per series. Refit segment ``j`` is the ``j``-th segment of every series'
+        own origins (the origins and segments are exactly those of the per-series run, so
+        all models are scored on the same origins); each series contributes only its data
+        up to its own first origin of the segment (with a sliding ``window``, its last
+        ``window`` values), and the fitted network then forecasts every origin of every
+        series in one batched ``predict_origins`` call. A task is then (model x segment)
+        over all series. Origins are matched by position, not by calendar time: for
+        panels whose series end at different dates, a series' training data may extend
+        past another series' origin date. ``False`` trains one model per series.
 
     Returns
     -------
@@ -306,6 +354,10 @@ def backtest(
 
     from .. import __version__
 
+    if not isinstance(global_models, bool):
+        raise InputError(f"global_models must be True or False; got {global_models!r}")
+    global_names = [name for name, m in model_map.items()
+                    if global_models and is_panel and m.get_tags()["global_model"]]
     settings = {"horizon": horizon, "initial": initial, "step": step, "window": window,
                 "refit": refit_k, "level": level, "known_exog": list(known_exog or []),
                 "seed": seed}
@@ -330,6 +382,8 @@ def backtest(
                     f"{where} leaves {first_train} (length {len(series)}, initial={init}, horizon={horizon}"
                     f"{'' if window == 'expanding' else f', window={window}'}); increase initial"
                 )
+            if name in global_names:
+                continue  # trained across the panel below
             cols = plan[name]
             x_model = exog[sid][cols] if cols and exog[sid] is not None else None
             x_hash = hash_frame(x_model)
@@ -345,12 +399,18 @@ def backtest(
                     X=None if x_model is None else x_model.iloc[start:seg[-1] + 1 + horizon],
                     n_train=seg[0] - start + 1, origins=seg, horizon=horizon, level=level, seed=task_seed,
                 ))
+    for name in global_names:
+        tasks.extend(_global_tasks(name, model_map[name], panel, exog, plan[name], origins_by_series,
+                                   refit_k, window, horizon, level, settings, seed))
     cache = TaskCache(cache_dir) if cache_dir is not None else None
     records, computed = execute(tasks, n_jobs=n_jobs, backend=backend, cache=cache, progress=progress)
+    records = [r for rec in records for r in (rec["records"] if "records" in rec else [rec])]
     meta = {
         "settings": {**settings, "initial": initial, "season": int(season), "metrics": metric_names,
+                     "global_models": bool(global_models),
                      "window": window, "refit": refit if isinstance(refit, bool) else int(refit)},
-        "models": {name: {**_model_id(m), "exog": plan[name], "tags": {k: v for k, v in m.get_tags().items()}}
+        "models": {name: {**_model_id(m), "exog": plan[name], "global": name in global_names,
+                          "tags": {k: v for k, v in m.get_tags().items()}}
                    for name, m in model_map.items()},
         "series": list(panel),
         "initial_used": initial_used,

@@ -1,5 +1,6 @@
 """One backtest task: a model fitted once on one series and forecasting from the origins of
-one refit segment.
+one refit segment (:class:`Task`), or a global model fitted once on every series of a panel
+and forecasting from all their origins of one refit segment (:class:`GlobalTask`).
 
 Tasks are independent and self-contained (they carry only the data up to their last origin,
 plus the exogenous values declared known in advance for the horizon), so they can run in
@@ -25,7 +26,7 @@ import pandas as pd
 
 from ..base import Forecaster
 
-__all__ = ["Task", "run_task", "limit_threads"]
+__all__ = ["Task", "GlobalTask", "run_task", "limit_threads"]
 
 _MAX_MESSAGE = 500
 
@@ -43,6 +44,30 @@ class Task:
     X: pd.DataFrame | None  # same start .. last origin + horizon (known-in-advance columns)
     n_train: int  # observations in y used for the fit (up to the segment's first origin)
     origins: list[int]  # positions of the origins in the full series
+    horizon: int
+    level: float
+    seed: int | None
+    limit_threads: bool = False
+
+
+@dataclass
+class GlobalTask:
+    """One global model fitted once on every series of a panel for one refit segment.
+
+    Per series ``sid``: ``ys[sid]`` runs from its training start to its last origin in the
+    segment, and the fit sees only its first ``n_train[sid]`` values (up to its own first
+    origin of the segment); ``origins[sid]`` are the positions of its origins in the full
+    series. Series without origins in this segment are absent.
+    """
+
+    key: str
+    model_name: str
+    segment: int
+    model: Forecaster
+    ys: dict[str, pd.Series]
+    Xs: dict[str, pd.DataFrame] | None
+    n_train: dict[str, int]
+    origins: dict[str, list[int]]
     horizon: int
     level: float
     seed: int | None
@@ -112,9 +137,12 @@ def _arrays(fc, horizon: int, level: float, intervals: bool):
     return mean, lower, upper
 
 
-def run_task(task: Task) -> dict[str, Any]:
+def run_task(task: Task | GlobalTask) -> dict[str, Any]:
     """Fit, forecast from every origin of the segment in one call, and return a JSON-able
-    record: forecasts per origin, timings and failures."""
+    record: forecasts per origin, timings and failures. A :class:`GlobalTask` returns
+    ``{"key", "records": [one record per series]}``."""
+    if isinstance(task, GlobalTask):
+        return run_global_task(task)
     tags = task.model.get_tags()
     needs_keras = bool(tags["needs_keras"])
     n_o, h = len(task.origins), task.horizon
@@ -182,3 +210,94 @@ def _record(task, mean, lower, upper, ok, failures, fit_seconds, predict_seconds
         "predict_seconds": float(predict_seconds),
         "failures": failures,
     }
+
+
+def run_global_task(task: GlobalTask) -> dict[str, Any]:
+    """Fit one model on every series of the panel (each up to its first origin of the
+    segment), then forecast every origin of every series in one ``predict_origins`` call.
+
+    A failing fit fails every origin of every series; a failing batched forecast is retried
+    series by series, then origin by origin, so failures are recorded per series and
+    origin. Fit and predict seconds are shared equally among the series' records, so their
+    sums over a model are the model's total time.
+    """
+    tags = task.model.get_tags()
+    needs_keras = bool(tags["needs_keras"])
+    intervals = bool(tags["intervals"])
+    h = task.horizon
+    sids = list(task.origins)
+    out = {sid: {"mean": np.full((len(task.origins[sid]), h), np.nan), "lower": np.full((len(task.origins[sid]), h), np.nan),
+                 "upper": np.full((len(task.origins[sid]), h), np.nan), "ok": np.zeros(len(task.origins[sid]), dtype=bool),
+                 "failures": []} for sid in sids}
+    fit_seconds = predict_seconds = 0.0
+    with limit_threads(task.limit_threads, needs_keras), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = _seed_everything(task.model.clone(), task.seed, needs_keras)
+        y_train = {sid: task.ys[sid].iloc[: task.n_train[sid]] for sid in sids}
+        X_train = None if task.Xs is None else {sid: task.Xs[sid].iloc[: task.n_train[sid]] for sid in sids}
+        start = time.perf_counter()
+        try:
+            model.fit(y_train, X_train)
+        except Exception as err:  # noqa: BLE001 - any model failure is recorded
+            fit_seconds = time.perf_counter() - start
+            for sid in sids:
+                out[sid]["failures"] = [_failure(o, "fit", err) for o in task.origins[sid]]
+            return _global_record(task, out, fit_seconds, 0.0)
+        fit_seconds = time.perf_counter() - start
+        y_new = {sid: task.ys[sid].iloc[task.n_train[sid]:] for sid in sids}
+        X_new = None if task.Xs is None else {sid: task.Xs[sid].iloc[task.n_train[sid]:] for sid in sids}
+        labels = {sid: [task.ys[sid].index[task.n_train[sid] - 1 + (o - task.origins[sid][0])] for o in task.origins[sid]]
+                  for sid in sids}
+
+        def fill(sid: str, i: int, fc: Any) -> None:
+            rec = out[sid]
+            rec["mean"][i], rec["lower"][i], rec["upper"][i] = _arrays(fc, h, task.level, intervals)
+            rec["ok"][i] = True
+
+        start = time.perf_counter()
+        try:
+            forecasts = model.predict_origins(y_new, labels, h, X_new)
+            for sid in sids:
+                for i, fc in enumerate(forecasts[sid]):
+                    fill(sid, i, fc)
+        except Exception:  # noqa: BLE001 - isolate the failing series, then origins
+            for sid in sids:
+                out[sid]["ok"][:] = False
+                x_one = None if X_new is None else {sid: X_new[sid]}
+                try:
+                    for i, fc in enumerate(model.predict_origins({sid: y_new[sid]}, {sid: labels[sid]}, h, x_one)[sid]):
+                        fill(sid, i, fc)
+                    continue
+                except Exception:  # noqa: BLE001
+                    out[sid]["ok"][:] = False
+                for i, label in enumerate(labels[sid]):
+                    rel = task.origins[sid][i] - task.origins[sid][0]
+                    try:
+                        fc = model.predict_origins({sid: y_new[sid].iloc[:rel]}, {sid: [label]}, h, x_one)[sid][0]
+                        fill(sid, i, fc)
+                    except Exception as err:  # noqa: BLE001
+                        out[sid]["failures"].append(_failure(task.origins[sid][i], "predict", err))
+        predict_seconds = time.perf_counter() - start
+    return _global_record(task, out, fit_seconds, predict_seconds)
+
+
+def _global_record(task: GlobalTask, out: dict[str, dict[str, Any]], fit_seconds: float,
+                   predict_seconds: float) -> dict[str, Any]:
+    n = max(1, len(out))
+    records = []
+    for sid, rec in out.items():
+        ok, mean = rec["ok"], rec["mean"]
+        failures = rec["failures"]
+        for i in np.flatnonzero(ok & ~np.isfinite(mean).all(axis=1)):
+            ok[i] = False
+            failures.append({"origin": int(task.origins[sid][i]), "stage": "predict",
+                             "error_type": "NonFiniteForecast",
+                             "message": "the model returned NaN or infinite forecasts"})
+        failures.sort(key=lambda f: f["origin"])
+        one = Task(key=task.key, series_id=sid, model_name=task.model_name, segment=task.segment,
+                   model=task.model, y=task.ys[sid], X=None, n_train=task.n_train[sid],
+                   origins=task.origins[sid], horizon=task.horizon, level=task.level, seed=task.seed)
+        records.append(_record(one, mean, rec["lower"], rec["upper"], ok, failures,
+                               fit_seconds / n, predict_seconds / n))
+    return {"key": task.key, "model": task.model_name, "segment": task.segment, "global": True,
+            "fit_seconds": float(fit_seconds), "predict_seconds": float(predict_seconds), "records": records}

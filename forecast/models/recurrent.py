@@ -587,11 +587,75 @@ class RecurrentForecaster(Forecaster):
             self.cutoff_[sid] = part.index[-1]
         return self
 
-    def predict_origins(self, y_new: Any, origins: Sequence[Any], horizon: int, X_new: Any = None) -> list[Forecast]:
-        if self.is_panel_:
-            raise InputError("predict_origins works on a model fitted on one series; for a panel, "
-                             "use update and predict, or fit one model per series")
-        return super().predict_origins(y_new, origins, horizon, X_new)
+    def predict_origins(self, y_new: Any, origins: Any, horizon: int,
+                        X_new: Any = None) -> list[Forecast] | dict[str, list[Forecast]]:
+        """Forecasts from many origins with the weights held fixed (see
+        :meth:`Forecaster.predict_origins`).
+
+        For a model fitted on a panel, ``y_new`` is a dict ``{series id: new observations}``
+        (missing ids: none), ``origins`` a dict ``{series id: origin time stamps}`` (any
+        subset of the fitted series), ``X_new`` a dict of exogenous frames covering each
+        series' new time stamps and the ``horizon`` steps after its last origin. Every
+        origin of every series goes through the network in one batch; returns
+        ``{series id: [Forecast per origin]}``, equal to ``update`` + ``predict`` at each
+        origin. The model is not changed.
+        """
+        if not self.is_panel_:
+            return super().predict_origins(y_new, origins, horizon, X_new)
+        return self._predict_origins_panel(y_new, origins, horizon, X_new)
+
+    def _predict_origins_panel(self, y_new: Any, origins: Any, horizon: int,
+                               X_new: Any) -> dict[str, list[Forecast]]:
+        self._check_fitted("predict_origins")
+        horizon = check_horizon(horizon)
+        if (y_new is not None and not isinstance(y_new, Mapping)) or not isinstance(origins, Mapping):
+            raise InputError("this model was fitted on a panel, not on one series: pass y_new as a dict "
+                             "{series id: new observations} and origins as a dict {series id: [origin time stamps]}")
+        if not origins:
+            raise InputError("origins is empty; give a dict {series id: [origin time stamps]}")
+        if X_new is not None and not isinstance(X_new, Mapping):
+            raise InputError("this model was fitted on a panel: pass X_new as a dict {series id: DataFrame}")
+        new = {str(k): v for k, v in (y_new or {}).items()}
+        xnew = {str(k): v for k, v in (X_new or {}).items()}
+        jobs, stamps = [], []
+        for key, labels_wanted in origins.items():
+            sid = str(key)
+            if sid not in self.y_:
+                raise InputError(f"origins has series {sid!r}, which the model was not fitted on; known: {', '.join(self.y_)}")
+            y_fit = self.y_[sid]
+            part = new.get(sid)
+            part = pd.Series([], dtype=float) if part is None else check_series(part, f"y_new[{sid!r}]", allow_empty=True)
+            if len(part) and part.index[0] != future_index(y_fit.index, 1)[0]:
+                raise InputError(f"y_new[{sid!r}] must continue series {sid!r}: its first time stamp should be "
+                                 f"{future_index(y_fit.index, 1)[0]} but is {part.index[0]}")
+            labels = pd.Index([self.cutoff_[sid]]).append(part.index) if len(part) else pd.Index([self.cutoff_[sid]])
+            if len(labels_wanted) == 0:
+                raise InputError(f"origins[{sid!r}] is empty; give at least one forecast origin")
+            positions = []
+            for origin in labels_wanted:
+                try:
+                    positions.append(int(labels.get_loc(origin)))
+                except KeyError:
+                    raise InputError(f"origin {origin} of series {sid!r} is not among the time stamps from the end of "
+                                     f"its fitted data ({self.cutoff_[sid]}) to the end of y_new[{sid!r}]") from None
+            if any(b <= a for a, b in zip(positions, positions[1:], strict=False)):
+                raise InputError(f"origins[{sid!r}] must be strictly increasing time stamps")
+            ahead = future_index(y_fit.index, len(part) + horizon)
+            yv = np.concatenate([y_fit.to_numpy(), part.to_numpy()])
+            Xv = None
+            if self.X_ is not None:
+                need = positions[-1] + horizon
+                xs = check_future_exog(xnew.get(sid), ahead[:need], list(self.X_[sid].columns), f"X_new[{sid!r}]")
+                Xv = np.concatenate([self.X_[sid].to_numpy(), xs.to_numpy()])
+            elif xnew.get(sid) is not None:
+                raise InputError("this model was fitted without exogenous regressors; drop X_new")
+            jobs.append((sid, yv, Xv, len(y_fit) - 1 + np.asarray(positions), horizon))
+            stamps.append([ahead[p:p + horizon] for p in positions])
+        means = self._forecast(jobs)  # every origin of every series: one batched network pass per head block
+        name = repr(self)
+        return {job[0]: [Forecast.from_prediction(self._prediction(job[0], m), idx, name=name)
+                         for m, idx in zip(mean, idx_list, strict=True)]
+                for job, mean, idx_list in zip(jobs, means, stamps, strict=True)}
 
     # ------------------------------------------------------------------ persistence
     def _get_state(self, folder: Path) -> dict[str, Any]:
