@@ -92,10 +92,10 @@ def test_no_lookahead_across_the_panel(panel, serial):
     assert not np.allclose(a.loc[later, "y_pred"], b.loc[later, "y_pred"])  # the change is seen later
 
 
-def test_joblib_identical_and_cache_resumes_per_segment(panel, serial, tmp_path):
+def test_cache_resumes_per_segment_with_identical_results(panel, serial, tmp_path):
     res, _ = serial
     models = {"lstm": LSTM(**TINY), "naive": "naive"}
-    par = fc.backtest(models, panel, n_jobs=2, cache_dir=tmp_path, **KW)
+    par = fc.backtest(models, panel, cache_dir=tmp_path, **KW)
     cols = ["series_id", "model", "origin", "step", "timestamp", "y_true", "y_pred", "lower", "upper"]
     pd.testing.assert_frame_equal(res.forecasts[cols], par.forecasts[cols])
     again = fc.backtest(models, panel, cache_dir=tmp_path, **KW)
