@@ -103,10 +103,15 @@ def _seed_everything(model: Forecaster, seed: int | None, needs_keras: bool) -> 
     random.seed(seed)
     np.random.seed(seed % (2**32))
     params = model.get_params()
+    seeded_by_param = False
     for name in ("seed", "random_state"):
-        if name in params and params[name] is None:
-            model.set_params(**{name: seed})
-    if needs_keras:
+        if name in params:
+            seeded_by_param = True
+            if params[name] is None:
+                model.set_params(**{name: seed})
+    if needs_keras and not seeded_by_param:
+        # Only for networks that cannot seed themselves: resetting Keras' global seed makes
+        # TensorFlow retrace and re-optimise the model's compiled functions (4x slower fits).
         import keras
 
         keras.utils.set_random_seed(seed)
@@ -129,6 +134,8 @@ def _arrays(fc, horizon: int, level: float, intervals: bool):
         # Gaussian interval, as Forecast.interval computes it, without a DataFrame per origin
         z = NormalDist().inv_cdf(0.5 + _fraction(level) / 2)
         lower, upper = mean - z * fc.se, mean + z * fc.se
+    elif intervals and getattr(fc, "_bounds", None) is not None:
+        lower, upper = (np.asarray(b, dtype=float) for b in fc._bounds(_fraction(level)))
     elif intervals and fc.has_intervals:
         band = fc.interval(level)
         lower, upper = band["lower"].to_numpy(float), band["upper"].to_numpy(float)
