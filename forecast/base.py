@@ -84,28 +84,46 @@ class Forecast:
     def __init__(self, mean: pd.Series, *, se: np.ndarray | None = None,
                  bounds: Callable[[float], tuple[np.ndarray, np.ndarray]] | None = None,
                  model: str | None = None):
-        self.mean = mean
+        self._mean: pd.Series | None = mean
+        self._values = mean.to_numpy(dtype=float)
+        self._index = mean.index
         self.se = None if se is None else np.asarray(se, dtype=float)
         self._bounds = bounds
         self.model = model
 
     @classmethod
     def from_prediction(cls, pred: Prediction, index: pd.Index, name: str | None = None) -> Forecast:
-        mean = np.asarray(pred.mean, dtype=float).reshape(-1)
-        if mean.shape[0] != len(index):
-            raise ValueError(f"model returned {mean.shape[0]} forecasts for {len(index)} steps")
-        return cls(pd.Series(mean, index=index, name="mean"), se=pred.se, bounds=pred.bounds, model=name)
+        values = np.asarray(pred.mean, dtype=float).reshape(-1)
+        if values.shape[0] != len(index):
+            raise ValueError(f"model returned {values.shape[0]} forecasts for {len(index)} steps")
+        # the Series is built on first use: a backtest reads thousands of these as arrays
+        out = cls.__new__(cls)
+        out._mean, out._values, out._index = None, values, index
+        out.se = None if pred.se is None else np.asarray(pred.se, dtype=float)
+        out._bounds, out.model = pred.bounds, name
+        return out
+
+    @property
+    def mean(self) -> pd.Series:
+        if self._mean is None:
+            self._mean = pd.Series(self._values, index=self._index, name="mean")
+        return self._mean
+
+    @property
+    def values(self) -> np.ndarray:
+        """The point forecasts as a NumPy array."""
+        return self._values
 
     @property
     def index(self) -> pd.Index:
-        return self.mean.index
+        return self._index
 
     @property
     def has_intervals(self) -> bool:
         return self.se is not None or self._bounds is not None
 
     def __len__(self) -> int:
-        return len(self.mean)
+        return len(self._values)
 
     def interval(self, level: float = 95) -> pd.DataFrame:
         """Lower and upper bounds of the central prediction interval at ``level`` percent."""
@@ -116,7 +134,7 @@ class Forecast:
             from scipy.stats import norm
 
             z = norm.ppf(0.5 + frac / 2)
-            lower, upper = self.mean.to_numpy() - z * self.se, self.mean.to_numpy() + z * self.se
+            lower, upper = self._values - z * self.se, self._values + z * self.se
         else:
             raise InputError(f"{self.model or 'this model'} gives no prediction intervals; use .mean")
         return pd.DataFrame({"lower": np.asarray(lower, float), "upper": np.asarray(upper, float)},

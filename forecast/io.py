@@ -207,7 +207,8 @@ def _numeric(values: pd.Series, name: str) -> np.ndarray:
                 f"(row {pos}); fix or remove it before forecasting"
             )
         values = converted
-    return values.to_numpy(dtype=np.float64, na_value=np.nan)
+    # one fresh copy: the caller's data is never shared, and never copied twice
+    return values.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
 
 
 def _check_finite(arr: np.ndarray, index: pd.Index, name: str) -> None:
@@ -245,7 +246,7 @@ def check_series(y: Any, name: str = "y", *, allow_empty: bool = False) -> pd.Se
     index = _check_index(y.index, name)
     values = _numeric(y.set_axis(index), name)
     _check_finite(values, index, name)
-    return pd.Series(values, index=index, name=y.name)
+    return pd.Series(values, index=index, name=y.name, copy=False)
 
 
 def check_horizon(horizon: Any, name: str = "horizon") -> int:

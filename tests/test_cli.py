@@ -269,10 +269,19 @@ def test_predict_writes_forecasts_with_intervals(files, tmp_path):
 
 
 # ------------------------------------------------------------------ interruption and resume
+def _interactive_signals() -> None:
+    # As in a terminal: a test run started in the background inherits SIGINT ignored, and
+    # Python then never raises KeyboardInterrupt, whatever the CLI does.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(args: list[str]) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, "-m", "forecast", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_interactive_signals)
 
 
 def _wait_for_cache(proc: subprocess.Popen, cache: Path, n: int, timeout: float = 180) -> int:

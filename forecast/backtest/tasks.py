@@ -129,7 +129,7 @@ def _failure(origin: int, stage: str, err: BaseException) -> dict[str, Any]:
 
 
 def _arrays(fc, horizon: int, level: float, intervals: bool):
-    mean = fc.mean.to_numpy(dtype=float)
+    mean = fc.values
     if intervals and fc.se is not None and getattr(fc, "_bounds", None) is None:
         # Gaussian interval, as Forecast.interval computes it, without a DataFrame per origin
         z = NormalDist().inv_cdf(0.5 + _fraction(level) / 2)
