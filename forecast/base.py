@@ -169,6 +169,8 @@ class Forecaster:
     """
 
     _tags: ClassVar[dict[str, Any]] = {}
+    #: parameters that repr shows even at their default (e.g. the order of an ARMA)
+    _repr_always: ClassVar[tuple[str, ...]] = ()
 
     # ---------------------------------------------------------------- parameters & tags
     @classmethod
@@ -220,7 +222,7 @@ class Forecaster:
                 same = default is not inspect.Parameter.empty and bool(default == value)
             except Exception:  # noqa: BLE001 - array-like params
                 same = False
-            if not same:
+            if name in self._repr_always or not same:
                 parts.append(f"{name}={value!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
 

@@ -19,7 +19,6 @@ state-space forecast variance (Gaussian errors).
 
 from __future__ import annotations
 
-import inspect
 import warnings
 from pathlib import Path
 from typing import Any, ClassVar
@@ -74,7 +73,6 @@ class _StateSpaceARIMA(Forecaster):
 
     _tags: ClassVar[dict[str, Any]] = {"intervals": True, "supports_exog": False, "min_length": 3}
     #: parameters always shown in repr (the order), even when equal to the default
-    _repr_always: ClassVar[tuple[str, ...]] = ()
 
     # -------------------------------------------------------------- specification
     def _spec(self) -> tuple[tuple[int, int, int], tuple[int, int, int, int], str]:  # pragma: no cover
@@ -119,19 +117,6 @@ class _StateSpaceARIMA(Forecaster):
         order, seasonal_order, trend = self._spec()
         self._check_fit_options()
         return self._length_for(order, seasonal_order, len(trend.replace("n", "")))
-
-    def __repr__(self) -> str:
-        sig = inspect.signature(type(self).__init__)
-        parts = []
-        for name, value in self.get_params().items():
-            default = sig.parameters[name].default
-            try:
-                same = bool(default == value)
-            except Exception:  # noqa: BLE001 - array-like values
-                same = False
-            if name in self._repr_always or not same:
-                parts.append(f"{name}={value!r}")
-        return f"{type(self).__name__}({', '.join(parts)})"
 
     # -------------------------------------------------------------- statsmodels glue
     @staticmethod
