@@ -128,19 +128,21 @@ model = keras.Sequential([
 model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.005, clipnorm=1.0),
               loss="sparse_categorical_crossentropy")
 model.summary()
+# the last 10% of the training windows decide when to stop (the held-out text stays unseen);
+# early stopping keeps the weights of the best epoch, as the toolkit's forecasters do
+stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
 history = model.fit(np.asarray(X_train), np.asarray(Y_train[:, 0]), epochs=EPOCHS,
-                    batch_size=128, verbose=0,
-                    validation_data=(np.asarray(X_test), np.asarray(Y_test[:, 0])))
+                    batch_size=128, verbose=0, validation_split=0.1, callbacks=[stop])
 
 # %%
 train_counts = np.bincount(codes[:split], minlength=V) + 1.0      # add-one smoothing
 unigram_p = train_counts / train_counts.sum()
 unigram_ce = float(-np.mean(np.log(unigram_p[Y_test[:, 0]])))
-lstm_ce = float(history.history["val_loss"][-1])
+lstm_ce = float(model.evaluate(np.asarray(X_test), np.asarray(Y_test[:, 0]), verbose=0))
 
 fig, ax = plt.subplots(figsize=(7, 3))
 ax.plot(np.exp(history.history["loss"]), label="LSTM, training text")
-ax.plot(np.exp(history.history["val_loss"]), label="LSTM, held-out text")
+ax.plot(np.exp(history.history["val_loss"]), label="LSTM, validation part of the training text")
 ax.axhline(np.exp(unigram_ce), color="k", ls="--", label="unigram (frequencies only), held-out")
 ax.set_xlabel("epoch"); ax.set_ylabel("perplexity"); ax.legend(); plt.show()
 
@@ -153,14 +155,15 @@ if gain > 0.05:
           "frequencies alone: the network has learned something about which character follows which.")
 elif gain > 0:
     print(f"\nThe LSTM is only {100 * gain:.1f}% better than the frequencies alone: it has barely started "
-          "to use the context (too little training, e.g. fast mode).")
+          "to use the context" + (" (fast mode trains for two epochs only)." if FAST else "."))
 else:
-    print("\nIn this run the LSTM does not beat the frequency baseline on held-out text "
-          "(too little training, e.g. fast mode).")
+    print("\nIn this run the LSTM does not beat the frequency baseline on held-out text"
+          + (" (fast mode trains for two epochs only)." if FAST else "."))
 best_epoch = int(np.argmin(history.history["val_loss"])) + 1
-if best_epoch < EPOCHS:
-    print(f"Held-out loss was lowest at epoch {best_epoch} of {EPOCHS}: later epochs over-fit a text "
-          "this short; early stopping (as the forecasters use) would keep that epoch's weights.")
+ran = len(history.history["val_loss"])
+if ran < EPOCHS:
+    print(f"Early stopping ended training after {ran} of {EPOCHS} epochs and kept the weights of "
+          f"epoch {best_epoch}, where the validation loss was lowest: later epochs over-fit a text this short.")
 
 # %% [markdown]
 # ## 4. Generating text with temperature sampling
