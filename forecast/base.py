@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import inspect
-import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -422,7 +421,3 @@ def _series_to_json(y: pd.Series) -> dict[str, Any]:
 
 def _series_from_json(data: dict[str, Any]) -> pd.Series:
     return pd.Series(np.asarray(data["values"], dtype=float), index=index_from_json(data["index"]), name=data.get("name"))
-
-
-def _json_dump(obj: Any) -> str:
-    return json.dumps(obj, indent=1, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o))
