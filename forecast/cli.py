@@ -26,6 +26,7 @@ import os
 import shlex
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -605,53 +606,17 @@ class _TaskProgress:
         self.progress.stop()
 
 
-class _engine_progress:
-    """Route the engine's progress hook to a :class:`_TaskProgress` (model and series shown).
+def _bar_callback(bar: _TaskProgress) -> Callable[[int, int, Any], None]:
+    """The engine's progress callback, drawn on the CLI's own bar (model and series shown)."""
 
-    The engine reports finished tasks through ``parallel._progress`` and runs serial tasks
-    through ``parallel.run_task``; both are wrapped for the duration of the run only.
-    """
-
-    def __init__(self, bar: _TaskProgress | None):
-        self.bar = bar
-        self.saved: dict[str, Any] = {}
-
-    def __enter__(self) -> bool:
-        if self.bar is None:
-            return False
-        try:
-            from .backtest import parallel
-        except ImportError:
-            return False
-        if not (hasattr(parallel, "_progress") and hasattr(parallel, "run_task")):
-            return False  # the engine's own bar is used instead
-        import contextlib
-
-        bar = self.bar
-
-        @contextlib.contextmanager
-        def progress(enabled: bool, total: int, done: int):
+    def report(done: int, total: int, task: Any) -> None:
+        if task is None:
             bar.start(total, done)
-            try:
-                yield bar.advance
-            finally:
-                bar.stop()
+            return
+        bar.describe(task.model_name, getattr(task, "series_id", None))
+        bar.advance()
 
-        run_task = parallel.run_task
-
-        def traced(task: Any) -> Any:
-            bar.describe(getattr(task, "model_name", "?"), getattr(task, "series_id", None))
-            return run_task(task)
-
-        self.saved = {"_progress": parallel._progress, "run_task": run_task}
-        parallel._progress = progress
-        parallel.run_task = traced
-        self.module = parallel
-        return True
-
-    def __exit__(self, *exc: Any) -> None:
-        for name, value in self.saved.items():
-            setattr(self.module, name, value)
+    return report
 
 
 class _silenced_fds:
@@ -770,14 +735,17 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     try:
         with _blas_single_thread(), _silenced_fds(out / "backtest.log", silence) as fds:
             bar = _TaskProgress(headline, fds.terminal_out) if show_bar else None
-            with _engine_progress(bar) as ours:
+            try:
                 result = backtest(
                     models, y, X=X, horizon=horizon, initial=initial, step=cfg.step,
                     window=cfg.window, refit=parse_refit(cfg.refit), metrics=cfg.metrics,
                     known_exog=cfg.known_exog or None, n_jobs=cfg.jobs,
                     backend=backend, cache_dir=cache_dir,
-                    progress=show_bar and not ours, seed=cfg.seed,
+                    progress=_bar_callback(bar) if bar is not None else False, seed=cfg.seed,
                 )
+            finally:
+                if bar is not None:
+                    bar.stop()
     except KeyboardInterrupt:
         if backend is not None:
             backend.close()

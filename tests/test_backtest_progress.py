@@ -32,3 +32,14 @@ def test_classical_backtest_imports_no_tensorflow_dask_or_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
     assert out.stdout.strip() == "[]"
+
+
+def test_progress_callback_names_every_finished_task():
+    calls = []
+    fc.backtest(["naive", "drift"], fc.datasets.load("airline"), horizon=3, initial=136, step=2,
+                progress=lambda done, total, task: calls.append((done, total, task)))
+    assert calls[0][2] is None and calls[0][0] == 0
+    finished = calls[1:]
+    assert [c[0] for c in finished] == list(range(1, len(finished) + 1))
+    assert finished[-1][0] == finished[-1][1] == len(finished)
+    assert {c[2].model_name for c in finished} == {"naive", "drift"}

@@ -12,7 +12,7 @@ import os
 import platform
 import time
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -252,7 +252,7 @@ def backtest(
     n_jobs: int = 1,
     backend: Any = None,
     cache_dir: str | os.PathLike | None = None,
-    progress: bool = False,
+    progress: bool | Callable[[int, int, Any], None] = False,
     seed: int | None = None,
     global_models: bool = True,
 ) -> BacktestResult:
@@ -305,8 +305,11 @@ def backtest(
         Client or a scheduler address (``"tcp://host:8786"``) that cluster.
     cache_dir : path, optional
         Folder for finished tasks; a re-run with the same data and settings skips them.
-    progress : bool
-        Show a progress bar over tasks (only when stderr is a terminal).
+    progress : bool or callable
+        ``True`` shows a progress bar over tasks, naming the model and series of each
+        finished one (only when stderr is a terminal). A callable ``progress(done, total,
+        task)`` is called instead: once with ``task=None`` before the first task, then after
+        each finished task (``task.model_name``, ``task.series_id``).
     seed : int, optional
         Seed from which every task's seed is derived (repeatable stochastic models).
     global_models : bool, default True

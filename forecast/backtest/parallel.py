@@ -59,11 +59,28 @@ def resolve_backend(backend: Any, n_jobs: int) -> tuple[str, Any]:
     raise InputError(f"unknown backend {backend!r}; pass a dask.distributed.Client, 'dask', or an address")
 
 
+def _describe(task: Any) -> str:
+    series = getattr(task, "series_id", None)
+    return task.model_name if series in (None, "y") else f"{task.model_name} · {series}"
+
+
 @contextlib.contextmanager
-def _progress(enabled: bool, total: int, done: int) -> Iterator[Callable[[], None]]:
-    """A rich progress bar on stderr, shown only when asked for and stderr is a terminal."""
-    if not enabled or not sys.stderr.isatty():
-        yield lambda: None
+def _progress(progress: Any, total: int, done: int) -> Iterator[Callable[[Any], None]]:
+    """Report finished tasks: to a callback ``progress(done, total, task)`` (called once with
+    ``task=None`` before the first), or as a rich bar on stderr when ``progress`` is true and
+    stderr is a terminal."""
+    if callable(progress):
+        count = [done]
+        progress(done, total, None)
+
+        def report(task: Any) -> None:
+            count[0] += 1
+            progress(count[0], total, task)
+
+        yield report
+        return
+    if not progress or not sys.stderr.isatty():
+        yield lambda task: None
         return
     from rich.console import Console
     from rich.progress import (
@@ -74,10 +91,10 @@ def _progress(enabled: bool, total: int, done: int) -> Iterator[Callable[[], Non
         TimeRemainingColumn,
     )
 
-    with Progress(TextColumn("backtest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        job = bar.add_task("tasks", total=total, completed=done)
-        yield lambda: bar.advance(job)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
+        job = bar.add_task("backtest", total=total, completed=done)
+        yield lambda task: bar.update(job, advance=1, description=f"backtest {_describe(task)}")
 
 
 def _iter_serial(tasks: Sequence[Task], todo: list[int]):
@@ -106,7 +123,7 @@ def _iter_dask(tasks: Sequence[Task], todo: list[int], client: Any):
 
 
 def execute(tasks: Sequence[Task], *, n_jobs: int = 1, backend: Any = None,
-            cache: TaskCache | None = None, progress: bool = False) -> tuple[list[dict[str, Any]], int]:
+            cache: TaskCache | None = None, progress: Any = False) -> tuple[list[dict[str, Any]], int]:
     """Run ``tasks`` (skipping those already in ``cache``); return records in task order and
     the number of tasks computed in this call."""
     kind, handle = resolve_backend(backend, n_jobs)
@@ -133,7 +150,7 @@ def execute(tasks: Sequence[Task], *, n_jobs: int = 1, backend: Any = None,
                 if cache is not None:
                     cache.put(tasks[i].key, record)
                 records[i] = record
-                advance()
+                advance(tasks[i])
         finally:
             if kind == "dask-own":
                 handle.close()
