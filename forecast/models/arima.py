@@ -14,7 +14,7 @@ state-space forecast variance (Gaussian errors).
 >>> model.params_.index.tolist()
 ['const', 'ar.L1', 'ar.L2', 'sigma2']
 >>> model.predict(3).mean.round(1).tolist()
-[13.7, 31.9, 49.7]
+[13.7, 31.8, 49.6]
 """
 
 from __future__ import annotations
@@ -132,8 +132,64 @@ class _StateSpaceARIMA(Forecaster):
             enforce_invertibility=self.enforce_invertibility,
         )
 
+    def _fast_applies(self, order, seasonal_order, trend) -> bool:
+        """Whether the fast exact estimator (:mod:`._arma_mle`) covers this specification."""
+        if self.method is not None or self.maxiter is not None:
+            return False  # the caller asked for statsmodels' own optimiser
+        if not (self.enforce_stationarity and self.enforce_invertibility) or any(seasonal_order[:3]):
+            return False
+        d = order[1]
+        return (d == 0 and trend in ("n", "c")) or (d == 1 and trend in ("n", "t")) or (d == 2 and trend == "n")
+
+    def _fast_fit(self, mod, y: np.ndarray, X: np.ndarray | None, order, trend):
+        """Exact ML on the differenced series; the parameter vector in statsmodels' order.
+
+        statsmodels' ARIMA is a regression with ARIMA errors, and with d > 0 its (exact
+        diffuse) likelihood is the likelihood of the differenced series and regressors, so
+        the ARMA part is fitted there: a constant (d = 0) or a drift ('t' with d = 1) is a
+        column of ones on that scale.
+        """
+        from ._arma_mle import FastFitError, fit_arma
+
+        p, d, q = order
+        yd = np.diff(y, d) if d else y
+        cols = [np.ones(len(yd))] if trend in ("c", "t") else []
+        if X is not None:
+            cols.extend(np.asarray(np.diff(X, d, axis=0) if d else X, dtype=float).T)
+        Xd = np.column_stack(cols) if cols else None
+        k_reg = len(mod.param_names) - p - q - 1
+        if len(cols) != k_reg:  # pragma: no cover - a specification statsmodels lays out otherwise
+            raise FastFitError("unexpected parameter layout")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            start = np.asarray(mod.start_params, dtype=float)
+        fit = fit_arma(yd, Xd, p, q, start[k_reg:k_reg + p], start[k_reg + p:k_reg + p + q])
+        return fit, np.r_[fit.beta, fit.ar, fit.ma, fit.sigma2]
+
     def _estimate(self, y: np.ndarray, X: np.ndarray | None, order, seasonal_order, trend, **fit_kwargs):
+        """Maximum likelihood estimates as a statsmodels results object, and the warnings.
+
+        The fast exact estimator runs where it applies (non-seasonal ARMA/ARIMA with the
+        usual trends, stationarity and invertibility enforced, no method/maxiter given);
+        the parameters it finds are then filtered through statsmodels' model, so forecasts,
+        updates and intervals are statsmodels' own. Elsewhere, or if it fails, statsmodels
+        estimates the model itself (L-BFGS on the state-space likelihood).
+        """
+        from ._arma_mle import FastFitError
+
         owner = type(self).__name__
+        hint = "; if X is given, drop constant or duplicated columns from it" if X is not None else ""
+        notes: list[str] = []
+        if self._fast_applies(order, seasonal_order, trend):
+            try:
+                mod = self._model(y, X, order, seasonal_order, trend)
+                _, params = self._fast_fit(mod, y, X, order, trend)
+                res, caught = _catch(f"filtering ARIMA{order} on {len(y)} observations", owner,
+                                     mod.filter, params, cov_type="none")
+                self._fit_method = "exact-ls"
+                return res, caught
+            except (FastFitError, ModelError, np.linalg.LinAlgError, ValueError) as err:
+                notes.append(f"fast estimator failed ({err}); statsmodels estimated the model instead")
         kwargs: dict[str, Any] = dict(fit_kwargs)
         if self.method is not None:
             kwargs["method"] = self.method
@@ -143,8 +199,28 @@ class _StateSpaceARIMA(Forecaster):
         def run():
             return self._model(y, X, order, seasonal_order, trend).fit(**kwargs)
 
-        hint = "; if X is given, drop constant or duplicated columns from it" if X is not None else ""
-        return _catch(f"estimating ARIMA{order}x{seasonal_order} on {len(y)} observations", owner, run, hint=hint)
+        res, caught = _catch(f"estimating ARIMA{order}x{seasonal_order} on {len(y)} observations", owner, run, hint=hint)
+        self._fit_method = "statespace" if self.method is None else str(self.method)
+        return res, notes + caught
+
+    def _criteria(self, y: np.ndarray, X: np.ndarray | None, order, seasonal_order, trend) -> tuple[float, float, int]:
+        """AIC, BIC and the number of warnings of one candidate order (order searches).
+
+        With the fast estimator only the likelihood is needed, so no filtering pass runs.
+        """
+        from ._arma_mle import FastFitError
+
+        if self._fast_applies(order, seasonal_order, trend):
+            try:
+                mod = self._model(y, X, order, seasonal_order, trend)
+                fit, params = self._fast_fit(mod, y, X, order, trend)
+                k = len(params)
+                nobs = len(y) - order[1]
+                return -2 * fit.llf + 2 * k, -2 * fit.llf + np.log(nobs) * k, 0
+            except (FastFitError, np.linalg.LinAlgError, ValueError):
+                pass
+        res, caught = self._estimate(y, X, order, seasonal_order, trend, cov_type="none")
+        return float(res.aic), float(res.bic), len(caught)
 
     def _select(self, y: np.ndarray, X: np.ndarray | None, seasonal_order, trend) -> tuple[tuple[int, int, int], list[str]]:
         """The order to fit (subclasses with order selection override this)."""
@@ -176,6 +252,7 @@ class _StateSpaceARIMA(Forecaster):
         values, exog = y.to_numpy(dtype=float), self._exog(X)
         order, notes = self._select(values, exog, seasonal_order, trend)
         results, caught = self._estimate(values, exog, order, seasonal_order, trend)
+        self.fit_method_ = self._fit_method
         self.order_ = tuple(int(v) for v in order)
         self.seasonal_order_ = tuple(int(v) for v in seasonal_order)
         self.trend_ = trend
@@ -265,6 +342,7 @@ class _StateSpaceARIMA(Forecaster):
             "param_names": self.params_.index.tolist(),
             "aic": self.aic_, "bic": self.bic_, "llf": self.llf_,
             "fit_warnings": list(self.fit_warnings_),
+            "fit_method": self.fit_method_,
         }
         if hasattr(self, "selection_"):
             state["selection"] = self.selection_.to_dict(orient="list")
@@ -282,6 +360,7 @@ class _StateSpaceARIMA(Forecaster):
         self.params_ = pd.Series(params, index=list(state["param_names"]), name="params")
         self.aic_, self.bic_, self.llf_ = float(state["aic"]), float(state["bic"]), float(state["llf"])
         self.fit_warnings_ = list(state["fit_warnings"])
+        self.fit_method_ = str(state.get("fit_method", "statespace"))
         if "selection" in state:
             self.selection_ = pd.DataFrame(state["selection"])
 
@@ -300,9 +379,14 @@ class ARIMA(_StateSpaceARIMA):
         is not differenced (``d == 0`` and ``D == 0``) and no trend ``"n"`` otherwise, as in
         statsmodels.
     method : str, optional
-        statsmodels fit method (default ``"statespace"``, exact maximum likelihood).
+        None (the default): exact maximum likelihood by the toolkit's fast estimator
+        (innovations algorithm + Levenberg-Marquardt, the same optimum as statsmodels'
+        ``"statespace"`` fit, several times faster) for non-seasonal models with trend
+        ``"n"``/``"c"`` (d = 0) or ``"n"``/``"t"`` (d = 1), statsmodels' ``"statespace"``
+        fit otherwise. A statsmodels method name (``"statespace"``, ``"innovations_mle"``,
+        ...) makes statsmodels estimate the model with it.
     maxiter : int, optional
-        Most optimizer iterations (statsmodels' default when None).
+        Most optimizer iterations of statsmodels' fit (implies statsmodels' optimiser).
     enforce_stationarity, enforce_invertibility : bool
         Restrict the AR/MA parameters to the stationary/invertible region.
 
@@ -314,6 +398,9 @@ class ARIMA(_StateSpaceARIMA):
         Information criteria of the fit.
     fit_warnings_ : list of str
         Warnings statsmodels raised while estimating (e.g. non-convergence); never printed.
+    fit_method_ : str
+        Which estimator ran: ``"exact-ls"`` (the fast exact estimator) or the statsmodels
+        method name.
 
     Examples
     --------
@@ -371,9 +458,12 @@ _ARMA_DOC_COMMON = """
     trend : {"c", "n", "t", "ct"}
         Deterministic part; the default ``"c"`` includes a constant (the series' mean).
     method : str, optional
-        statsmodels fit method (default ``"statespace"``, exact maximum likelihood).
+        None (the default): exact maximum likelihood by the toolkit's fast estimator
+        (innovations algorithm + Levenberg-Marquardt; the optimum of statsmodels'
+        ``"statespace"`` fit, several times faster). A statsmodels method name
+        (``"statespace"``, ``"innovations_mle"``, ...) makes statsmodels estimate the model.
     maxiter : int, optional
-        Most optimizer iterations (statsmodels' default when None).
+        Most optimizer iterations of statsmodels' fit (implies statsmodels' optimiser).
 """
 
 
@@ -490,9 +580,8 @@ class ARMA(_ARMABase):
         for p in ps:
             for q in qs:
                 try:
-                    res, caught = self._estimate(y, X, (p, 0, q), seasonal_order, trend, cov_type="none")
-                    rows.append({"p": p, "q": q, "aic": float(res.aic), "bic": float(res.bic),
-                                 "warnings": len(caught)})
+                    aic, bic, n_warn = self._criteria(y, X, (p, 0, q), seasonal_order, trend)
+                    rows.append({"p": p, "q": q, "aic": aic, "bic": bic, "warnings": n_warn})
                 except ModelError as err:
                     notes.append(f"order search: ARMA({p},{q}) failed: {err.__cause__}")
                     rows.append({"p": p, "q": q, "aic": np.nan, "bic": np.nan, "warnings": 0})
