@@ -196,6 +196,66 @@ def fc_global(kind: str, *, seeds: int, epochs: int, units: int = 64, batch: int
     return run
 
 
+def _padded(x: np.ndarray, need: int) -> np.ndarray:
+    return x if len(x) >= need else np.concatenate([np.repeat(x[0], need - len(x)), x])
+
+
+def darts_global(*, epochs: int, seed: int = 0):
+    """Peer: darts ``BlockRNNModel(model="LSTM")`` as a global model over the set, with
+    darts' defaults (hidden_dim 25, batch 32, Adam 1e-3) and its usual pipeline: a
+    ``Scaler`` (min-max per series) around the raw series, input chunk = the window used
+    for the toolkit's networks, output chunk = the horizon; ``epochs`` epochs. Series
+    shorter than input + output are padded at the start with their first value."""
+
+    def run(trains: list[np.ndarray], m: int, h: int, L: int) -> np.ndarray:
+        import logging
+
+        from darts import TimeSeries
+        from darts.dataprocessing.transformers import Scaler
+        from darts.models import BlockRNNModel
+
+        for name in ("pytorch_lightning", "lightning", "lightning.pytorch", "darts"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+        series = [TimeSeries.from_values(_padded(x, L + h).astype("float32")) for x in trains]
+        scaler = Scaler()
+        scaled = scaler.fit_transform(series)
+        model = BlockRNNModel(input_chunk_length=L, output_chunk_length=h, model="LSTM", n_epochs=epochs,
+                              random_state=seed,
+                              pl_trainer_kwargs={"accelerator": "cpu", "enable_progress_bar": False,
+                                                 "enable_model_summary": False, "logger": False,
+                                                 "enable_checkpointing": False})
+        model.fit(scaled, verbose=False)
+        pred = scaler.inverse_transform(model.predict(n=h, series=scaled, verbose=False))
+        return np.stack([p.values().ravel() for p in pred])
+
+    return run
+
+
+def skforecast_local(*, epochs: int):
+    """Peer: skforecast ``ForecasterRnn`` with ``create_and_compile_model`` defaults
+    (LSTM(100) + Dense(64), MinMaxScaler, Adam, MSE), one network per series (its RNN
+    forecaster models the columns of one DataFrame together, which does not fit a set of
+    series of different lengths), lags = the toolkit's window, ``epochs`` epochs, batch 32."""
+
+    def run(trains: list[np.ndarray], m: int, h: int, L: int) -> np.ndarray:
+        import keras
+        from skforecast.deep_learning import ForecasterRnn, create_and_compile_model
+
+        out = []
+        for i, x in enumerate(trains):
+            keras.utils.set_random_seed(i)
+            z = _padded(x, L + h + 1)
+            df = pd.DataFrame({"y": z}, index=pd.RangeIndex(len(z)))
+            net = create_and_compile_model(series=df, levels="y", lags=L, steps=h)
+            f = ForecasterRnn(estimator=net, levels="y", lags=L,
+                              fit_kwargs={"epochs": epochs, "batch_size": 32, "verbose": 0})
+            f.fit(df)
+            out.append(f.predict(steps=h)["pred"].to_numpy(float)[:h])
+        return np.stack(out)
+
+    return run
+
+
 # ------------------------------------------------------------------ scoring
 def score(trains, tests, fcs, m: int) -> tuple[float, float]:
     sm = np.mean([metrics.smape(t, f) for t, f in zip(tests, fcs, strict=True)])
@@ -264,6 +324,16 @@ def evaluate(subset: str, *, n_series: int | None, every: int = 1, seeds: int, e
             fcs = global_rnn(name.lower(), seeds=seeds, epochs=epochs)(trains, m, h, WINDOW[subset])
             add(f"{name} (plain Keras)", list(fcs), f"plain Keras {name}(64) global, {seeds} seed(s), fixed epochs",
                 time.perf_counter() - t0)
+    if "darts-LSTM" in methods:
+        t0 = time.perf_counter()
+        fcs = darts_global(epochs=epochs)(trains, m, h, WINDOW[subset])
+        add("darts BlockRNN LSTM", list(fcs), f"darts global BlockRNNModel, defaults, Scaler, {epochs} epochs",
+            time.perf_counter() - t0)
+    if "skforecast-LSTM" in methods:
+        t0 = time.perf_counter()
+        fcs = skforecast_local(epochs=epochs)(trains, m, h, WINDOW[subset])
+        add("skforecast ForecasterRnn", list(fcs), f"skforecast ForecasterRnn per series, defaults, {epochs} epochs",
+            time.perf_counter() - t0)
     for name, fcs in published(subset, ids, h).items():
         add(f"{name} (M3)", fcs, "published M3 submission", float("nan"))
     frame = pd.DataFrame(rows)

@@ -74,6 +74,7 @@ def bench_lstm(args) -> str:
     for r in rows:  # networks cannot agree to the digit: compare their errors instead
         r.max_rel_diff = float("nan")
     names = {"Keras fit + one batched predict": ref, "forecast fc.LSTM fit + predict_origins": "fc",
+             "forecast fc.LSTM(jit_compile=True) fit + predict_origins": "fc-xla",
              "darts BlockRNNModel (PyTorch)": "darts"}
     for r in rows:
         t = timing.get(names.get(r.name, ""), {}) or timing.get(r.name, {})
@@ -81,11 +82,13 @@ def bench_lstm(args) -> str:
             r.note += f"; last call: train {t['train']:.2f} s, predict {t['predict']:.3f} s"
     tab = H.table(rows, reference=ref)
     print(tab)
+    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
     return (f"#### LSTM({lstm.UNITS}), window {lstm.WINDOW}, h=24 (MIMO), {lstm.EPOCHS} epochs, batch {lstm.BATCH}, "
-            f"trained once, {n_orig} origins\n\nWhole call: build + train + predict, on the standardised series "
+            f"trained once, {n_orig} origins: Keras on {backend}\n\nWhole call: build + train + predict, on the standardised series "
             f"of the ARMA workloads. Forecasts of networks cannot agree exactly (initialisation, framework): "
             f"the equal-work check is the RMSE against the actual values (standardised units). "
-            f"Reproduce: `{_cmd(args, 'lstm')}`\n\n{tab}\n")
+            f"Reproduce: `{'' if backend == 'tensorflow' else f'KERAS_BACKEND={backend} '}{_cmd(args, 'lstm')}`"
+            f"\n\n{tab}\n")
 
 
 def bench_panel(args) -> str:
@@ -184,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     if "arma_norefit" in only:
         sections["peers-arma-norefit"] = bench_arma(args, refit=False)
     if "lstm" in only:
-        sections["peers-lstm"] = bench_lstm(args)
+        backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+        sections["peers-lstm" + ("" if backend == "tensorflow" else f"-{backend}")] = bench_lstm(args)
     if "panel" in only:
         sections["peers-panel"] = bench_panel(args)
     if "memory" in only:

@@ -61,6 +61,7 @@ def test_params_are_stored_verbatim_and_subclasses_only_change_the_cell():
     ({"loss": "hinge"}, "loss"), ({"scaler": "robust"}, "scaler"), ({"dense_layers": 8}, "dense_layers"),
     ({"validation_fraction": 1.0}, "validation_fraction"), ({"time_steps": 2.5}, "time_steps"),
     ({"window_norm": "max"}, "window_norm"), ({"activation": "sigmoid"}, "activation"),
+    ({"jit_compile": "yes"}, "jit_compile"),
 ])
 def test_bad_parameters_raise_input_errors_before_any_training(airline, params, match):
     with pytest.raises(InputError, match=match):
@@ -101,6 +102,22 @@ def test_airline_lstm_gives_the_same_numbers_twice_and_records_seed_and_versions
     assert first.seed_ == 1 and first.versions_["keras"] and first.versions_["backend"]
     d = fc.LSTM(time_steps=24, horizon=12, seed=2, epochs=3).fit(airline).predict(12)
     assert not np.allclose(a.mean.to_numpy(), d.mean.to_numpy())
+
+
+@pytest.mark.keras
+def test_xla_compiled_training_repeats_and_agrees_with_the_plain_graph(airline):
+    import keras
+
+    params = dict(time_steps=12, horizon=6, units=4, epochs=3, batch_size=16, seed=3, validation_fraction=0.0)
+    xla = fc.LSTM(jit_compile=True, **params).fit(airline[:120])
+    again = fc.LSTM(jit_compile=True, **params).fit(airline[:120])  # the pooled, compiled network
+    plain = fc.LSTM(**params).fit(airline[:120])
+    a, b, c = (m.predict(6).mean.to_numpy() for m in (xla, again, plain))
+    np.testing.assert_array_equal(a, b)
+    if keras.backend.backend() == "tensorflow":
+        assert xla.spec_["jit_compile"] and not plain.spec_["jit_compile"]
+    # the same optimisation, in another compiled form: float32 rounding apart
+    np.testing.assert_allclose(a, c, rtol=1e-3)
 
 
 @pytest.mark.keras

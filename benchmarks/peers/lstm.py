@@ -117,13 +117,13 @@ def skforecast_rnn(z: pd.Series, lengths: list[int]) -> np.ndarray:
     return pred["pred"].to_numpy().reshape(len(lengths), data.HORIZON)
 
 
-def fc_lstm(z: pd.Series, lengths: list[int], timings: dict | None = None) -> np.ndarray:
+def fc_lstm(z: pd.Series, lengths: list[int], timings: dict | None = None, *, jit: bool = False) -> np.ndarray:
     import forecast as fc
 
     yy = z.iloc[:lengths[-1] + data.HORIZON]
     t0 = time.perf_counter()
     model = fc.LSTM(time_steps=WINDOW, horizon=data.HORIZON, units=UNITS, epochs=EPOCHS, batch_size=BATCH,
-                    learning_rate=1e-3, validation_fraction=0.0, seed=0)
+                    learning_rate=1e-3, validation_fraction=0.0, seed=0, jit_compile=jit)
     model.fit(yy.iloc[:lengths[0]])
     t1 = time.perf_counter()
     origins = [yy.index[n - 1] for n in lengths]
@@ -156,14 +156,19 @@ def candidates(n_origins: int, *, quick: bool = False, slow_reps: int | None = N
             return out
         return run
 
+    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
     ref = "Keras fit + one batched predict"
-    cands = [Candidate(ref, keep(ref, keras_batched), note=f"KERAS_BACKEND={os.environ.get('KERAS_BACKEND', 'tensorflow')}")]
+    cands = [Candidate(ref, keep(ref, keras_batched), note=f"Keras on {backend}")]
     if fc_available():
+        if backend == "tensorflow":
+            cands.append(Candidate("forecast fc.LSTM(jit_compile=True) fit + predict_origins",
+                                   keep("fc-xla", lambda z, n, t: fc_lstm(z, n, t, jit=True)),
+                                   note="TensorFlow, training steps compiled with XLA"))
         cands.append(Candidate("forecast fc.LSTM fit + predict_origins", keep("fc", fc_lstm),
-                               note="TensorFlow backend"))
+                               note=f"{backend}" + (", tf.function graph" if backend == "tensorflow" else ", XLA")))
     cands.append(Candidate("darts BlockRNNModel (PyTorch)", keep("darts", darts_blockrnn),
                            note="historical_forecasts, retrain=False"))
-    if not quick:
+    if not quick and backend == "tensorflow":
         cands.append(Candidate("Keras fit + predict origin by origin", lambda: keras_by_origin(z, lengths),
                                note="100 predict() calls", reps=slow_reps))
         cands.append(Candidate("skforecast ForecasterRnn backtest", lambda: skforecast_rnn(z, lengths),

@@ -152,12 +152,19 @@ class Net:
         block = [tf.TensorSpec((None, None, T, F), tf.float32), tf.TensorSpec((None, None, max(K, 1)), tf.float32),
                  tf.TensorSpec((None, None, H), tf.float32)]
 
-        @tf.function(input_signature=block)
-        def train_steps(xb, fb, yb):
-            total = tf.constant(0.0)
-            for i in tf.range(tf.shape(xb)[0]):
-                total += step(xb[i], fb[i], yb[i])
-            return total
+        def make_train_steps(jit: bool):
+            @tf.function(input_signature=block, jit_compile=jit)
+            def train_steps(xb, fb, yb):
+                total = tf.constant(0.0)
+                for i in tf.range(tf.shape(xb)[0]):
+                    total += step(xb[i], fb[i], yb[i])
+                return total
+
+            return train_steps
+
+        self._jit = bool(self.spec.get("jit_compile", False))
+        self._make_train_steps = make_train_steps
+        train_steps = make_train_steps(self._jit)
 
         single = [tf.TensorSpec((None, T, F), tf.float32), tf.TensorSpec((None, max(K, 1)), tf.float32)]
 
@@ -166,6 +173,23 @@ class Net:
             return model([x, f] if two else x, training=False)
 
         self._train_steps, self._predict = train_steps, predict
+
+    def _run_train_steps(self, xb: np.ndarray, fb: np.ndarray, yb: np.ndarray) -> float:
+        """One compiled block of training steps; if XLA cannot compile the network, the
+        block runs (and later ones too) without XLA. A failed compilation changes no
+        variable, so nothing is lost."""
+        try:
+            return float(self._train_steps(xb, fb, yb))
+        except Exception as err:  # noqa: BLE001 - XLA's errors come in several types
+            if not self._jit:
+                raise
+            import tensorflow as tf
+
+            if not isinstance(err, tf.errors.OpError):
+                raise
+            self._jit = False
+            self._train_steps = self._make_train_steps(False)
+            return float(self._train_steps(xb, fb, yb))
 
     def _tf_args(self, inputs: Any, lead: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
         if self.two_inputs:
@@ -197,7 +221,7 @@ class Net:
         """One optimisation step on one mini-batch; returns its loss."""
         if self.backend == "tensorflow":
             x, f = self._tf_args(inputs, (len(y),))
-            return float(self._train_steps(x[None], f[None], y[None]))
+            return self._run_train_steps(x[None], f[None], y[None])
         out = self.model.train_on_batch(list(self._args(inputs)) if self.two_inputs else inputs, y)
         return float(out if np.ndim(out) == 0 else out[0])
 
@@ -216,8 +240,8 @@ class Net:
             if self.backend == "tensorflow":
                 x, f = self._tf_args(inputs, (len(y),))
                 n = len(ids[0])
-                total += float(self._train_steps(x.reshape(k, n, *x.shape[1:]), f.reshape(k, n, -1),
-                                                 y.reshape(k, n, -1))) * n
+                total += self._run_train_steps(x.reshape(k, n, *x.shape[1:]), f.reshape(k, n, -1),
+                                               y.reshape(k, n, -1)) * n
             else:
                 total += self.train_batch(inputs, y) * len(y)
             count += len(y)

@@ -148,6 +148,13 @@ class RecurrentForecaster(Forecaster):
         Model first differences.
     seed : int or None, default None
         Seed of weights, dropout and shuffling: with a seed, forecasts repeat exactly.
+    jit_compile : bool, default False
+        TensorFlow backend: compile the training steps with XLA. Each step then runs about
+        twice as fast on a CPU, but the first fit of an architecture pays seconds of
+        compilation (about 7 s more for an LSTM(32)), so it pays off when the network is
+        trained long or refitted many times (backtests reuse the compiled network). If XLA
+        cannot compile the network, training goes on without it. Other backends always
+        compile with XLA and ignore this.
     verbose : int, default 0
         Print one line per epoch when > 0.
 
@@ -172,7 +179,7 @@ class RecurrentForecaster(Forecaster):
                  validation_fraction: float = 0.1, patience: int = 10,
                  steps_per_epoch: int | None = None, scaler: str | None = "standard",
                  window_norm: str | None = None, log: bool = False, difference: bool = False,
-                 seed: int | None = None, verbose: int = 0) -> None:
+                 seed: int | None = None, jit_compile: bool = False, verbose: int = 0) -> None:
         self.cell = cell
         self.time_steps = time_steps
         self.horizon = horizon
@@ -198,6 +205,7 @@ class RecurrentForecaster(Forecaster):
         self.log = log
         self.difference = difference
         self.seed = seed
+        self.jit_compile = jit_compile
         self.verbose = verbose
 
     @classmethod
@@ -236,6 +244,8 @@ class RecurrentForecaster(Forecaster):
             raise InputError(f"{name}: scaler must be 'standard', 'minmax' or None; got {self.scaler!r}")
         if self.window_norm not in _WINDOW_NORMS:
             raise InputError(f"{name}: window_norm must be None, 'last' or 'mean'; got {self.window_norm!r}")
+        if not isinstance(self.jit_compile, bool | np.bool_):
+            raise InputError(f"{name}: jit_compile must be True or False; got {self.jit_compile!r}")
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int | np.integer)):
             raise InputError(f"{name}: seed must be a whole number or None; got {self.seed!r}")
 
@@ -301,7 +311,8 @@ class RecurrentForecaster(Forecaster):
                 "recurrent_dropout": float(self.recurrent_dropout), "activation": self.activation,
                 "learning_rate": float(self.learning_rate),
                 "clipnorm": None if not self.clipnorm else float(self.clipnorm), "loss": self.loss,
-                "seed": None if self.seed is None else int(self.seed)}
+                "seed": None if self.seed is None else int(self.seed),
+                "jit_compile": bool(self.jit_compile)}
 
     def _network_call(self, fn: Callable[[Any], Any]) -> Any:
         from . import _keras_net
