@@ -170,6 +170,19 @@ def test_fast_estimator_finds_a_better_optimum_than_a_stalled_statsmodels_fit(ma
     assert fast.llf_ > slow.llf_ + 1.0
 
 
+def test_flat_likelihood_on_a_short_series_is_flagged_not_trusted_silently():
+    # M3 yearly series Y5: 14 observations; ARMA(2,2) with a constant has 6 parameters and
+    # its likelihood has no interior maximum, so the search stops at its evaluation cap
+    train, _, _ = fc.datasets.load_m3("yearly", split=True)
+    y = pd.Series(train["Y5"].to_numpy(float))
+    model = fc.ARMA(p=2, q=2).fit(y)
+    assert model.fit_method_ == "exact-ls"
+    assert any(w.startswith("ConvergenceWarning") for w in model.fit_warnings_)
+    assert np.all(np.isfinite(model.predict(6).mean))
+    # a well-posed order on the same series converges without a warning
+    assert fc.AR(p=1).fit(y).fit_warnings_ == []
+
+
 def test_unsupported_specifications_use_statsmodels(airline, sunspots):
     assert fc.ARIMA(order=(0, 1, 1), seasonal_order=(0, 1, 1, 12)).fit(airline).fit_method_ == "statespace"
     assert fc.ARMA(p=1, q=1, trend="ct").fit(sunspots).fit_method_ == "statespace"

@@ -26,6 +26,8 @@ import numpy as np
 
 __all__ = ["ArmaFit", "fit_arma", "FastFitError"]
 
+MAX_NFEV = 40  # Levenberg-Marquardt steps (each with a Jacobian of p + q likelihood evaluations)
+
 
 class FastFitError(RuntimeError):
     """The fast estimator could not produce a trustworthy optimum (callers fall back)."""
@@ -40,6 +42,7 @@ class ArmaFit:
     llf: float
     nobs: int
     nfev: int
+    converged: bool = True
 
 
 def _constrain(x: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
@@ -64,26 +67,27 @@ def _unconstrain(ar: np.ndarray, ma: np.ndarray) -> np.ndarray:
 def _acovf(ar: np.ndarray, ma: np.ndarray, nobs: int) -> np.ndarray:
     """Autocovariances of a stationary ARMA with unit innovation variance, lags 0..nobs-1
     (Brockwell and Davis eqs. 3.3.8-3.3.9, as statsmodels' ``arma_acovf`` without its
-    per-call root check: the parametrisation guarantees stationarity)."""
-    p, q = len(ar), len(ma)
+    per-call root check: the parametrisation guarantees stationarity). Plain Python for
+    the few coefficients involved: it runs at every likelihood evaluation."""
+    a, t = [float(v) for v in ar], [1.0] + [float(v) for v in ma]
+    p, q = len(a), len(t) - 1
     m = max(p, q) + 1
-    phi = np.r_[1.0, -ar]
-    theta = np.r_[1.0, ma]
-    psi = np.zeros(m)
+    psi = [0.0] * m
     for j in range(m):
-        psi[j] = (theta[j] if j <= q else 0.0) + sum(ar[i - 1] * psi[j - i] for i in range(1, min(j, p) + 1))
+        psi[j] = (t[j] if j <= q else 0.0) + sum(a[i - 1] * psi[j - i] for i in range(1, min(j, p) + 1))
+    phi = [1.0] + [-v for v in a] + [0.0] * (m - p - 1)
     A = np.zeros((m, m))
     b = np.zeros(m)
-    tmp = np.zeros(m)
-    tmp[: p + 1] = phi
     for k in range(m):
-        A[k, : k + 1] = tmp[: k + 1][::-1]
-        A[k, 1 : m - k] += tmp[k + 1 : m]
-        b[k] = np.dot(theta[k : q + 1], psi[: max(q + 1 - k, 0)])
+        for i in range(k + 1):
+            A[k, i] += phi[k - i]
+        for i in range(1, m - k):
+            A[k, i] += phi[k + i]
+        b[k] = sum(t[k + i] * psi[i] for i in range(max(q + 1 - k, 0)))
     out = np.zeros(max(nobs, m))
     out[:m] = np.linalg.solve(A, b)
     for k in range(m, nobs):  # short: callers ask for a few lags beyond m
-        out[k] = np.dot(ar, out[k - p : k][::-1]) if p else 0.0
+        out[k] = sum(a[i] * out[k - 1 - i] for i in range(p))
     return out[:nobs] if nobs >= m else out
 
 
@@ -106,7 +110,8 @@ def _whiten(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[np.ndarray, 
     # Only the first 2 max(p, q) autocovariances enter; beyond them the transformed
     # process is a pure MA(q), whose autocovariances vanish after lag q.
     m = max(len(ar), len(ma))
-    acv1, acv2 = transformed(np.r_[1.0, -ar], np.r_[1.0, ma], _acovf(ar, ma, min(n, 2 * m + 2)))
+    acv1, acv2 = transformed(np.concatenate(([1.0], -ar)), np.concatenate(([1.0], ma)),
+                             _acovf(ar, ma, min(n, 2 * m + 2)))
     acv2 = np.concatenate([np.asarray(acv2), np.zeros(max(n - m - len(acv2), 0))])
     theta, v = algo(n, ar, ma, acv1, acv2)
     u = np.empty_like(Z)
@@ -122,7 +127,11 @@ def _profile(Z: np.ndarray, k: int, ar: np.ndarray, ma: np.ndarray):
     if not (np.all(v > 0) and np.isfinite(u).all()):
         raise FastFitError("innovations variances not positive")
     w = u / np.sqrt(v)[:, None]
-    if k:
+    if k == 1:  # a constant (or one regressor): closed-form least squares
+        x1 = w[:, 1]
+        beta = np.array([x1 @ w[:, 0] / (x1 @ x1)]) if x1 @ x1 > 0 else np.zeros(1)
+        r = w[:, 0] - x1 * beta[0]
+    elif k:
         beta, *_ = np.linalg.lstsq(w[:, 1:], w[:, 0], rcond=None)
         r = w[:, 0] - w[:, 1:] @ beta
     else:
@@ -158,7 +167,7 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
             return np.full(n, 1e6)
         return r * np.exp(0.5 * np.mean(np.log(v))) / np.sqrt(n)
 
-    nfev = 1
+    nfev, converged = 1, True
     try:  # start values outside the stationary/invertible region start from zero instead
         with np.errstate(all="ignore"):
             x0 = _unconstrain(np.zeros(p) if start_ar is None else start_ar,
@@ -169,10 +178,15 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
         from scipy.optimize import least_squares
 
         x0 = np.where(np.isfinite(x0), np.clip(x0, -8, 8), 0.0)
-        sol = least_squares(residuals, x0, method="lm", xtol=1e-9, ftol=1e-11, gtol=1e-10)
-        if sol.status <= 0 or not np.isfinite(sol.x).all():
-            raise FastFitError(f"Levenberg-Marquardt did not converge ({sol.message})")
-        x, nfev = sol.x, int(sol.nfev)
+        # A cap on evaluations: where the likelihood is flat or its supremum lies on the
+        # boundary (a unit root, common on short series), Levenberg-Marquardt would creep
+        # on for thousands of steps; each step only improves the fit, so the last point is
+        # kept and flagged as not converged (as statsmodels' own fit warns there).
+        sol = least_squares(residuals, x0, method="lm", xtol=1e-9, ftol=1e-11, gtol=1e-10,
+                            max_nfev=MAX_NFEV)
+        if sol.status < 0 or not np.isfinite(sol.x).all():
+            raise FastFitError(f"Levenberg-Marquardt failed ({sol.message})")
+        x, nfev, converged = sol.x, int(sol.nfev), sol.status > 0
     else:
         x = x0
     ar, ma = _constrain(x, p)
@@ -185,4 +199,5 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
     sigma2_y = sigma2 * scale**2
     llf_y = llf - n * np.log(scale)
     beta_y = beta * scale
-    return ArmaFit(ar=ar, ma=ma, beta=beta_y, sigma2=sigma2_y, llf=float(llf_y), nobs=n, nfev=nfev)
+    return ArmaFit(ar=ar, ma=ma, beta=beta_y, sigma2=sigma2_y, llf=float(llf_y), nobs=n, nfev=nfev,
+                   converged=converged)

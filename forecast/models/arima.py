@@ -164,7 +164,14 @@ class _StateSpaceARIMA(Forecaster):
             warnings.simplefilter("ignore")
             start = np.asarray(mod.start_params, dtype=float)
         fit = fit_arma(yd, Xd, p, q, start[k_reg:k_reg + p], start[k_reg + p:k_reg + p + q])
-        return fit, np.r_[fit.beta, fit.ar, fit.ma, fit.sigma2]
+        return fit, np.concatenate([fit.beta, fit.ar, fit.ma, [fit.sigma2]])
+
+    @staticmethod
+    def _fast_notes(fit) -> list[str]:
+        if fit.converged:
+            return []
+        return [f"ConvergenceWarning: the likelihood search stopped after {fit.nfev} evaluations before "
+                "converging (a flat likelihood or a root near the unit circle); estimates may be imprecise"]
 
     def _estimate(self, y: np.ndarray, X: np.ndarray | None, order, seasonal_order, trend, **fit_kwargs):
         """Maximum likelihood estimates as a statsmodels results object, and the warnings.
@@ -183,11 +190,11 @@ class _StateSpaceARIMA(Forecaster):
         if self._fast_applies(order, seasonal_order, trend):
             try:
                 mod = self._model(y, X, order, seasonal_order, trend)
-                _, params = self._fast_fit(mod, y, X, order, trend)
+                fit, params = self._fast_fit(mod, y, X, order, trend)
                 res, caught = _catch(f"filtering ARIMA{order} on {len(y)} observations", owner,
                                      mod.filter, params, cov_type="none")
                 self._fit_method = "exact-ls"
-                return res, caught
+                return res, self._fast_notes(fit) + caught
             except (FastFitError, ModelError, np.linalg.LinAlgError, ValueError) as err:
                 notes.append(f"fast estimator failed ({err}); statsmodels estimated the model instead")
         kwargs: dict[str, Any] = dict(fit_kwargs)
@@ -216,7 +223,7 @@ class _StateSpaceARIMA(Forecaster):
                 fit, params = self._fast_fit(mod, y, X, order, trend)
                 k = len(params)
                 nobs = len(y) - order[1]
-                return -2 * fit.llf + 2 * k, -2 * fit.llf + np.log(nobs) * k, 0
+                return -2 * fit.llf + 2 * k, -2 * fit.llf + np.log(nobs) * k, len(self._fast_notes(fit))
             except (FastFitError, np.linalg.LinAlgError, ValueError):
                 pass
         res, caught = self._estimate(y, X, order, seasonal_order, trend, cov_type="none")
