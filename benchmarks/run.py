@@ -97,7 +97,8 @@ def bench_panel(args) -> str:
     n_series = 10 if args.quick else 100
     reps = 1 if args.quick else max(3, args.repeats - 2)
     out = []
-    for spec in (["naive"] if args.quick else args.panel_models.split(",")):
+    specs = re.split(r",(?![^()]*\))", args.panel_models)  # commas outside parentheses
+    for spec in (["naive"] if args.quick else specs):
         try:
             import forecast as fc
 

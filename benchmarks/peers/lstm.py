@@ -165,7 +165,7 @@ def candidates(n_origins: int, *, quick: bool = False, slow_reps: int | None = N
                                    keep("fc-xla", lambda z, n, t: fc_lstm(z, n, t, jit=True)),
                                    note="TensorFlow, training steps compiled with XLA"))
         cands.append(Candidate("forecast fc.LSTM fit + predict_origins", keep("fc", fc_lstm),
-                               note=f"{backend}" + (", tf.function graph" if backend == "tensorflow" else ", XLA")))
+                               note=backend + {"tensorflow": ", tf.function graph", "jax": ", XLA"}.get(backend, ", Keras fit per epoch")))
     cands.append(Candidate("darts BlockRNNModel (PyTorch)", keep("darts", darts_blockrnn),
                            note="historical_forecasts, retrain=False"))
     if not quick and backend == "tensorflow":
