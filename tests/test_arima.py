@@ -29,21 +29,6 @@ def _one_blas_thread():
         yield
 
 
-@pytest.fixture(scope="module")
-def sunspots() -> pd.Series:
-    return fc.datasets.load("sunspots")
-
-
-@pytest.fixture(scope="module")
-def airline() -> pd.Series:
-    return fc.datasets.load("airline")
-
-
-@pytest.fixture(scope="module")
-def macro() -> pd.DataFrame:
-    return fc.datasets.load("macro")
-
-
 def _simulate(ar, ma, n, seed, mean=0.0):
     rng = np.random.default_rng(seed)
     proc = ArmaProcess(np.r_[1, -np.asarray(ar)], np.r_[1, np.asarray(ma)])
@@ -181,6 +166,23 @@ def test_flat_likelihood_on_a_short_series_is_flagged_not_trusted_silently():
     assert np.all(np.isfinite(model.predict(6).mean))
     # a well-posed order on the same series converges without a warning
     assert fc.AR(p=1).fit(y).fit_warnings_ == []
+
+
+def test_order_search_fits_each_candidate_once(sunspots, monkeypatch):
+    from forecast.models import _arma_mle
+
+    calls = []
+    original = _arma_mle.fit_arma
+
+    def counting(*args, **kwargs):
+        calls.append(args[2:4])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(_arma_mle, "fit_arma", counting)
+    model = fc.ARMA(p="auto", q="auto", max_p=1, max_q=1).fit(sunspots)
+    # four candidates, the chosen one reused rather than fitted a fifth time
+    assert sorted(calls) == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert model.fit_method_ == "exact-ls" and model.order_ in [(p, 0, q) for p, q in calls]
 
 
 def test_unsupported_specifications_use_statsmodels(airline, sunspots):

@@ -20,6 +20,7 @@ optimum statsmodels' L-BFGS search finds, at a fraction of the cost.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,7 +41,6 @@ class ArmaFit:
     beta: np.ndarray  # regression coefficients, in the column order of X
     sigma2: float
     llf: float
-    nobs: int
     nfev: int
     converged: bool = True
 
@@ -91,19 +91,28 @@ def _acovf(ar: np.ndarray, ma: np.ndarray, nobs: int) -> np.ndarray:
     return out[:nobs] if nobs >= m else out
 
 
-def _whiten(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One-step prediction errors of every column of ``Z`` under the ARMA (unit innovation
-    variance) and their variances, by the innovations algorithm."""
+@functools.cache
+def _innovations_kernels():
+    """statsmodels' compiled innovations routines (float64), or None if they moved."""
     try:
         from statsmodels.tsa.innovations import _arma_innovations as _ai
 
-        transformed, algo, filt = (_ai.darma_transformed_acovf_fast, _ai.darma_innovations_algo_fast,
-                                   _ai.darma_innovations_filter)
+        return (_ai.darma_transformed_acovf_fast, _ai.darma_innovations_algo_fast,
+                _ai.darma_innovations_filter)
     except (ImportError, AttributeError):  # pragma: no cover - statsmodels internals moved
+        return None
+
+
+def _whiten(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One-step prediction errors of every column of ``Z`` under the ARMA (unit innovation
+    variance) and their variances, by the innovations algorithm."""
+    kernels = _innovations_kernels()
+    if kernels is None:  # pragma: no cover - the public, slower route
         from statsmodels.tsa.innovations.arma_innovations import arma_innovations
 
         u, v = arma_innovations(Z, ar_params=ar, ma_params=ma, sigma2=1.0)
         return np.asarray(u).reshape(Z.shape), np.asarray(v, dtype=float)
+    transformed, algo, filt = kernels
     n = Z.shape[0]
     ar = np.ascontiguousarray(ar, dtype=float)
     ma = np.ascontiguousarray(ma, dtype=float)
@@ -199,5 +208,5 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
     sigma2_y = sigma2 * scale**2
     llf_y = llf - n * np.log(scale)
     beta_y = beta * scale
-    return ArmaFit(ar=ar, ma=ma, beta=beta_y, sigma2=sigma2_y, llf=float(llf_y), nobs=n, nfev=nfev,
+    return ArmaFit(ar=ar, ma=ma, beta=beta_y, sigma2=sigma2_y, llf=float(llf_y), nfev=nfev,
                    converged=converged)

@@ -173,30 +173,45 @@ class _StateSpaceARIMA(Forecaster):
         return [f"ConvergenceWarning: the likelihood search stopped after {fit.nfev} evaluations before "
                 "converging (a flat likelihood or a root near the unit circle); estimates may be imprecise"]
 
-    def _estimate(self, y: np.ndarray, X: np.ndarray | None, order, seasonal_order, trend, **fit_kwargs):
-        """Maximum likelihood estimates as a statsmodels results object, and the warnings.
+    def _fast_estimate(self, y: np.ndarray, X: np.ndarray | None, order, seasonal_order, trend):
+        """The fast estimate ``(statsmodels model, ArmaFit, params)``, or None where the fast
+        estimator does not apply or fails (the failure's message is then returned instead)."""
+        from ._arma_mle import FastFitError
+
+        if not self._fast_applies(order, seasonal_order, trend):
+            return None
+        try:
+            mod = self._model(y, X, order, seasonal_order, trend)
+            fit, params = self._fast_fit(mod, y, X, order, trend)
+        except (FastFitError, np.linalg.LinAlgError, ValueError) as err:
+            return str(err)
+        return mod, fit, params
+
+    def _estimate(self, y: np.ndarray, X: np.ndarray | None, order, seasonal_order, trend, *,
+                  fast: Any = None, **fit_kwargs):
+        """Maximum likelihood estimates: ``(statsmodels results, warnings, method name)``.
 
         The fast exact estimator runs where it applies (non-seasonal ARMA/ARIMA with the
         usual trends, stationarity and invertibility enforced, no method/maxiter given);
         the parameters it finds are then filtered through statsmodels' model, so forecasts,
         updates and intervals are statsmodels' own. Elsewhere, or if it fails, statsmodels
-        estimates the model itself (L-BFGS on the state-space likelihood).
+        estimates the model itself (L-BFGS on the state-space likelihood). ``fast`` passes
+        a fast estimate already made (by an order search) so it is not made twice.
         """
-        from ._arma_mle import FastFitError
-
         owner = type(self).__name__
-        hint = "; if X is given, drop constant or duplicated columns from it" if X is not None else ""
         notes: list[str] = []
-        if self._fast_applies(order, seasonal_order, trend):
+        if fast is None:
+            fast = self._fast_estimate(y, X, order, seasonal_order, trend)
+        if isinstance(fast, tuple):
+            mod, fit, params = fast
             try:
-                mod = self._model(y, X, order, seasonal_order, trend)
-                fit, params = self._fast_fit(mod, y, X, order, trend)
                 res, caught = _catch(f"filtering ARIMA{order} on {len(y)} observations", owner,
                                      mod.filter, params, cov_type="none")
-                self._fit_method = "exact-ls"
-                return res, self._fast_notes(fit) + caught
-            except (FastFitError, ModelError, np.linalg.LinAlgError, ValueError) as err:
-                notes.append(f"fast estimator failed ({err}); statsmodels estimated the model instead")
+                return res, self._fast_notes(fit) + caught, "exact-ls"
+            except ModelError as err:
+                fast = str(err)
+        if isinstance(fast, str):
+            notes.append(f"fast estimator failed ({fast}); statsmodels estimated the model instead")
         kwargs: dict[str, Any] = dict(fit_kwargs)
         if self.method is not None:
             kwargs["method"] = self.method
@@ -206,32 +221,28 @@ class _StateSpaceARIMA(Forecaster):
         def run():
             return self._model(y, X, order, seasonal_order, trend).fit(**kwargs)
 
+        hint = "; if X is given, drop constant or duplicated columns from it" if X is not None else ""
         res, caught = _catch(f"estimating ARIMA{order}x{seasonal_order} on {len(y)} observations", owner, run, hint=hint)
-        self._fit_method = "statespace" if self.method is None else str(self.method)
-        return res, notes + caught
+        return res, notes + caught, "statespace" if self.method is None else str(self.method)
 
-    def _criteria(self, y: np.ndarray, X: np.ndarray | None, order, seasonal_order, trend) -> tuple[float, float, int]:
-        """AIC, BIC and the number of warnings of one candidate order (order searches).
+    def _criteria(self, y: np.ndarray, X: np.ndarray | None, order, seasonal_order, trend):
+        """``(aic, bic, number of warnings, fast estimate or None)`` of one candidate order.
 
-        With the fast estimator only the likelihood is needed, so no filtering pass runs.
+        With the fast estimator only the likelihood is needed, so no filtering pass runs;
+        its estimate is returned so that the chosen order is not fitted again.
         """
-        from ._arma_mle import FastFitError
+        fast = self._fast_estimate(y, X, order, seasonal_order, trend)
+        if isinstance(fast, tuple):
+            _, fit, params = fast
+            k, nobs = len(params), len(y) - order[1]
+            return -2 * fit.llf + 2 * k, -2 * fit.llf + np.log(nobs) * k, len(self._fast_notes(fit)), fast
+        res, caught, _ = self._estimate(y, X, order, seasonal_order, trend, fast=fast, cov_type="none")
+        return float(res.aic), float(res.bic), len(caught), None
 
-        if self._fast_applies(order, seasonal_order, trend):
-            try:
-                mod = self._model(y, X, order, seasonal_order, trend)
-                fit, params = self._fast_fit(mod, y, X, order, trend)
-                k = len(params)
-                nobs = len(y) - order[1]
-                return -2 * fit.llf + 2 * k, -2 * fit.llf + np.log(nobs) * k, len(self._fast_notes(fit))
-            except (FastFitError, np.linalg.LinAlgError, ValueError):
-                pass
-        res, caught = self._estimate(y, X, order, seasonal_order, trend, cov_type="none")
-        return float(res.aic), float(res.bic), len(caught)
-
-    def _select(self, y: np.ndarray, X: np.ndarray | None, seasonal_order, trend) -> tuple[tuple[int, int, int], list[str]]:
-        """The order to fit (subclasses with order selection override this)."""
-        return self._spec()[0], []
+    def _select(self, y: np.ndarray, X: np.ndarray | None, seasonal_order, trend):
+        """``(order to fit, notes, its fast estimate or None)``; subclasses with order
+        selection override this."""
+        return self._spec()[0], [], None
 
     def _extend(self, results, y_new: np.ndarray, X_new: np.ndarray | None):
         """Filter new observations with fixed parameters, starting from ``results``' last state.
@@ -257,9 +268,8 @@ class _StateSpaceARIMA(Forecaster):
         order0 = self._spec()[0]
         trend = self._trend_for(order0, seasonal_order, self._trend_param())
         values, exog = y.to_numpy(dtype=float), self._exog(X)
-        order, notes = self._select(values, exog, seasonal_order, trend)
-        results, caught = self._estimate(values, exog, order, seasonal_order, trend)
-        self.fit_method_ = self._fit_method
+        order, notes, fast = self._select(values, exog, seasonal_order, trend)
+        results, caught, self.fit_method_ = self._estimate(values, exog, order, seasonal_order, trend, fast=fast)
         self.order_ = tuple(int(v) for v in order)
         self.seasonal_order_ = tuple(int(v) for v in seasonal_order)
         self.trend_ = trend
@@ -581,13 +591,13 @@ class ARMA(_ARMABase):
 
     def _select(self, y, X, seasonal_order, trend):
         if self.p != "auto" and self.q != "auto":
-            return self._spec()[0], []
+            return self._spec()[0], [], None
         ps, qs = self._grid()
-        rows, notes = [], []
+        rows, notes, estimates = [], [], {}
         for p in ps:
             for q in qs:
                 try:
-                    aic, bic, n_warn = self._criteria(y, X, (p, 0, q), seasonal_order, trend)
+                    aic, bic, n_warn, estimates[p, q] = self._criteria(y, X, (p, 0, q), seasonal_order, trend)
                     rows.append({"p": p, "q": q, "aic": aic, "bic": bic, "warnings": n_warn})
                 except ModelError as err:
                     notes.append(f"order search: ARMA({p},{q}) failed: {err.__cause__}")
@@ -599,8 +609,8 @@ class ARMA(_ARMABase):
                              "try smaller max_p/max_q or check the series")
         table = table.sort_values([self.criterion, "p", "q"], na_position="last").reset_index(drop=True)
         self.selection_ = table
-        best = table.iloc[0]
-        return (int(best["p"]), 0, int(best["q"])), notes
+        p, q = int(table.iloc[0]["p"]), int(table.iloc[0]["q"])
+        return (p, 0, q), notes, estimates.get((p, q))
 
     @classmethod
     def _tiny_params(cls) -> dict[str, Any]:
