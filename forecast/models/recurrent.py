@@ -149,12 +149,12 @@ class RecurrentForecaster(Forecaster):
     seed : int or None, default None
         Seed of weights, dropout and shuffling: with a seed, forecasts repeat exactly.
     jit_compile : bool, default False
-        TensorFlow backend: compile the training steps with XLA. Each step then runs about
-        twice as fast on a CPU, but the first fit of an architecture pays seconds of
-        compilation (about 7 s more for an LSTM(32)), so it pays off when the network is
-        trained long or refitted many times (backtests reuse the compiled network). If XLA
-        cannot compile the network, training goes on without it. Other backends always
-        compile with XLA and ignore this.
+        TensorFlow backend: compile the training steps with XLA. Training then runs several
+        times faster on a CPU (2.7x for an LSTM(32) in ``benchmarks/run.py --only lstm``),
+        but the first fit of an architecture pays seconds of XLA compilation, so it pays off
+        when the network is trained long or refitted many times (backtests reuse the
+        compiled network). If XLA cannot compile the network, training goes on without it.
+        Other backends always compile with XLA and ignore this.
     verbose : int, default 0
         Print one line per epoch when > 0.
 
