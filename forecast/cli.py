@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--window", help="'expanding' (default) or a sliding-window length")
     bt.add_argument("--refit", help="always | never | every:K (default never: fit once, then update)")
     bt.add_argument("--metrics", help="comma-separated metrics (default mae,rmse,smape,mase)")
+    bt.add_argument("--season", type=_int("--season"),
+                    help="season length m for MASE/RMSSE, seasonal naive and Naive2 (default: from the "
+                         "frequency, e.g. 12 monthly, 24 hourly, 96 for 15 minutes; 1 when it has none)")
     bt.add_argument("--jobs", type=_int("--jobs"), help="parallel worker processes (default 1)")
     bt.add_argument("--dask", metavar="ADDRESS", help="run the tasks on a Dask scheduler at ADDRESS")
     bt.add_argument("--out", help="output folder (default ./forecast-results)")
@@ -336,16 +339,6 @@ def _freq_name(index: Any) -> str:
     return "integer steps"
 
 
-def season_of(index: Any) -> int:
-    """The seasonal period implied by a time index (12 for monthly, 4 quarterly, ...)."""
-    import pandas as pd
-
-    if not isinstance(index, pd.PeriodIndex | pd.DatetimeIndex) or not index.freqstr:
-        return 1
-    code = index.freqstr.split("-")[0].lstrip("0123456789").rstrip("SE").upper()
-    return {"M": 12, "Q": 4, "W": 52, "D": 7, "B": 5, "H": 24}.get(code, 1)
-
-
 # ================================================================== data
 def load_data(data: str | None, *, target: str | None = None, time_col: str | None = None,
               id_col: str | None = None, exog: list[str] | None = None) -> tuple[Any, Any, str]:
@@ -485,7 +478,7 @@ def _future_exog(path: str, time_col: str | None, id_col: str | None, exog: list
 
 # ================================================================== backtest
 _FLAG_SETTINGS = ("data", "target", "time_col", "id_col", "exog", "known_exog", "models", "horizon",
-                  "initial", "step", "window", "refit", "metrics", "jobs", "dask", "seed", "backend",
+                  "initial", "step", "window", "refit", "metrics", "season", "jobs", "dask", "seed", "backend",
                   "out")
 _DEFAULT_HORIZON = {12: 12, 4: 8, 52: 13, 7: 14, 5: 10, 24: 24}
 
@@ -526,8 +519,13 @@ def default_models(season: int, *, exog: bool = False, recurrent: bool = True) -
 
 def _complete(cfg: Any, y: Any) -> Any:
     """Fill the settings that depend on the data (models, horizon, a fractional initial)."""
+    from . import io
+
     first = next(iter(y.values())) if isinstance(y, dict) else y
-    season = season_of(first.index)
+    cfg.season_inferred = cfg.season is None
+    if cfg.season is None:
+        cfg.season = io.season_length(first.index) or 1
+    season = cfg.season
     cfg.default_models = cfg.models is None
     if cfg.models is None:
         cfg.models = default_models(season, exog=bool(cfg.known_exog))
@@ -536,7 +534,7 @@ def _complete(cfg: Any, y: Any) -> Any:
     if cfg.initial is None:
         shortest = min(len(s) for s in y.values()) if isinstance(y, dict) else len(y)
         # three seasons of origins at most (or a third of the series), so a default run stays quick
-        n_origins = min(max(cfg.horizon, 3 * season if season > 1 else 12), shortest // 3)
+        n_origins = min(max(cfg.horizon, 3 * season if 1 < season <= 52 else 12), shortest // 3)
         cfg.initial = max(shortest - cfg.horizon - n_origins + 1, 1)
     return cfg
 
@@ -703,6 +701,10 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     y, X, source = load_data(cfg.data, target=cfg.target, time_col=cfg.time_col,
                              id_col=cfg.id_col, exog=exog)
     cfg = _complete(cfg, y)
+    if getattr(cfg, "season_inferred", False) and io.season_length(
+            (next(iter(y.values())) if isinstance(y, dict) else y).index) is None:
+        _say(args, "note: cannot infer the season from the data's time index (no calendar frequency); "
+                   "MASE/RMSSE use m=1 and the reference is naive. Give --season m for seasonal data")
     if args.print_config:
         sys.stdout.write(to_toml(cfg.to_sections()))
         return 0
@@ -739,7 +741,7 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
                 result = backtest(
                     models, y, X=X, horizon=horizon, initial=initial, step=cfg.step,
                     window=cfg.window, refit=parse_refit(cfg.refit), metrics=cfg.metrics,
-                    known_exog=cfg.known_exog or None, n_jobs=cfg.jobs,
+                    season=int(cfg.season), known_exog=cfg.known_exog or None, n_jobs=cfg.jobs,
                     backend=backend, cache_dir=cache_dir,
                     progress=_bar_callback(bar) if bar is not None else False, seed=cfg.seed,
                 )

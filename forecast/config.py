@@ -17,6 +17,7 @@ A configuration file has three optional tables and a model list::
     window = "expanding"        # or a number: a sliding window of that length
     refit = "every:6"           # "always", "never" or "every:K"
     metrics = ["mae", "rmse", "smape", "mase"]
+    season = 12                 # season length m (default: from the data's frequency)
     jobs = 2
     seed = 0
 
@@ -54,7 +55,8 @@ SECTIONS: dict[str, str] = {
     "data": "data", "target": "data", "time_col": "data", "id_col": "data", "exog": "data",
     "known_exog": "data",
     "models": "backtest", "horizon": "backtest", "initial": "backtest", "step": "backtest",
-    "window": "backtest", "refit": "backtest", "metrics": "backtest", "jobs": "backtest",
+    "window": "backtest", "refit": "backtest", "metrics": "backtest", "season": "backtest",
+    "jobs": "backtest",
     "dask": "backtest", "seed": "backtest", "backend": "backtest", "levels": "backtest",
     "out": "output",
 }
@@ -78,6 +80,7 @@ class RunConfig:
     window: str | int = "expanding"
     refit: str | int | bool = "never"
     metrics: list[str] | None = None
+    season: int | None = None
     jobs: int = 1
     dask: str | None = None
     seed: int | None = 0
@@ -130,7 +133,7 @@ def _coerce(key: str, value: Any) -> Any:
         return [model_spec(v) for v in _as_list(key, value)]
     if key == "levels":
         return [float(v) for v in _as_list(key, value)]
-    if key in ("horizon", "step", "jobs", "seed"):
+    if key in ("horizon", "step", "jobs", "seed", "season"):
         if isinstance(value, bool) or not isinstance(value, int):
             try:
                 value = int(str(value))

@@ -33,6 +33,7 @@ __all__ = [
     "check_horizon",
     "future_index",
     "infer_frequency",
+    "season_length",
     "read_table",
     "read_series",
     "to_panel",
@@ -169,6 +170,69 @@ def future_index(index: pd.Index, horizon: int) -> pd.Index:
         return pd.date_range(last, periods=horizon + 1, freq=freq)[1:]
     step = int(index[-1] - index[-2]) if len(index) > 1 else 1
     return pd.Index(np.arange(1, horizon + 1) * step + int(last), dtype=np.int64)
+
+
+#: Steps in one seasonal cycle per base frequency (per single step of it): a year for
+#: quarterly, monthly, weekly and semi-monthly data, a week for daily and business-daily
+#: data, a day for hourly and minute data. Yearly data has no season (1). A multiple of a
+#: base step (``15min``, ``2h``, ``3ME``) has ``cycle / multiple`` steps when that divides.
+_CYCLE_STEPS: tuple[tuple[tuple[type, ...], int], ...] = (
+    ((pd.offsets.YearEnd, pd.offsets.YearBegin, pd.offsets.BYearEnd, pd.offsets.BYearBegin), 1),
+    ((pd.offsets.QuarterEnd, pd.offsets.QuarterBegin, pd.offsets.BQuarterEnd,
+      pd.offsets.BQuarterBegin), 4),
+    ((pd.offsets.MonthEnd, pd.offsets.MonthBegin, pd.offsets.BusinessMonthEnd,
+      pd.offsets.BusinessMonthBegin), 12),
+    ((pd.offsets.SemiMonthEnd, pd.offsets.SemiMonthBegin), 24),
+    ((pd.offsets.Week,), 52),
+    ((pd.offsets.BusinessDay, pd.offsets.CustomBusinessDay), 5),
+    ((pd.offsets.Day,), 7),
+    ((pd.offsets.Hour,), 24),
+    ((pd.offsets.Minute,), 1440),
+)
+
+
+def season_length(index_or_freq: Any) -> int | None:
+    """Season length ``m`` of a time index or a frequency, or ``None`` when it cannot be
+    inferred.
+
+    The one table of the toolkit (the backtest, the command line and the metrics use it):
+    yearly 1, quarterly 4, monthly 12, semi-monthly 24, weekly 52, daily 7, business daily 5,
+    hourly 24 (a day), minutes 1440 (a day: ``15min`` gives 96, ``30min`` 48), and a multiple
+    of a step divides the cycle (``2h`` 12, ``3ME`` 4). ``None`` for an integer index, an
+    index without a frequency, seconds and finer, and multiples that do not divide the cycle
+    (``10D``): the caller then says so and asks for an explicit season.
+
+    Accepts a ``PeriodIndex``/``DatetimeIndex``, a pandas offset or an alias text (``"ME"``,
+    ``"M"`` for periods, ``"W-SUN"``, ``"15min"``).
+
+    >>> season_length(pd.period_range("2000Q1", periods=8, freq="Q"))
+    4
+    >>> season_length("15min"), season_length("YE"), season_length(pd.RangeIndex(10)) is None
+    (96, 1, True)
+    """
+    freq = index_or_freq
+    if isinstance(freq, pd.Index):
+        freq = getattr(freq, "freq", None)
+        if freq is None:
+            return None
+    if isinstance(freq, str):
+        try:
+            freq = pd.tseries.frequencies.to_offset(freq)
+        except ValueError:
+            try:
+                freq = pd.PeriodDtype(freq).freq  # period-only aliases: "M", "Q", "Y"
+            except (ValueError, TypeError):
+                raise InputError(f"unknown frequency {index_or_freq!r}; use a pandas alias such as "
+                                 "'D', 'W', 'ME', 'QE', 'YE', 'h' or '15min'") from None
+    if not isinstance(freq, pd.offsets.BaseOffset):
+        return None
+    n = abs(int(freq.n)) or 1
+    for kinds, cycle in _CYCLE_STEPS:
+        if isinstance(freq, kinds):
+            if cycle == 1:
+                return 1
+            return cycle // n if cycle % n == 0 else None
+    return None
 
 
 def index_to_json(index: pd.Index) -> dict[str, Any]:

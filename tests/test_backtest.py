@@ -183,7 +183,7 @@ def test_panel_long_frame_friedman_and_nemenyi():
     long = pd.concat([pd.DataFrame({"series_id": k, "timestamp": series[k].index.astype(str), "value": series[k].to_numpy()})
                       for k in ids])
     long["timestamp"] = long["timestamp"].astype(int)
-    res = fc.backtest(["naive", "drift", "mean"], long, horizon=4, initial=14, step=2)
+    res = fc.backtest(["naive", "drift", "mean"], long, horizon=4, initial=14, step=2, season=1)
     assert sorted(res.series_ids) == ids
     fr = res.friedman()
     assert fr.n_series == 12 and 0 <= fr.pvalue <= 1
@@ -238,3 +238,16 @@ def test_bad_arguments_give_input_errors(airline):
 def test_season_is_inferred_from_frequency(macro):
     res = fc.backtest(["naive", "snaive(4)"], macro["realgdp"], horizon=4, initial=180, step=4)
     assert res.season == 4 and res.meta["reference"] == "snaive"
+
+
+def test_integer_index_warns_and_names_season(airline):
+    """Without a calendar frequency the season cannot be inferred: say so, name season=."""
+    plain = airline.reset_index(drop=True)
+    with pytest.warns(fc.errors.ForecastWarning, match=r"cannot infer the season: y has an integer index.*season=m"):
+        res = fc.backtest(["snaive(12)"], plain, horizon=12, initial=96, step=6)
+    assert res.season == 1
+    dated = fc.backtest(["snaive(12)"], airline, horizon=12, initial=96, step=6)
+    given = fc.backtest(["snaive(12)"], plain, horizon=12, initial=96, step=6, season=12)
+    assert given.season == 12
+    assert given.scores().loc["mase", "snaive(12)"] == pytest.approx(dated.scores().loc["mase", "snaive(12)"], rel=1e-12)
+    assert res.scores().loc["mase", "snaive(12)"] != pytest.approx(dated.scores().loc["mase", "snaive(12)"], rel=0.01)

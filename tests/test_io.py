@@ -272,3 +272,45 @@ def test_panel_with_id_col(tmp_path):
     assert list(to_panel({"a": reference["Q1"]})) == ["a"]
     with pytest.raises(InputError, match="cannot read a panel from int"):
         to_panel(3)
+
+
+# ------------------------------------------------------------------ season length (one table)
+@pytest.mark.parametrize("alias, m", [
+    ("h", 24), ("2h", 12), ("min", 1440), ("15min", 96), ("30min", 48),
+    ("D", 7), ("B", 5), ("W", 52), ("W-SUN", 52), ("W-MON", 52), ("2W", 26),
+    ("ME", 12), ("MS", 12), ("3ME", 4), ("QE", 4), ("QS", 4), ("QE-DEC", 4), ("QS-OCT", 4),
+    ("YE", 1), ("YS", 1), ("YE-DEC", 1), ("2YE", 1),
+    ("M", 12), ("Q", 4), ("Y", 1),  # period aliases
+])
+def test_season_length_of_every_alias_in_use(alias, m):
+    from forecast.io import season_length
+
+    assert season_length(alias) == m
+    # the same answer from a time index of that frequency (period aliases: a PeriodIndex)
+    if alias in ("M", "Q", "Y"):
+        index = pd.period_range("2000-01-01", periods=6, freq=alias)
+    else:
+        index = pd.date_range("2000-01-01", periods=6, freq=alias)
+    assert season_length(index) == m
+
+
+def test_season_length_unknown_is_none_and_bad_alias_is_an_input_error(airline):
+    from forecast.io import season_length
+
+    assert season_length(airline.index) == 12
+    assert season_length(pd.RangeIndex(10)) is None
+    assert season_length("s") is None and season_length("10D") is None
+    with pytest.raises(InputError, match="unknown frequency 'fortnightly'"):
+        season_length("fortnightly")
+
+
+def test_backtest_and_cli_share_the_season_table():
+    """15-minute data: a day is 96 steps, for the engine and the command line alike."""
+    from forecast.cli import _complete
+    from forecast.config import RunConfig
+
+    y = fc.datasets.load("co2")
+    y = pd.Series(y.to_numpy(), index=pd.date_range("2020-01-01", periods=len(y), freq="15min"))
+    res = fc.backtest(["naive"], y, horizon=2, initial=len(y) - 3)
+    assert res.season == 96
+    assert _complete(RunConfig(), y).season == 96

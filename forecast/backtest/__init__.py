@@ -14,7 +14,8 @@ the Diebold–Mariano, Friedman and Nemenyi tests.
 import sys as _sys
 import types as _types
 
-from .engine import backtest, season_length
+from ..io import season_length
+from .engine import backtest
 from .result import BacktestResult, load_result
 from .significance import dm_test, friedman_test, nemenyi_cd
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..base import Forecaster
 from ..errors import ForecastWarning, InputError
-from ..io import check_exog, check_horizon, check_series
+from ..io import check_exog, check_horizon, check_series, season_length
 from ..metrics import METRICS
 from .cache import TaskCache, hash_frame, hash_json, hash_series
 from .parallel import execute
@@ -35,31 +35,34 @@ from .splitter import (
 )
 from .tasks import GlobalTask, Task
 
-__all__ = ["backtest", "season_length"]
+__all__ = ["backtest"]
 
 DEFAULT_METRICS = ("mae", "rmse", "smape", "mase", "rmsse")
-_SEASONS = {"Y": 1, "A": 1, "Q": 4, "M": 12, "W": 52, "D": 7, "B": 5, "H": 24, "h": 24}
 _ID_COLUMNS = ("series_id", "unique_id", "id")
 _VALUE_COLUMNS = ("value", "y")
 _TIME_COLUMNS = ("timestamp", "ds", "date", "time", "period")
 
 
-def season_length(index: pd.Index) -> int:
-    """The usual season of a time index's frequency (12 for monthly, 4 for quarterly, ...);
-    1 when there is none (integer index, yearly data, unknown frequency).
-
-    >>> season_length(pd.period_range("2000Q1", periods=8, freq="Q"))
-    4
-    """
-    freq = getattr(index, "freqstr", None)
-    if not freq:
-        return 1
-    base = freq.split("-")[0].lstrip("0123456789")
-    for prefix in (base, base[:2], base[:1]):
-        if prefix in _SEASONS:
-            return _SEASONS[prefix]
-        if prefix.upper() in _SEASONS:
-            return _SEASONS[prefix.upper()]
+def _infer_season(panel: dict[str, pd.Series], is_panel: bool) -> int:
+    """The season of the data's frequency (:func:`forecast.io.season_length`); 1 with a
+    :class:`ForecastWarning` naming ``season=`` when it cannot be inferred."""
+    seasons = {sid: season_length(s.index) for sid, s in panel.items()}
+    found = set(seasons.values())
+    if len(found) == 1 and None not in found:
+        return int(found.pop())
+    if None in found:
+        sid = next(k for k, v in seasons.items() if v is None)
+        index = panel[sid].index
+        what = (f"series {sid!r}" if is_panel else "y") + (
+            " has an integer index" if not isinstance(index, pd.PeriodIndex | pd.DatetimeIndex)
+            else f" has frequency {getattr(index, 'freqstr', None)!r}, which has no usual season")
+    else:
+        what = "the series have different seasons (" + ", ".join(
+            f"{k!r}: {v}" for k, v in list(seasons.items())[:4]) + ")"
+    warnings.warn(
+        f"cannot infer the season: {what}; MASE/RMSSE use m=1 and the reference is the naive "
+        "model. Pass season=m (command line: --season m; config: [backtest] season) for seasonal data",
+        ForecastWarning, stacklevel=3)
     return 1
 
 
@@ -286,8 +289,11 @@ def backtest(
     metrics : list of str, optional
         Names from :data:`forecast.metrics.METRICS` (default mae, rmse, smape, mase, rmsse).
     season : int, optional
-        Season length ``m`` for MASE/RMSSE and the seasonal-naive reference; inferred from
-        the frequency when not given (12 monthly, 4 quarterly, 52 weekly, 1 otherwise).
+        Season length ``m`` for MASE/RMSSE, the seasonal-naive reference and Naive2 (OWA);
+        inferred from the frequency when not given (:func:`forecast.io.season_length`: 12
+        monthly, 4 quarterly, 52 weekly, 7 daily, 24 hourly, 96 for 15 minutes, 1 yearly).
+        When it cannot be inferred (integer index, a frequency without a usual season, or
+        series with different seasons) ``m=1`` is used with a ``ForecastWarning``.
     known_exog : list of str, optional
         X columns whose future values are known in advance (calendar, planned values):
         models that take regressors get them for fitting and for the horizon. All other
@@ -349,8 +355,7 @@ def backtest(
     panel, exog, is_panel = _parse_data(y, X)
     plan = _exog_plan(model_map, exog, known_exog)
     if season is None:
-        seasons = {season_length(s.index) for s in panel.values()}
-        season = max(seasons) if len(seasons) == 1 else 1
+        season = _infer_season(panel, is_panel)
     elif isinstance(season, bool) or not isinstance(season, int | np.integer) or season < 1:
         raise InputError(f"season must be a whole number >= 1; got {season!r}")
     level = float(level)
