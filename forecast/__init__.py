@@ -29,6 +29,7 @@ __version__ = "0.1.0"
 _LAZY: dict[str, str] = {
     "Naive": "forecast.models.baseline",
     "SeasonalNaive": "forecast.models.baseline",
+    "Naive2": "forecast.models.baseline",
     "Drift": "forecast.models.baseline",
     "Mean": "forecast.models.baseline",
     "MA": "forecast.models.arima",

@@ -34,6 +34,11 @@ class ForecastWarning(UserWarning):
     """Base class of forecast's warnings."""
 
 
+class UndefinedScoreWarning(ForecastWarning):
+    """A score is undefined for some series or origins (MASE/RMSSE of a series constant
+    over its training data, MAPE with zero actuals, OWA with a perfect reference)."""
+
+
 class FitWarning(ForecastWarning):
     """A model's estimation reported a problem (non-convergence, a singular matrix...)."""
 

@@ -121,9 +121,19 @@ def pinball(y_true: Any, q_pred: Any, q: float, *, axis: int | None = None) -> f
     return np.mean(np.maximum(q * d, (q - 1) * d), axis=axis)
 
 
-def owa(smape_model: float, mase_model: float, smape_ref: float, mase_ref: float) -> float:
-    """Overall weighted average (M4): mean of sMAPE and MASE relative to a reference (Naive2)."""
-    return 0.5 * (smape_model / smape_ref + mase_model / mase_ref)
+def owa(smape_model: Any, mase_model: Any, smape_ref: Any, mase_ref: Any) -> float | np.ndarray:
+    """Overall weighted average (M4): the mean of sMAPE and MASE each relative to the
+    reference's (Naive2 in the M4 definition; see :mod:`forecast.seasonality`).
+
+    NaN, not an error, where a reference score is zero or NaN (OWA is undefined there).
+
+    >>> owa(10.0, 1.0, 20.0, 2.0), owa(10.0, 1.0, 0.0, 2.0)
+    (0.5, nan)
+    """
+    s, m, sr, mr = (np.asarray(v, dtype=float) for v in (smape_model, mase_model, smape_ref, mase_ref))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = 0.5 * (s / np.where(sr == 0, np.nan, sr) + m / np.where(mr == 0, np.nan, mr))
+    return float(out) if out.ndim == 0 else out
 
 
 #: Point metrics by name, as the backtest and the CLI accept them.

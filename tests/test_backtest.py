@@ -163,7 +163,13 @@ def test_leaderboard_ranks_skill_owa_and_dm(airline):
     assert board["rank"].tolist() == [1, 2, 3, 4]
     assert board["mase"].is_monotonic_increasing
     assert board.loc[0, "skill_mase"] == pytest.approx(0.0)  # the reference is seasonal naive (m=12)
-    assert board.loc[0, "owa"] == pytest.approx(1.0)
+    # OWA is the M4 one: relative to Naive2 (re-fitted at every origin) on the same origins,
+    # not to the skill reference; the Naive2 model scored alone gives the denominators
+    n2 = fc.backtest(["naive2(12)"], airline, horizon=12, initial=96, step=1).leaderboard().iloc[0]
+    assert n2["owa"] == pytest.approx(1.0, rel=1e-12)
+    expected = 0.5 * (board["smape"] / n2["smape"] + board["mase"] / n2["mase"])
+    np.testing.assert_allclose(board["owa"], expected, rtol=1e-12)
+    assert board.loc[0, "owa"] > 1.05  # seasonal naive is worse than Naive2 on these origins
     assert np.isnan(board.loc[0, "dm_pvalue"])
     mean_row = board[board["model"] == "mean"].iloc[0]
     assert mean_row["dm_pvalue"] < 0.01 and mean_row["dm_stat"] > 0 and mean_row["skill_mase"] < 0

@@ -5,13 +5,19 @@ All summaries are computed from four tidy tables (``forecasts``, ``actuals``,
 (Parquet or CSV, plus JSON), and :func:`load_result` reads them back. No pickle.
 
 Scores use only the origins where every model produced a forecast (per series); how many
-origins were dropped for that is reported (``n_dropped`` in the leaderboard).
+origins were dropped for that is reported (``n_dropped`` in the leaderboard). A score that
+is undefined at an origin (MASE/RMSSE when the training data does not change at lag ``m``
+or is shorter than ``m + 1``; MAPE when the actuals hold a zero) is left out of that
+metric's averages only, counted (``n_undefined_<metric>`` in ``scores()`` and the
+leaderboard, per series in :meth:`BacktestResult.undefined`) and named in an
+:class:`~forecast.errors.UndefinedScoreWarning`.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import warnings
 import os
 import shutil
 import tempfile
@@ -23,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from .. import metrics as M
-from ..errors import InputError, PersistenceError
+from ..errors import InputError, PersistenceError, UndefinedScoreWarning
+from ..seasonality import naive2_forecast
 from .significance import FriedmanResult, dm_test, friedman_test
 
 __all__ = ["BacktestResult", "load_result"]
@@ -31,6 +38,18 @@ __all__ = ["BacktestResult", "load_result"]
 FORMAT = "forecast-backtest"
 FORMAT_VERSION = 1
 _TABLES = ("forecasts", "actuals", "failures", "timings")
+#: metrics that can be undefined at an origin whatever the forecasts
+_CAN_BE_UNDEFINED = ("mase", "rmsse", "mape")
+
+
+_NAIVE2 = object()  # marks the Naive2 reference in _arrays
+
+
+def _ratio(num: np.ndarray, den: float) -> np.ndarray:
+    """``num / den``; NaN where the reference ``den`` is zero or undefined (never raises)."""
+    if not np.isfinite(den) or den == 0:
+        return np.full(np.shape(num), np.nan)
+    return np.asarray(num, dtype=float) / den
 
 
 def _scale_or_nan(values: np.ndarray, m: int, power: int) -> float:
@@ -191,8 +210,69 @@ class BacktestResult:
             else:
                 ref = np.repeat(values[pos][:, None], h, axis=1)
             info[sid] = {"ok": ok, "scale1": s1, "scale2": s2, "reference": ref,
-                         "n_origins": len(origins)}
+                         "n_origins": len(origins), "values": values, "pos": pos}
         return info
+
+    @cached_property
+    def _naive2(self) -> dict[str, np.ndarray]:
+        """Naive2 forecasts (origins x steps) per series, re-estimated at every origin on
+        the data up to it (the OWA reference, :mod:`forecast.seasonality`)."""
+        m, h = self.season, self.horizon
+        out = {}
+        for sid, inf in self._series_info.items():
+            values = inf["values"]
+            out[sid] = (np.vstack([naive2_forecast(values[: p + 1], m, h) for p in inf["pos"]])
+                        if len(inf["pos"]) else np.empty((0, h)))
+        return out
+
+    def undefined(self, metrics: Any = None) -> pd.DataFrame:
+        """Where a score is undefined, whatever the forecasts: one row per series and metric
+        with ``n_undefined`` of ``n_origins`` common origins and the ``reason``. MASE and
+        RMSSE need training data that changes at lag ``m`` (a non-zero scale) and more than
+        ``m`` values; MAPE needs actuals without zeros. These origins are left out of that
+        metric's averages (the other metrics keep them)."""
+        names = [n for n in self._metric_names(metrics) if n in _CAN_BE_UNDEFINED]
+        m = self.season
+        rows = []
+        for sid, inf in self._series_info.items():
+            ok = inf["ok"]
+            n_common = int(ok.sum())
+            for name in names:
+                if name == "mape":
+                    y = self._cells[(sid, self.models[0])].y[ok]
+                    bad = (y == 0).any(axis=1)
+                    reason = "the actual values hold a zero"
+                else:
+                    bad = ~np.isfinite(inf["scale1" if name == "mase" else "scale2"][ok])
+                    short = inf["pos"][ok][bad] + 1 <= m
+                    reason = (f"fewer than m+1={m + 1} training values" if short.all() else
+                              f"the training data does not change at lag m={m}: scale zero" if not short.any()
+                              else f"the training data is constant at lag m={m} or shorter than {m + 1} values")
+                if bad.any():
+                    rows.append({"series_id": sid, "metric": name, "n_undefined": int(bad.sum()),
+                                 "n_origins": n_common, "reason": reason})
+        return pd.DataFrame(rows, columns=["series_id", "metric", "n_undefined", "n_origins", "reason"])
+
+    def _warn_undefined(self, names: list[str]) -> None:
+        """One :class:`UndefinedScoreWarning` per result and metric set, naming the series."""
+        table = self.undefined(names)
+        key = tuple(sorted(set(table["metric"])))
+        warned = self.__dict__.setdefault("_warned_undefined", set())
+        if table.empty or key in warned:
+            return
+        warned.add(key)
+        parts = []
+        for sid, part in table.groupby("series_id", sort=False):
+            what = "/".join(part["metric"].str.upper())
+            first = part.iloc[0]
+            parts.append(f"{sid!r}: {what} at {int(part['n_undefined'].max())} of {int(first['n_origins'])} "
+                         f"origins ({first['reason']})")
+        n = len(parts)
+        shown = "; ".join(parts[:5]) + (f"; and {n - 5} more series" if n > 5 else "")
+        warnings.warn(
+            f"undefined scores in {n} series: {shown}. Those origins are left out of these metrics' "
+            "averages and counted in n_undefined_<metric> (see result.undefined()); the other "
+            "metrics keep them", UndefinedScoreWarning, stacklevel=3)
 
     # ------------------------------------------------------------------ errors
     @cached_property
@@ -235,6 +315,12 @@ class BacktestResult:
                 return M.rmse(y, f, axis=1) / np.sqrt(s2)
             if name == "coverage":
                 return M.coverage(y, lo, hi, axis=1) if np.isfinite(lo).all() else np.full(y.shape[0], np.nan)
+            if name == "mape":  # undefined only at the origins whose actuals hold a zero
+                out = np.full(y.shape[0], np.nan)
+                fine = ~(y == 0).any(axis=1)
+                if fine.any():
+                    out[fine] = M.mape(y[fine], f[fine], axis=1)
+                return out
             return np.asarray(M.compute(name, y, f, axis=1), dtype=float)
         except InputError:
             return np.full(y.shape[0], np.nan)
@@ -258,9 +344,9 @@ class BacktestResult:
         """Common-origin arrays for one series: (y, f, lower, upper, scale1, scale2)."""
         inf = self._series_info[sid]
         ok = inf["ok"]
-        if model is None:  # the reference forecasts
+        if model is None or model is _NAIVE2:  # the reference forecasts
             cell = self._cells[(sid, self.models[0])]
-            f = inf["reference"][ok]
+            f = (inf["reference"] if model is None else self._naive2[sid])[ok]
             nan = np.full_like(f, np.nan)
             return cell.y[ok], f, nan, nan, inf["scale1"][ok], inf["scale2"][ok]
         cell = self._cells[(sid, model)]
@@ -280,19 +366,32 @@ class BacktestResult:
 
     def scores(self, metrics: Any = None) -> pd.DataFrame:
         """Metric × model table: each metric over the steps of one origin, averaged over the
-        common origins of a series, then over series."""
+        common origins of a series, then over series. For MASE, RMSSE and MAPE a row
+        ``n_undefined_<metric>`` counts the (series, origin) pairs left out of that average
+        because the score is undefined there (see :meth:`undefined`); a warning names them."""
         names = self._metric_names(metrics)
         rows = {name: self.series_scores(name).mean(axis=0) for name in names}
         out = pd.DataFrame(rows).T
+        counts = self._undefined_counts(names)
+        for name, n in counts.items():
+            out.loc[f"n_undefined_{name}"] = float(n)
+        self._warn_undefined(names)
         out.index.name = "metric"
         return out[self.models]
 
-    def _reference_scores(self, names: list[str]) -> dict[str, float]:
+    def _undefined_counts(self, names: list[str]) -> dict[str, int]:
+        table = self.undefined(names)
+        return {name: int(table.loc[table["metric"] == name, "n_undefined"].sum())
+                for name in names if name in _CAN_BE_UNDEFINED}
+
+    def _reference_scores(self, names: list[str], reference: Any = None) -> dict[str, float]:
+        """Scores of the reference forecasts (naive/seasonal naive, or ``_NAIVE2``) on the
+        common origins, aggregated as :meth:`scores` aggregates a model's."""
         out = {}
         for name in names:
             vals = []
             for sid in self.series_ids:
-                v = self._per_origin(name, *self._arrays(sid, None))
+                v = self._per_origin(name, *self._arrays(sid, reference))
                 vals.append(np.nanmean(v) if v.size and np.isfinite(v).any() else np.nan)
             out[name] = float(np.nanmean(vals)) if np.isfinite(vals).any() else float("nan")
         return out
@@ -382,20 +481,36 @@ class BacktestResult:
     def leaderboard(self, metric: str | None = None, *, alpha: float = 0.05, loss: str = "mse") -> pd.DataFrame:
         """Models ranked by ``metric`` (default MASE), with all metrics, skill relative to the
         reference (naive, or seasonal naive when the season is > 1: ``1 − metric/reference``),
-        OWA (mean of sMAPE and MASE relative to the reference), Diebold–Mariano statistic and
-        p-value against the best model (one series) or, for a panel, mean rank, the Nemenyi
-        verdict and the share of series where DM finds the model worse, plus timings and the
-        number of origins scored and dropped."""
+        ``owa``: the M4 competition's overall weighted average, the mean of sMAPE and MASE
+        each relative to Naive2's on the same origins (:class:`~forecast.models.baseline.Naive2`,
+        re-estimated at every origin; comparable with published M4 OWA figures when the
+        protocol matches), Diebold–Mariano statistic and p-value against the best model (one
+        series) or, for a panel, mean rank, the Nemenyi verdict and the share of series where
+        DM finds the model worse, plus timings, the number of origins scored and dropped
+        (``n_dropped``: a model failed there) and, for MASE/RMSSE/MAPE,
+        ``n_undefined_<metric>``: (series, origin) pairs where that score is undefined and
+        left out of its average (see :meth:`undefined`). Skill and OWA are NaN, never an
+        error, when the reference scores zero or is undefined."""
         primary = self._metric_names(metric or self._primary())[0]
         names = self._metric_names()
         if primary not in names:
             names = [primary, *names]
         table = self.scores(names).T
+        undefined = [c for c in table.columns if str(c).startswith("n_undefined_")]
+        counts = table[undefined].astype(int)
+        table = table.drop(columns=undefined)
         ref = self._reference_scores(names)
         board = table.copy()
-        board[f"skill_{primary}"] = 1 - table[primary] / ref[primary]
+        board[f"skill_{primary}"] = 1 - _ratio(table[primary].to_numpy(float), ref[primary])
         if "smape" in names and "mase" in names:
-            board["owa"] = [M.owa(s, m, ref["smape"], ref["mase"]) for s, m in zip(table["smape"], table["mase"], strict=True)]
+            n2 = self._reference_scores(["smape", "mase"], _NAIVE2)
+            board["owa"] = M.owa(table["smape"].to_numpy(float), table["mase"].to_numpy(float),
+                                 n2["smape"], n2["mase"])
+            if not np.isfinite([n2["smape"], n2["mase"]]).all() or 0 in (n2["smape"], n2["mase"]):
+                warnings.warn(
+                    f"OWA is undefined (NaN): Naive2 scores sMAPE {n2['smape']:.4g} and MASE "
+                    f"{n2['mase']:.4g} on these origins, and OWA divides by them", UndefinedScoreWarning,
+                    stacklevel=2)
         board = board.sort_values(primary, kind="stable")
         best = str(board.index[0])
         dm = self.dm_tests(against=best, loss=loss, by_step=False)
@@ -423,6 +538,8 @@ class BacktestResult:
         board["n_dropped"] = n_all - n_ok
         fails = self.failures.groupby("model").size() if len(self.failures) else pd.Series(dtype=int)
         board["n_failed"] = [int(fails.get(mdl, 0)) for mdl in board.index]
+        for col in undefined:
+            board[col] = counts[col].reindex(board.index).to_numpy()
         board.insert(0, "rank", np.arange(1, len(board) + 1))
         board.index.name = "model"
         board = board.reset_index()

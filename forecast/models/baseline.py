@@ -1,4 +1,4 @@
-"""Baselines every comparison needs: Naive, SeasonalNaive, Drift and Mean.
+"""Baselines every comparison needs: Naive, SeasonalNaive, Naive2, Drift and Mean.
 
 Prediction intervals follow Hyndman & Athanasopoulos, *Forecasting: Principles and
 Practice*, section 5.5 (normal errors, sigma from the one-step residuals).
@@ -19,8 +19,9 @@ import pandas as pd
 
 from ..base import Forecaster, Prediction
 from ..errors import InputError
+from ..seasonality import seasonal_indices
 
-__all__ = ["Naive", "SeasonalNaive", "Drift", "Mean"]
+__all__ = ["Naive", "SeasonalNaive", "Naive2", "Drift", "Mean"]
 
 
 def _rms(residuals: np.ndarray) -> float:
@@ -95,6 +96,62 @@ class SeasonalNaive(_Baseline):
         k = np.arange(horizon)
         mean = last[k % self.m]
         return Prediction(mean, se=self.sigma_ * np.sqrt(k // self.m + 1))
+
+
+class Naive2(_Baseline):
+    """The M4 competition's Naive2: naive on the seasonally adjusted series.
+
+    At ``fit``, the M4 90% autocorrelation test decides whether the series is seasonal at
+    lag ``m``; if so, the multiplicative seasonal indices of a classical decomposition
+    adjust it (see :mod:`forecast.seasonality`). Forecasts carry the last adjusted value
+    forward, re-seasonalised. Between refits the indices stay those of the fit. The
+    leaderboard's ``owa`` is relative to this model (re-fitted at every origin).
+
+    Parameters
+    ----------
+    m : int
+        Season length (12 for monthly data); 1 gives the naive forecast.
+    """
+
+    _state_keys = ("sigma_", "n_fit_")
+
+    def __init__(self, m: int = 12) -> None:
+        self.m = m
+
+    def min_length(self) -> int:
+        if isinstance(self.m, bool) or not isinstance(self.m, int | np.integer) or self.m < 1:
+            raise InputError(f"Naive2: m must be a whole number >= 1; got {self.m!r}")
+        return 2
+
+    def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:
+        v = y.to_numpy()
+        self.indices_ = seasonal_indices(v, int(self.m))
+        self.n_fit_ = len(v)
+        adjusted = v / self.indices_[np.arange(len(v)) % self.indices_.size]
+        self.sigma_ = _rms(np.diff(adjusted))
+
+    def _get_state(self, folder: Path) -> dict[str, Any]:
+        return {**super()._get_state(folder), "indices_": self.indices_.tolist()}
+
+    def _set_state(self, state: dict[str, Any], folder: Path) -> None:
+        super()._set_state(state, folder)
+        self.n_fit_ = int(state["n_fit_"])
+        self.indices_ = np.asarray(state["indices_"], dtype=float)
+
+    def _predict(self, horizon: int, X: pd.DataFrame | None) -> Prediction:
+        return self._forecast_after(len(self.y_), float(self.y_.iloc[-1]), horizon)
+
+    def _predict_origins(self, y_new, positions, horizon, X_all):
+        values = np.concatenate([self.y_.to_numpy()[-1:], y_new.to_numpy()])
+        n = len(self.y_)
+        return [self._forecast_after(n + p, float(values[p]), horizon) for p in positions]
+
+    def _forecast_after(self, n: int, last: float, horizon: int) -> Prediction:
+        """Forecasts after the ``n``-th value (counted from the start of the fitted data)."""
+        si, k = self.indices_, self.indices_.size
+        factors = si[np.arange(n, n + horizon) % k]
+        steps = np.arange(1, horizon + 1)
+        return Prediction(last / si[(n - 1) % k] * factors, se=self.sigma_ * np.sqrt(steps) * factors)
 
 
 class Drift(_Baseline):

@@ -176,6 +176,7 @@ def _arima_build(args: tuple, kwargs: dict) -> dict:
 _BUILTIN = [
     Entry("naive", "forecast.models.baseline:Naive", (), "last value carried forward"),
     Entry("snaive", "forecast.models.baseline:SeasonalNaive", ("m",), "value one season ago"),
+    Entry("naive2", "forecast.models.baseline:Naive2", ("m",), "naive on the seasonally adjusted series (M4 Naive2, the OWA reference)"),
     Entry("drift", "forecast.models.baseline:Drift", (), "straight line through the first and last values"),
     Entry("mean", "forecast.models.baseline:Mean", (), "mean of the training data"),
     Entry("ma", "forecast.models.arima:MA", ("q",), "moving-average model MA(q) with constant"),

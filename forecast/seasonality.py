@@ -1,0 +1,73 @@
+"""The M4 seasonality test and Naive2, the reference of the M4 competition's OWA.
+
+Naive2 (Makridakis et al., M4 benchmarks): when the 90% autocorrelation test finds the
+series seasonal at lag ``m``, divide it by the seasonal indices of a classical
+multiplicative decomposition, carry the last adjusted value forward, and multiply by the
+indices of the forecast steps; otherwise the plain naive forecast.
+
+The test (the M4 benchmark code): with ``r_k`` the lag-``k`` autocorrelation of the ``n``
+values, the series is seasonal when ``n >= 3m`` and
+``|r_m| > 1.645 * sqrt((1 + 2 * sum_{k<m} r_k**2) / n)``.
+
+A multiplicative decomposition needs positive data: a series with a zero or negative
+value is left unadjusted (Naive2 is then the naive forecast), as are ``m <= 1`` and series
+shorter than three seasons.
+
+>>> import forecast as fc
+>>> y = fc.datasets.load("airline").to_numpy()
+>>> is_seasonal(y, 12), is_seasonal(y[:30], 12)
+(True, False)
+>>> naive2_forecast(y[:30], 12, 3).tolist()
+[178.0, 178.0, 178.0]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["acf", "is_seasonal", "seasonal_indices", "naive2_forecast"]
+
+
+def acf(x: Any, max_lag: int) -> np.ndarray:
+    """Autocorrelations ``r_1 .. r_max_lag`` (mean removed, divided by the lag-0 sum);
+    zeros for a constant series."""
+    v = np.asarray(x, dtype=float).ravel()
+    d = v - v.mean()
+    den = float(np.dot(d, d))
+    if den == 0:
+        return np.zeros(max_lag)
+    return np.array([np.dot(d[:-k], d[k:]) / den for k in range(1, max_lag + 1)])
+
+
+def is_seasonal(x: Any, m: int) -> bool:
+    """The M4 90% autocorrelation test for seasonality at lag ``m``."""
+    v = np.asarray(x, dtype=float).ravel()
+    if m <= 1 or v.size < 3 * m:
+        return False
+    r = acf(v, m)
+    limit = 1.645 * np.sqrt((1 + 2 * np.sum(r[:-1] ** 2)) / v.size)
+    return bool(abs(r[-1]) > limit)
+
+
+def seasonal_indices(x: Any, m: int) -> np.ndarray:
+    """Multiplicative seasonal indices of ``x`` for the ``m`` positions of its cycle (index
+    ``i`` for positions ``i, i+m, ...`` counted from the first value); all ones when the
+    test finds no seasonality or the data is not positive."""
+    v = np.asarray(x, dtype=float).ravel()
+    if m <= 1 or not is_seasonal(v, m) or (v <= 0).any():
+        return np.ones(max(int(m), 1))
+    from statsmodels.tsa.seasonal import seasonal_decompose
+
+    seasonal = seasonal_decompose(v, model="multiplicative", period=int(m), two_sided=True).seasonal
+    return np.asarray(seasonal[:m], dtype=float)
+
+
+def naive2_forecast(x: Any, m: int, horizon: int) -> np.ndarray:
+    """Naive2 forecasts of the ``horizon`` values after ``x`` (season ``m``)."""
+    v = np.asarray(x, dtype=float).ravel()
+    si = seasonal_indices(v, m)
+    n, k = v.size, si.size
+    last = v[-1] / si[(n - 1) % k]
+    return last * si[np.arange(n, n + horizon) % k]
