@@ -42,6 +42,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from forecast import datasets, metrics  # noqa: E402
+from forecast.seasonality import naive2_forecast, seasonal_indices  # noqa: E402
 
 SEASON = {"yearly": 1, "quarterly": 4, "other": 1}
 PUBLISHED = ["THETA", "ForecastPro", "B-J auto", "Auto-ANN", "NAIVE2"]
@@ -57,32 +58,6 @@ WINDOW = {"yearly": 8, "quarterly": 12, "other": 16}
 
 
 # ------------------------------------------------------------------ seasonality (M3/M4 code)
-def acf(x: np.ndarray, k: int) -> float:
-    m = x.mean()
-    d = x - m
-    return float(np.sum(d[:-k] * d[k:]) / np.sum(d * d))
-
-
-def seasonal(x: np.ndarray, m: int) -> bool:
-    """M3/M4 seasonality test: lag-m autocorrelation beyond its 90% limit."""
-    if m <= 1 or len(x) < 3 * m:
-        return False
-    r = np.array([acf(x, k) for k in range(1, m + 1)])
-    limit = 1.645 * np.sqrt((1 + 2 * np.sum(r[:-1] ** 2)) / len(x))
-    return abs(r[-1]) > limit
-
-
-def seasonal_indices(x: np.ndarray, m: int) -> np.ndarray:
-    """Multiplicative seasonal indices (one per position of the series, in the series'
-    phase) from a classical decomposition; all ones when not seasonal."""
-    if not seasonal(x, m):
-        return np.ones(m)
-    from statsmodels.tsa.seasonal import seasonal_decompose
-
-    s = seasonal_decompose(x, model="multiplicative", period=m, two_sided=True).seasonal
-    return np.asarray(s[:m])
-
-
 def adjust(x: np.ndarray, m: int, h: int) -> tuple[np.ndarray, np.ndarray]:
     """(seasonally adjusted x, seasonal factors for the h steps after x)."""
     si = seasonal_indices(x, m)
@@ -94,8 +69,7 @@ def adjust(x: np.ndarray, m: int, h: int) -> tuple[np.ndarray, np.ndarray]:
 
 # ------------------------------------------------------------------ methods
 def naive2(x: np.ndarray, m: int, h: int) -> np.ndarray:
-    xa, s_out = adjust(x, m, h)
-    return np.repeat(xa[-1], h) * s_out
+    return naive2_forecast(x, m, h)
 
 
 def classical(spec: str):

@@ -766,8 +766,14 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
         "needs_tensorflow": needs_keras,
         "elapsed_seconds": round(elapsed, 3),
     }
-    write_outputs(result, out, settings, report=not args.no_report, source=source)
-    print_leaderboard(result, source=source, quiet=args.quiet)
+    import warnings
+
+    from .errors import UndefinedScoreWarning
+
+    with warnings.catch_warnings():  # said once, in plain words, by print_leaderboard
+        warnings.simplefilter("ignore", UndefinedScoreWarning)
+        write_outputs(result, out, settings, report=not args.no_report, source=source)
+        print_leaderboard(result, source=source, quiet=args.quiet)
     _say(args, f"results in {out}/ (report.html, leaderboard.csv, forecasts.csv, ...) in {elapsed:.1f}s")
     return 0
 
@@ -867,6 +873,8 @@ def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> 
              + f", horizon {settings.get('horizon')}, "
              f"{int(board['n_origins'].max()) if 'n_origins' in board else '?'} forecast origins")
     render_table(headers, rows, title=title, styles=styles)
+    for line in undefined_notes(result, board):
+        sys.stdout.write(line + "\n")
     if not quiet:
         primary = primary_metric(board)
         if "dm_worse_share" in board.columns:
@@ -876,6 +884,22 @@ def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> 
         else:
             sys.stdout.write(f"Ranked by {primary}. DM p: Diebold-Mariano test against the best model "
                              "(p < 0.05: significantly worse).\n")
+
+
+def undefined_notes(result: Any, board: Any) -> list[str]:
+    """Plain-text notes naming the series whose scores are undefined (and an undefined OWA)."""
+    table = result.undefined()
+    notes = []
+    for (metric, reason), part in table.groupby(["metric", "reason"], sort=False):
+        names = ", ".join(f"{sid} ({n} of {t} origins)" for sid, n, t in
+                          part[["series_id", "n_undefined", "n_origins"]].head(5).itertuples(index=False))
+        more = f" and {len(part) - 5} more" if len(part) > 5 else ""
+        notes.append(f"note: {metric.upper()} is undefined for series {names}{more}: {reason}; left out of "
+                     f"its average (n_undefined_{metric} in leaderboard.csv)")
+    if "owa" in board.columns and board["owa"].isna().all():
+        notes.append("note: OWA is undefined: Naive2, its reference, scores zero (or undefined) sMAPE "
+                     "or MASE on these origins")
+    return notes
 
 
 # ================================================================== plots and report

@@ -167,8 +167,9 @@ def _compact(board: pd.DataFrame) -> pd.DataFrame:
     """The leaderboard as shown in the report: timings summed, empty counters left out
     (the CSV beside the report keeps every column)."""
     board = board.drop(columns=[c for c in ("dm_stat",) if c in board.columns])
-    if "n_dropped" in board.columns and not board["n_dropped"].astype(bool).any():
-        board = board.drop(columns="n_dropped")
+    for col in [c for c in board.columns if c == "n_dropped" or str(c).startswith("n_undefined_")]:
+        if not board[col].astype(bool).any():
+            board = board.drop(columns=col)
     if {"fit_seconds", "predict_seconds"} <= set(board.columns):
         seconds = board["fit_seconds"].astype(float) + board["predict_seconds"].astype(float)
         board = board.drop(columns=["fit_seconds", "predict_seconds"]).assign(seconds=seconds)

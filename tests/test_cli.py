@@ -375,3 +375,33 @@ def test_readme_config_example_is_valid(tmp_path):
     assert parse_refit(cfg.refit) == 6 and cfg.known_exog == ["promo"]
     assert cfg.data == str(tmp_path / "sales.csv")
     fc.create(cfg.models[-1])  # every spec builds
+
+
+def test_constant_series_finishes_and_names_undefined_scores(tmp_path):
+    """A constant CSV: the run finishes with the leaderboard and says which scores are
+    undefined (it used to die in OWA with ZeroDivisionError after all the fitting)."""
+    air = fc.datasets.load("airline")
+    path = tmp_path / "flat.csv"
+    pd.DataFrame({"month": air.index.astype(str)[:48], "units": 250.0}).to_csv(path, index=False)
+    out = tmp_path / "flat"
+    res = run_cli("backtest", str(path), "--models", "naive,mean", "--horizon", "3", "--initial", "40",
+                  "--out", str(out), "--no-report")
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr and "ZeroDivisionError" not in res.stderr
+    assert any(line.startswith("rank") for line in res.stdout.splitlines())
+    assert "note: MASE is undefined for series units (6 of 6 origins)" in res.stdout
+    assert "does not change at lag m=12" in res.stdout and "note: OWA is undefined" in res.stdout
+    board = pd.read_csv(out / "leaderboard.csv")
+    assert (board["n_undefined_mase"] == 6).all() and board["owa"].isna().all()
+    assert (board["smape"] == 0).all()
+
+
+def test_season_flag_reaches_the_backtest(files, tmp_path):
+    out = tmp_path / "season"
+    res = run_cli("backtest", str(files["airline"]), "--models", "naive", "--horizon", "3", "--initial", "130",
+                  "--season", "4", "--out", str(out), "--no-report")
+    assert res.returncode == 0, res.stderr
+    assert json.loads((out / "run.json").read_text())["backtest"]["settings"]["season"] == 4
+    bad = run_cli("backtest", str(files["airline"]), "--models", "naive", "--horizon", "3", "--season", "0",
+                  "--out", str(tmp_path / "bad"), "--no-report")
+    assert_one_line_error(bad, "season")
