@@ -405,3 +405,14 @@ def test_season_flag_reaches_the_backtest(files, tmp_path):
     bad = run_cli("backtest", str(files["airline"]), "--models", "naive", "--horizon", "3", "--season", "0",
                   "--out", str(tmp_path / "bad"), "--no-report")
     assert_one_line_error(bad, "season")
+
+
+def test_config_season_setting_and_inferred_season_in_print_config(files, tmp_path):
+    (tmp_path / "airline.csv").write_bytes(files["airline"].read_bytes())
+    cfg = tmp_path / "run.toml"
+    cfg.write_text('[data]\npath = "airline.csv"\n\n[backtest]\nseason = 6\n')
+    res = run_cli("backtest", "--config", str(cfg), "--print-config", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert tomllib.loads(res.stdout)["backtest"]["season"] == 6
+    res = run_cli("backtest", str(files["airline"]), "--print-config", cwd=tmp_path)
+    assert tomllib.loads(res.stdout)["backtest"]["season"] == 12  # from the monthly index
