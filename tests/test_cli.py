@@ -416,3 +416,13 @@ def test_config_season_setting_and_inferred_season_in_print_config(files, tmp_pa
     assert tomllib.loads(res.stdout)["backtest"]["season"] == 6
     res = run_cli("backtest", str(files["airline"]), "--print-config", cwd=tmp_path)
     assert tomllib.loads(res.stdout)["backtest"]["season"] == 12  # from the monthly index
+
+
+def test_integer_time_column_says_the_season_is_not_inferred(tmp_path):
+    air = fc.datasets.load("airline")
+    path = tmp_path / "steps.csv"
+    pd.DataFrame({"t": range(len(air)), "passengers": air.to_numpy()}).to_csv(path, index=False)
+    res = run_cli("backtest", str(path), "--models", "naive", "--horizon", "3", "--initial", "130",
+                  "--out", str(tmp_path / "o"), "--no-report")
+    assert res.returncode == 0, res.stderr
+    assert "cannot infer the season" in res.stderr and "--season m" in res.stderr
