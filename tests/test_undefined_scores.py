@@ -62,3 +62,6 @@ def test_mape_is_undefined_only_at_origins_with_zero_actuals(sunspots):
     part = fcs[keep]
     per_origin = (100 * (part["y_true"] - part["y_pred"]).abs() / part["y_true"]).groupby(part["origin"]).mean()
     assert scores.loc["mape", "naive"] == pytest.approx(per_origin.mean(), rel=1e-12)
+    # by horizon: the same origins left out, step by step
+    by_step = (100 * (part["y_true"] - part["y_pred"]).abs() / part["y_true"]).groupby(part["step"]).mean()
+    np.testing.assert_allclose(res.by_horizon("mape")["naive"], by_step, rtol=1e-12)

@@ -336,6 +336,9 @@ class BacktestResult:
                 return np.sqrt(np.mean((y - f) ** 2 / s2[:, None], axis=0))
             if name == "coverage":
                 return M.coverage(y, lo, hi, axis=0) if np.isfinite(lo).all() else np.full(y.shape[1], np.nan)
+            if name == "mape":  # the origins whose actuals hold a zero are left out, as in scores()
+                fine = ~(y == 0).any(axis=1)
+                return M.mape(y[fine], f[fine], axis=0) if fine.any() else np.full(y.shape[1], np.nan)
             return np.asarray(M.compute(name, y, f, axis=0), dtype=float)
         except InputError:
             return np.full(y.shape[1], np.nan)
