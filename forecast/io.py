@@ -220,15 +220,18 @@ def _check_finite(arr: np.ndarray, index: pd.Index, name: str,
     if bad.any():
         rows = np.flatnonzero(bad if arr.ndim == 1 else bad.any(axis=1))
         kind = "missing" if np.isnan(arr[bad]).all() else "missing or infinite"
-        where = ""
-        if arr.ndim == 2 and columns is not None:
-            cols = [str(columns[j]) for j in np.flatnonzero(bad.any(axis=0))]
-            first = str(columns[int(np.flatnonzero(bad[rows[0]])[0])])
-            where = f" in column(s) {', '.join(map(repr, cols))}" if len(cols) > 1 else ""
-            name = f"{name} column {first!r}" if len(cols) == 1 else name
+        where = f"first at {_label(index, int(rows[0]))}, row {int(rows[0])}"
+        subject = f"{name} has"
+        if arr.ndim == 2 and columns is not None:  # name the regressor(s)
+            cols = [repr(str(columns[j])) for j in np.flatnonzero(bad.any(axis=0))]
+            first = repr(str(columns[int(np.flatnonzero(bad[rows[0]])[0])]))
+            if len(cols) == 1:
+                subject = f"{name} column {first} has"
+            else:
+                subject = f"{name} columns {', '.join(cols)} have"
+                where = f"first in {first} at {where[len('first at '):]}"
         raise InputError(
-            f"{name} has {int(bad.sum())} {kind} values{where} (first at {_label(index, int(rows[0]))}, "
-            f"row {int(rows[0])}); fill or drop them before forecasting"
+            f"{subject} {int(bad.sum())} {kind} values ({where}); fill or drop them before forecasting"
         )
 
 
@@ -455,14 +458,20 @@ def _parse_with_format(values: pd.Series, col: str, source: str, date_format: st
 def _to_utc(values: pd.Series, col: str, source: str, dayfirst: bool | None) -> pd.Index:
     """Time stamps with different UTC offsets (a daylight-saving change, merged sources):
     converted to UTC with a note when that leaves them evenly spaced, refused otherwise."""
+    offsets = values.astype(str).str.extract(r"([+-]\d{2}:?\d{2}|Z)\s*$")[0]
+    if offsets.isna().any():
+        pos = int(np.flatnonzero(offsets.isna().to_numpy())[0])
+        raise InputError(
+            f"{source}: time column {col!r} mixes time stamps with and without a UTC offset (row "
+            f"{pos}: {values.iloc[pos]!r}); write every time stamp in the same form"
+        )
     try:
         stamps = pd.DatetimeIndex(pd.to_datetime(values, format="mixed", dayfirst=bool(dayfirst), utc=True))
     except (ValueError, TypeError) as err:
         raise InputError(
-            f"{source}: time column {col!r} mixes time stamps with and without a time zone; give "
-            "every time stamp the same form"
+            f"{source}: time column {col!r} has time stamps that are not dates with UTC offsets; "
+            "write every time stamp in the same form"
         ) from err
-    offsets = values.astype(str).str.extract(r"([+-]\d{2}:?\d{2}|Z)\s*$")[0]
     change = int(np.flatnonzero((offsets != offsets.iloc[0]).to_numpy())[0]) if (offsets != offsets.iloc[0]).any() else 0
     example = f"{values.iloc[0]!r} in row 0, {values.iloc[change]!r} in row {change}"
     if len(stamps) > 2 and stamps.is_monotonic_increasing and _infer_freq(stamps) is None:
@@ -555,7 +564,7 @@ def _one_series(frame, target, time_col, exog, source, date_format=None):
     y = check_series(pd.Series(frame[target].to_numpy(), index=index, name=target), f"{source}: column {target!r}")
     X = None
     if exog:
-        X = check_exog(pd.DataFrame({c: frame[c].to_numpy() for c in exog}, index=index).set_axis(y.index), y.index, f"{source}: exogenous columns")
+        X = check_exog(pd.DataFrame({c: frame[c].to_numpy() for c in exog}, index=index).set_axis(y.index), y.index, f"{source}: regressor")
     return y, X
 
 

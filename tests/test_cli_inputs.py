@@ -185,6 +185,11 @@ def test_mixed_utc_offsets_that_are_irregular_in_utc_are_refused(tmp_path, co2):
     path = _write(tmp_path / "co2_local.csv", "time,co2", [f"{t.isoformat()},{v}" for t, v in zip(local, co2)])
     one_line_error(run_cli("predict", str(path), "--model", "naive", "--horizon", "2"),
                    "mixes UTC offsets", "row 0", "one offset")
+    half = len(co2) // 2  # time stamps from two sources: without and with offsets
+    stamps = [f"{t:%Y-%m-%d}" for t in co2.index[:half]] + [t.isoformat() for t in local[half:]]
+    mixed = _write(tmp_path / "co2_half.csv", "time,co2", [f"{t},{v}" for t, v in zip(stamps, co2)])
+    one_line_error(run_cli("predict", str(mixed), "--model", "naive", "--horizon", "2"),
+                   "with and without a UTC offset", "row 0")
 
 
 # ------------------------------------------------------------------ 6. output destinations
