@@ -1,10 +1,12 @@
 """Refuse a data file that cannot fit in memory before spending minutes trying to read it.
 
-Reading a table into validated series takes several times the file's size: measured on
-one million rows (``read_series`` on a 40 MB CSV and on the same data as Parquet), the
-peak was about 3.8 times the CSV's size and about 9 times a Parquet file's uncompressed
-size. A file whose estimate exceeds the memory available now is refused with a line that
-says what to do, instead of failing after a long read with an out-of-memory error.
+Reading a table into validated series takes several times the file's size. Measured with
+``benchmarks/bench_read_memory.py`` (the memory that grows with the file when
+``read_series`` reads an M3 panel and a long series, see BENCHMARKS.md): 6.0 to 7.3 bytes per
+byte of a CSV file, and 48 to 82 bytes per cell (row x column) of a Parquet file, whose
+compressed or dictionary-encoded size says little. A file whose estimate exceeds the
+memory available now is refused with a line that says what to do, instead of failing
+after a long read with an out-of-memory error.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from .errors import InputError
 
 __all__ = ["available_memory", "needed_memory", "check_fits_in_memory"]
 
-#: peak memory of reading a file, per byte of CSV text / of uncompressed Parquet data
-CSV_FACTOR = 4.0
-PARQUET_FACTOR = 9.0
+#: estimated peak memory of reading a file: bytes per byte of CSV text, per Parquet cell
+CSV_FACTOR = 8.0
+PARQUET_BYTES_PER_CELL = 100.0
 
 
 def available_memory() -> int | None:
@@ -53,10 +55,9 @@ def needed_memory(path: Path) -> int:
             import pyarrow.parquet as pq
 
             meta = pq.ParquetFile(path).metadata
-            size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
         except Exception:  # noqa: BLE001 - an unreadable file is reported by the reader
             return 0
-        return int(size * PARQUET_FACTOR)
+        return int(meta.num_rows * meta.num_columns * PARQUET_BYTES_PER_CELL)
     return int(path.stat().st_size * CSV_FACTOR)
 
 
