@@ -1057,11 +1057,17 @@ def _cmd_datasets(args: argparse.Namespace) -> int:
 
 
 def _cmd_predict(args: argparse.Namespace) -> int:
-    return run_predict(args)
+    from .errors import option_spelling
+
+    with option_spelling(_FLAG_NAMES):  # messages name --target, not target=
+        return run_predict(args)
 
 
 def _cmd_backtest(args: argparse.Namespace, argv: list[str]) -> int:
-    return run_backtest(args, argv)
+    from .errors import option_spelling
+
+    with option_spelling(_FLAG_NAMES):
+        return run_backtest(args, argv)
 
 
 # ================================================================== entry point
@@ -1080,17 +1086,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 0
-        from .errors import option_spelling
-
-        with option_spelling(_FLAG_NAMES):
-            _configure_environment(args)
-            if args.command == "models":
-                return _cmd_models(args)
-            if args.command == "datasets":
-                return _cmd_datasets(args)
-            if args.command == "predict":
-                return _cmd_predict(args)
-            return _cmd_backtest(args, argv)
+        _configure_environment(args)
+        if args.command == "models":
+            return _cmd_models(args)
+        if args.command == "datasets":
+            return _cmd_datasets(args)
+        if args.command == "predict":
+            return _cmd_predict(args)
+        return _cmd_backtest(args, argv)
     except UsageError as err:
         _err(str(err))
         return EXIT_INPUT
