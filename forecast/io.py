@@ -367,8 +367,9 @@ def read_table(path: str | os.PathLike, *, sep: str | None = None,
     A text file's field separator (``,``, ``;``, tab or ``|``) and decimal mark (``.`` or
     ``,``, as spreadsheets write CSV in much of Europe) are detected from its first lines
     unless given; a file that does not show them unambiguously is refused with a message
-    naming ``sep``/``decimal``. A file too large for the available memory is refused before
-    it is read.
+    naming ``sep``/``decimal``. Text that is not UTF-8 is read as Windows-1252 (Excel's
+    encoding in Western Europe). A file too large for the available memory is refused
+    before it is read.
     """
     path = Path(path)
     if not path.exists():
@@ -385,7 +386,7 @@ def read_table(path: str | os.PathLike, *, sep: str | None = None,
         else:
             fmt = sniff_file(path, sep=sep, decimal=decimal)
             frame = pd.read_csv(path, sep=fmt.sep, decimal=fmt.decimal, thousands=fmt.thousands,
-                                encoding="utf-8-sig")
+                                encoding=fmt.encoding)
     except (ValueError, OSError, pd.errors.ParserError) as err:
         if isinstance(err, InputError):
             raise

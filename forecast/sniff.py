@@ -57,6 +57,7 @@ class TableFormat:
     sep: str
     decimal: str
     thousands: str | None = None
+    encoding: str = "utf-8-sig"
 
 
 def _lines(sample: str) -> list[str]:
@@ -160,8 +161,13 @@ def sniff_file(path: str | Path, *, sep: str | None = None, decimal: str | None 
     """:func:`sniff_format` on the first :data:`SAMPLE_BYTES` of a file."""
     with open(path, "rb") as fh:
         raw = fh.read(SAMPLE_BYTES)
-    text = raw.decode("utf-8-sig", errors="replace")
-    return sniff_format(text, sep=sep, decimal=decimal, source=str(path))
+    whole = raw if len(raw) < SAMPLE_BYTES else raw[: raw.rfind(b"\n") + 1] or raw
+    try:
+        text, encoding = whole.decode("utf-8-sig"), "utf-8-sig"
+    except UnicodeDecodeError:  # Excel's "CSV" in Western Europe is Windows-1252
+        text, encoding = whole.decode("cp1252", errors="replace"), "cp1252"
+    fmt = sniff_format(text, sep=sep, decimal=decimal, source=str(path))
+    return TableFormat(fmt.sep, fmt.decimal, fmt.thousands, encoding)
 
 
 def day_first(values: Iterable[str], col: str, source: str) -> bool | None:

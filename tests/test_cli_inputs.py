@@ -320,3 +320,15 @@ def test_resume_recomputes_cache_entries_of_the_wrong_shape(tmp_path, co2_csv):
     again = pd.read_csv(out / "leaderboard.csv")
     timing = [c for c in board.columns if c.endswith("_seconds")]
     pd.testing.assert_frame_equal(again.drop(columns=timing), board.drop(columns=timing))
+
+
+def test_excel_export_in_windows_1252(tmp_path, co2, co2_reference):
+    # Excel's "CSV (semicolon-separated)" in Western Europe: cp1252 text, µ in the header
+    path = tmp_path / "co2_excel.csv"
+    text = "Woche;CO2 (µmol/mol)\r\n" + "".join(
+        f"{t:%d.%m.%Y};{str(v).replace('.', ',')}\r\n" for t, v in co2.items())
+    path.write_bytes(text.encode("cp1252"))
+    got = forecasts(run_cli("predict", str(path), "--model", "snaive(52)", "--horizon", "5"))
+    pd.testing.assert_frame_equal(got, co2_reference)
+    y, _ = io.read_series(path)
+    assert y.name == "CO2 (µmol/mol)"
