@@ -6,10 +6,12 @@ Reading such a file with the defaults silently gives wrong numbers, so the forma
 detected from a sample of the file and anything that cannot be told apart is refused with
 one line that names the option to set (``--sep``, ``--decimal``, ``--date-format``).
 
->>> sniff_format("date;sales\\n01.01.2015;1001,26\\n02.01.2015;998,10\\n")
-TableFormat(sep=';', decimal=',', thousands=None)
->>> sniff_format("month,passengers\\n1949-01,112\\n1949-02,118\\n")
-TableFormat(sep=',', decimal='.', thousands=None)
+>>> fmt = sniff_format("date;sales\\n01.01.2015;1001,26\\n02.01.2015;998,10\\n")
+>>> fmt.sep, fmt.decimal
+(';', ',')
+>>> fmt = sniff_format("month,passengers\\n1949-01,112\\n1949-02,118\\n")
+>>> fmt.sep, fmt.decimal
+(',', '.')
 >>> day_first(["13/01/2020", "14/01/2020"], "date", "sales.csv")
 True
 """
