@@ -31,7 +31,7 @@ __all__ = ["TableFormat", "sniff_format", "sniff_file", "day_first", "parse_sep"
 #: bytes read from the start of a file to detect its format
 SAMPLE_BYTES = 64 * 1024
 _SEPARATORS = (",", ";", "\t", "|")
-_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
+_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'", " ": "space"}
 _COMMA_DECIMAL = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?")
 _COMMA_THOUSANDS_DECIMAL = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+,\d+")
 _DOT_DECIMAL = re.compile(r"[+-]?\d*\.\d+(?:[eE][+-]?\d+)?")
@@ -45,7 +45,7 @@ def parse_sep(text: str) -> str:
     >>> parse_sep("tab"), parse_sep(";")
     ('\\t', ';')
     """
-    sep = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}.get(
+    sep = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|", "space": " "}.get(
         str(text).strip().lower(), str(text))
     if len(sep) != 1:
         raise InputError(f"the separator must be one character such as ';' or the word 'tab'; got {text!r}")
@@ -84,6 +84,9 @@ def _detect_sep(lines: list[str], source: str) -> str:
         return consistent[0]
     if not consistent:
         if all(max(_field_counts(lines, s)) == 1 for s in _SEPARATORS):
+            spaces = _field_counts(lines, " ")
+            if min(spaces) > 1 and len(set(spaces)) == 1:
+                return " "  # a plain-text table with single spaces between the fields
             return ","  # one column: the separator does not matter
         raise InputError(
             f"{source}: cannot tell the field separator (no separator among "

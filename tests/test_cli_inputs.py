@@ -123,9 +123,13 @@ def test_rows_that_no_separator_splits_evenly_name_sep(tmp_path):
     assert got.shape[0] == 2
 
 
-def test_plain_comma_files_read_as_before(tmp_path, co2_csv, co2):
+def test_plain_comma_and_space_separated_files_read_as_before(tmp_path, co2_csv, co2):
     y, _ = io.read_series(co2_csv)
     np.testing.assert_array_equal(y.to_numpy(), co2.to_numpy())
+    air = fc.datasets.load("airline")
+    txt = _write(tmp_path / "air.txt", "month passengers", [f"{p} {int(v)}" for p, v in air.items()])
+    y, _ = io.read_series(txt)
+    pd.testing.assert_series_equal(y, air, check_names=False, check_freq=False)
 
 
 # ------------------------------------------------------------------ 2. day-first dates
