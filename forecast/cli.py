@@ -58,11 +58,28 @@ def _add_data_args(p: argparse.ArgumentParser, *, optional_data: bool) -> None:
                    help="observed exogenous regressors: used only up to each forecast origin")
     p.add_argument("--known-exog", dest="known_exog", nargs="+", metavar="COL", action="extend",
                    help="exogenous regressors known in advance (their future values may be used)")
+    p.add_argument("--sep", type=_separator,
+                   help="field separator of a text file: ',' ';' 'tab' '|' (default: detected)")
+    p.add_argument("--decimal", choices=[".", ","],
+                   help="decimal mark of a text file (default: detected; ',' as Excel writes in much of Europe)")
+    p.add_argument("--date-format", dest="date_format", metavar="FORMAT",
+                   help="strptime format of the time column, e.g. '%%d/%%m/%%Y' (default: detected; "
+                        "dates like 01/02/2020 need it)")
     p.add_argument("--seed", type=_int("--seed"), help="random seed (networks, sampling); default 0")
     p.add_argument("--backend", choices=["tensorflow", "jax", "torch"],
                    help="Keras backend for recurrent models (sets KERAS_BACKEND for this run only)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or messages")
     p.add_argument("--debug", action="store_true", help="show tracebacks and library logs")
+
+
+def _separator(text: str) -> str:
+    from .errors import InputError
+    from .sniff import parse_sep
+
+    try:
+        return parse_sep(text)
+    except InputError:
+        raise argparse.ArgumentTypeError(f"--sep needs one character such as ';' or 'tab'; got {text!r}") from None
 
 
 def _int(flag: str):
@@ -151,7 +168,7 @@ def _say(args: argparse.Namespace, message: str) -> None:
 def _configure_environment(args: argparse.Namespace) -> None:
     """Before anything imports keras: backend choice and library log levels."""
     if getattr(args, "backend", None):
-        os.environ["KERAS_BACKEND"] = args.backend  # this process only, on the user's request
+        _use_backend(args.backend)
     if not getattr(args, "debug", False):
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         import logging
@@ -160,6 +177,31 @@ def _configure_environment(args: argparse.Namespace) -> None:
         logging.getLogger("absl").setLevel(logging.ERROR)
         warnings.filterwarnings("ignore", module="tensorflow")
         warnings.filterwarnings("ignore", module="keras")
+
+
+_BACKEND_PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
+#: how error messages name the settings: the flags of this command
+_FLAG_NAMES = {"target": "--target", "time_col": "--time-col", "id_col": "--id-col",
+               "exog": "--exog", "known_exog": "--known-exog", "X": "--exog", "X_future": "--future",
+               "sep": "--sep", "decimal": "--decimal", "date_format": "--date-format",
+               "horizon": "--horizon", "backend": "--backend"}
+
+
+def _use_backend(name: str) -> None:
+    """Set the Keras backend for this run, refusing one whose package is not installed
+    (before any data is read or model fitted; nothing is imported here)."""
+    import importlib.util
+
+    from .errors import InputError
+
+    package = _BACKEND_PACKAGES.get(name)
+    if package is None:
+        raise InputError(f"unknown --backend {name!r}; use one of {', '.join(_BACKEND_PACKAGES)}")
+    if importlib.util.find_spec(package) is None:
+        hint = "pip install 'forecast[jax]'" if name == "jax" else f"pip install {package}"
+        raise InputError(f"--backend {name}: the package '{package}' is not installed; run: {hint}, "
+                         "or use --backend tensorflow")
+    os.environ["KERAS_BACKEND"] = name  # this process only, on the user's request
 
 
 # ================================================================== terminal tables
@@ -341,11 +383,32 @@ def _freq_name(index: Any) -> str:
 
 # ================================================================== data
 def load_data(data: str | None, *, target: str | None = None, time_col: str | None = None,
-              id_col: str | None = None, exog: list[str] | None = None) -> tuple[Any, Any, str]:
+              id_col: str | None = None, exog: list[str] | None = None, sep: str | None = None,
+              decimal: str | None = None, date_format: str | None = None,
+              say: Callable[[str], None] | None = None) -> tuple[Any, Any, str]:
     """``(y, X, label)`` from a CSV/Parquet path or a bundled dataset name (None: airline).
 
     ``y`` is a validated Series, or a dict of them for a panel; ``X`` the exogenous columns.
+    ``sep``, ``decimal`` and ``date_format`` describe a text file (detected when ``None``);
+    notes about the reading (time stamps converted to UTC) go to ``say``.
     """
+    import warnings
+
+    from .errors import ForecastWarning
+
+    with warnings.catch_warnings(record=True) as notes:
+        warnings.simplefilter("always", ForecastWarning)
+        loaded = _load_data(data, target=target, time_col=time_col, id_col=id_col, exog=exog,
+                            sep=sep, decimal=decimal, date_format=date_format)
+    for note in notes:
+        if issubclass(note.category, ForecastWarning) and say is not None:
+            say(f"note: {note.message}")
+        elif not issubclass(note.category, ForecastWarning):
+            warnings.warn_explicit(note.message, note.category, note.filename, note.lineno)
+    return loaded
+
+
+def _load_data(data, *, target, time_col, id_col, exog, sep, decimal, date_format):
     import pandas as pd
 
     from . import datasets, io
@@ -376,7 +439,8 @@ def load_data(data: str | None, *, target: str | None = None, time_col: str | No
             target = target or str(loaded.columns[0])
         y, X = io.read_series(frame, target=target, time_col=time_col, id_col=id_col, exog=exog)
         return y, X, f"bundled dataset {data!r}"
-    y, X = io.read_series(path, target=target, time_col=time_col, id_col=id_col, exog=exog)
+    y, X = io.read_series(path, target=target, time_col=time_col, id_col=id_col, exog=exog,
+                          sep=sep, decimal=decimal, date_format=date_format)
     return y, X, str(path)
 
 
@@ -427,15 +491,20 @@ def run_predict(args: argparse.Namespace) -> int:
     levels = _parse_levels(args.levels)
     exog = list(args.exog or []) + list(args.known_exog or [])
     model0 = registry.create(args.model)
+    if args.out:
+        from .paths import writable_file
+
+        writable_file(args.out, "--out")
     y, X, _ = load_data(args.data, target=args.target, time_col=args.time_col,
-                        id_col=args.id_col, exog=exog)
+                        id_col=args.id_col, exog=exog, sep=args.sep, decimal=args.decimal,
+                        date_format=args.date_format, say=lambda m: _say(args, m))
     future = None
     if args.future:
         if not exog:
             from .errors import InputError
 
             raise InputError("--future gives exogenous values for the horizon; name their columns with --exog")
-        future = _future_exog(args.future, args.time_col, args.id_col, exog)
+        future = _future_exog(args.future, args.time_col, args.id_col, exog, args)
     series = y if isinstance(y, dict) else {None: y}
     frames = []
     for sid, ys in series.items():
@@ -461,10 +530,11 @@ def run_predict(args: argparse.Namespace) -> int:
     return 0
 
 
-def _future_exog(path: str, time_col: str | None, id_col: str | None, exog: list[str]) -> Any:
+def _future_exog(path: str, time_col: str | None, id_col: str | None, exog: list[str],
+                 args: argparse.Namespace) -> Any:
     from . import io
 
-    frame = io.read_table(path)
+    frame = io.read_table(path, sep=args.sep, decimal=args.decimal)
     missing = [c for c in exog if c not in frame.columns]
     if missing:
         from .errors import InputError
@@ -472,12 +542,13 @@ def _future_exog(path: str, time_col: str | None, id_col: str | None, exog: list
         raise InputError(f"{path}: no column(s) {', '.join(map(repr, missing))} for the future exogenous "
                          f"values; available columns: {', '.join(map(str, frame.columns))}")
     _, X = io.read_series(frame.assign(__target__=0.0), target="__target__", time_col=time_col,
-                          id_col=id_col, exog=exog)
+                          id_col=id_col, exog=exog, date_format=args.date_format)
     return X
 
 
 # ================================================================== backtest
-_FLAG_SETTINGS = ("data", "target", "time_col", "id_col", "exog", "known_exog", "models", "horizon",
+_FLAG_SETTINGS = ("data", "target", "time_col", "id_col", "exog", "known_exog", "sep", "decimal",
+                  "date_format", "models", "horizon",
                   "initial", "step", "window", "refit", "metrics", "season", "jobs", "dask", "seed", "backend",
                   "out")
 _DEFAULT_HORIZON = {12: 12, 4: 8, 52: 13, 7: 14, 5: 10, 24: 24}
@@ -697,9 +768,12 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     from .config import parse_refit, to_toml
 
     cfg = resolve_config(args)
+    if cfg.backend and not args.backend:  # from --config
+        _use_backend(cfg.backend)
     exog = list(dict.fromkeys(cfg.exog + cfg.known_exog))
     y, X, source = load_data(cfg.data, target=cfg.target, time_col=cfg.time_col,
-                             id_col=cfg.id_col, exog=exog)
+                             id_col=cfg.id_col, exog=exog, sep=cfg.sep, decimal=cfg.decimal,
+                             date_format=cfg.date_format, say=lambda m: _say(args, m))
     cfg = _complete(cfg, y)
     if getattr(cfg, "season_inferred", False) and io.season_length(
             (next(iter(y.values())) if isinstance(y, dict) else y).index) is None:
@@ -720,7 +794,9 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
         if dropped:
             _say(args, f"note: left out {', '.join(dropped)}: the first origin leaves {first} observations, too few for them")
     needs_keras = [name for name, m in models.items() if m.get_tags().get("needs_keras")]
-    out = Path(cfg.out)
+    from .paths import writable_folder
+
+    out = writable_folder(cfg.out, "--out")
     cache_dir = out / ".cache"
     if not args.resume and cache_dir.exists():
         shutil.rmtree(cache_dir)
@@ -1007,11 +1083,17 @@ def _cmd_datasets(args: argparse.Namespace) -> int:
 
 
 def _cmd_predict(args: argparse.Namespace) -> int:
-    return run_predict(args)
+    from .errors import option_spelling
+
+    with option_spelling(_FLAG_NAMES):  # messages name --target, not target=
+        return run_predict(args)
 
 
 def _cmd_backtest(args: argparse.Namespace, argv: list[str]) -> int:
-    return run_backtest(args, argv)
+    from .errors import option_spelling
+
+    with option_spelling(_FLAG_NAMES):
+        return run_backtest(args, argv)
 
 
 # ================================================================== entry point

@@ -8,6 +8,9 @@ A configuration file has three optional tables and a model list::
     time_col = "month"          # detected when left out
     exog = ["price"]            # observed regressors (known only up to each origin)
     known_exog = ["holiday"]    # regressors known in advance for the horizon
+    sep = ";"                   # field separator, decimal mark, date format: detected when
+    decimal = ","               #   left out (dates like 01/02/2020 need date_format)
+    date_format = "%d.%m.%Y"
 
     [backtest]
     models = ["naive", "snaive(12)", "arma(auto)", { model = "lstm", units = 16, epochs = 20 }]
@@ -53,7 +56,7 @@ __all__ = ["RunConfig", "load_config", "parse_refit", "parse_window", "parse_ini
 #: which table of the file each setting lives in
 SECTIONS: dict[str, str] = {
     "data": "data", "target": "data", "time_col": "data", "id_col": "data", "exog": "data",
-    "known_exog": "data",
+    "known_exog": "data", "sep": "data", "decimal": "data", "date_format": "data",
     "models": "backtest", "horizon": "backtest", "initial": "backtest", "step": "backtest",
     "window": "backtest", "refit": "backtest", "metrics": "backtest", "season": "backtest",
     "jobs": "backtest",
@@ -73,6 +76,9 @@ class RunConfig:
     id_col: str | None = None
     exog: list[str] = dataclasses.field(default_factory=list)
     known_exog: list[str] = dataclasses.field(default_factory=list)
+    sep: str | None = None
+    decimal: str | None = None
+    date_format: str | None = None
     models: list[str] | None = None
     horizon: int | None = None
     initial: int | float | None = None
@@ -147,6 +153,12 @@ def _coerce(key: str, value: Any) -> Any:
     if key == "refit":
         parse_refit(value)  # validate now, keep the readable form
         return value
+    if key == "sep":
+        from .sniff import parse_sep
+
+        return parse_sep(value)
+    if key == "decimal" and value not in (".", ","):
+        raise InputError(f"setting 'decimal' must be '.' or ','; got {value!r}")
     if key in ("data", "out") and isinstance(value, os.PathLike):
         return str(value)
     return value

@@ -5,6 +5,9 @@ Every message says what was wrong, where, and what to do about it.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 
 class ForecastError(Exception):
     """Base class of every error raised by forecast."""
@@ -54,3 +57,23 @@ def require(module: str, feature: str, extra: str | None = None):
         raise MissingDependencyError(
             f"{feature} needs the package '{module}', which is not installed; run: {hint}"
         ) from err
+
+
+# ------------------------------------------------------------------ naming options in messages
+_SPELLING: ContextVar[dict[str, str]] = ContextVar("forecast_option_spelling", default={})
+
+
+def option(name: str, python: str | None = None) -> str:
+    """How a message names the setting ``name``: the Python parameter (``python``, default
+    ``name=``), or the command-line flag while :func:`option_spelling` is in effect."""
+    return _SPELLING.get().get(name, python if python is not None else f"{name}=")
+
+
+@contextmanager
+def option_spelling(names: dict[str, str]):
+    """Within this block, messages name settings as ``names`` says (the CLI: its flags)."""
+    token = _SPELLING.set(dict(names))
+    try:
+        yield
+    finally:
+        _SPELLING.reset(token)

@@ -17,6 +17,7 @@ to do about it.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import ForecastWarning, InputError, option
+from .memcheck import check_fits_in_memory
+from .sniff import day_first, sniff_file
 
 __all__ = [
     "check_series",
@@ -275,14 +278,24 @@ def _numeric(values: pd.Series, name: str) -> np.ndarray:
     return values.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
 
 
-def _check_finite(arr: np.ndarray, index: pd.Index, name: str) -> None:
+def _check_finite(arr: np.ndarray, index: pd.Index, name: str,
+                  columns: Sequence[Any] | None = None) -> None:
     bad = ~np.isfinite(arr)
     if bad.any():
         rows = np.flatnonzero(bad if arr.ndim == 1 else bad.any(axis=1))
         kind = "missing" if np.isnan(arr[bad]).all() else "missing or infinite"
+        where = f"first at {_label(index, int(rows[0]))}, row {int(rows[0])}"
+        subject = f"{name} has"
+        if arr.ndim == 2 and columns is not None:  # name the regressor(s)
+            cols = [repr(str(columns[j])) for j in np.flatnonzero(bad.any(axis=0))]
+            first = repr(str(columns[int(np.flatnonzero(bad[rows[0]])[0])]))
+            if len(cols) == 1:
+                subject = f"{name} column {first} has"
+            else:
+                subject = f"{name} columns {', '.join(cols)} have"
+                where = f"first in {first} at {where[len('first at '):]}"
         raise InputError(
-            f"{name} has {int(bad.sum())} {kind} values (first at {_label(index, int(rows[0]))}, "
-            f"row {int(rows[0])}); fill or drop them before forecasting"
+            f"{subject} {int(bad.sum())} {kind} values ({where}); fill or drop them before forecasting"
         )
 
 
@@ -358,7 +371,7 @@ def _align(X: pd.DataFrame, index: pd.Index, name: str, what: str) -> pd.DataFra
                 f"{_label(index, pos)}; give exogenous values for exactly the same time stamps"
             )
         X = X.set_axis(index)
-    _check_finite(X.to_numpy(), index, name)
+    _check_finite(X.to_numpy(), index, name, list(X.columns))
     return X
 
 
@@ -376,7 +389,7 @@ def check_future_exog(
     if X is None:
         raise InputError(
             f"this model was fitted with exogenous regressors ({', '.join(map(str, columns))}); pass "
-            f"{name} with their values for the {len(index)} forecast steps {_label(index, 0)} .. "
+            f"{option('X_future', name)} with their values for the {len(index)} forecast steps {_label(index, 0)} .. "
             f"{_label(index, len(index) - 1)}"
         )
     X = _as_frame(X, name)
@@ -411,8 +424,17 @@ def check_future_exog(
 # --------------------------------------------------------------------------------------
 # files
 # --------------------------------------------------------------------------------------
-def read_table(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a CSV or Parquet file into a DataFrame with a clear error for a bad file."""
+def read_table(path: str | os.PathLike, *, sep: str | None = None,
+               decimal: str | None = None) -> pd.DataFrame:
+    """Read a CSV or Parquet file into a DataFrame with a clear error for a bad file.
+
+    A text file's field separator (``,``, ``;``, tab or ``|``) and decimal mark (``.`` or
+    ``,``, as spreadsheets write CSV in much of Europe) are detected from its first lines
+    unless given; a file that does not show them unambiguously is refused with a message
+    naming ``sep``/``decimal``. Text that is not UTF-8 is read as Windows-1252 (Excel's
+    encoding in Western Europe). A file too large for the available memory is refused
+    before it is read.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError(f"file not found: {path}; check the path")
@@ -420,13 +442,18 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
         raise InputError(f"{path} is a folder; pass a CSV or Parquet file")
     if path.stat().st_size == 0:
         raise InputError(f"file {path} is empty; it needs a header row and at least one data row")
+    check_fits_in_memory(path)
     suffix = "".join(path.suffixes[-2:]).lower()
     try:
         if suffix.endswith((".parquet", ".pq")):
             frame = pd.read_parquet(path)
         else:
-            frame = pd.read_csv(path, sep=None, engine="python") if suffix.endswith(".txt") else pd.read_csv(path)
+            fmt = sniff_file(path, sep=sep, decimal=decimal)
+            frame = pd.read_csv(path, sep=fmt.sep, decimal=fmt.decimal, thousands=fmt.thousands,
+                                encoding=fmt.encoding)
     except (ValueError, OSError, pd.errors.ParserError) as err:
+        if isinstance(err, InputError):
+            raise
         raise InputError(f"could not read {path}: {err}") from err
     if frame.empty:
         raise InputError(f"file {path} has no data rows")
@@ -445,14 +472,16 @@ def _detect_time_col(frame: pd.DataFrame, exclude: Sequence[str] = ()) -> str | 
         if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
             sample = s.dropna().astype(str).head(20)
             try:
-                pd.to_datetime(sample, format="mixed")
+                pd.to_datetime(sample, format="mixed", utc=True)
                 return col
             except (ValueError, TypeError):
                 continue
     return None
 
 
-def _parse_time(values: pd.Series, col: str, source: str) -> pd.Index:
+def _parse_time(values: pd.Series, col: str, source: str, date_format: str | None = None) -> pd.Index:
+    if date_format is not None:
+        return _parse_with_format(values, col, source, date_format)
     if pd.api.types.is_integer_dtype(values.dtype):
         if str(col).strip().lower() == "year":
             return pd.PeriodIndex(values.astype(np.int64).astype(str), freq="Y")
@@ -464,15 +493,62 @@ def _parse_time(values: pd.Series, col: str, source: str) -> pd.Index:
         return pd.PeriodIndex(text, freq="M")
     if text.str.fullmatch(r"\d{4}").all():
         return pd.PeriodIndex(text.astype(int).astype(str), freq="Y")
+    dayfirst = day_first(values.dropna().astype(str), col, source)
     try:
-        return pd.DatetimeIndex(pd.to_datetime(values, format="mixed"))
+        return pd.DatetimeIndex(pd.to_datetime(values, format="mixed", dayfirst=bool(dayfirst)))
     except (ValueError, TypeError) as err:
+        if "Mixed timezones" in str(err) or "mix tz-aware" in str(err):
+            return _to_utc(values, col, source, dayfirst)
         bad = pd.to_datetime(values, errors="coerce", format="mixed").isna() & values.notna()
         pos = int(np.flatnonzero(bad.to_numpy())[0]) if bad.any() else 0
         raise InputError(
             f"{source}: time column {col!r} has a value that is not a date: {values.iloc[pos]!r} "
-            f"(row {pos}); fix it or name the right column with time_col"
+            f"(row {pos}); fix it or name the right column with {option('time_col')}"
         ) from err
+
+
+def _parse_with_format(values: pd.Series, col: str, source: str, date_format: str) -> pd.Index:
+    parsed = pd.to_datetime(values.astype(str), format=date_format, errors="coerce")
+    bad = parsed.isna().to_numpy()
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{source}: time column {col!r} has a value {values.iloc[pos]!r} (row {pos}) that does not "
+            f"match the date format {date_format!r}; fix the value or give the right format with "
+            f"{option('date_format')}"
+        )
+    return pd.DatetimeIndex(parsed)
+
+
+def _to_utc(values: pd.Series, col: str, source: str, dayfirst: bool | None) -> pd.Index:
+    """Time stamps with different UTC offsets (a daylight-saving change, merged sources):
+    converted to UTC with a note when that leaves them evenly spaced, refused otherwise."""
+    offsets = values.astype(str).str.extract(r"([+-]\d{2}:?\d{2}|Z)\s*$")[0]
+    if offsets.isna().any():
+        pos = int(np.flatnonzero(offsets.isna().to_numpy())[0])
+        raise InputError(
+            f"{source}: time column {col!r} mixes time stamps with and without a UTC offset (row "
+            f"{pos}: {values.iloc[pos]!r}); write every time stamp in the same form"
+        )
+    try:
+        stamps = pd.DatetimeIndex(pd.to_datetime(values, format="mixed", dayfirst=bool(dayfirst), utc=True))
+    except (ValueError, TypeError) as err:
+        raise InputError(
+            f"{source}: time column {col!r} has time stamps that are not dates with UTC offsets; "
+            "write every time stamp in the same form"
+        ) from err
+    change = int(np.flatnonzero((offsets != offsets.iloc[0]).to_numpy())[0]) if (offsets != offsets.iloc[0]).any() else 0
+    example = f"{values.iloc[0]!r} in row 0, {values.iloc[change]!r} in row {change}"
+    if len(stamps) > 2 and stamps.is_monotonic_increasing and _infer_freq(stamps) is None:
+        raise InputError(
+            f"{source}: time column {col!r} mixes UTC offsets ({example}); converted to UTC the "
+            "time stamps are not evenly spaced; write "
+            "them all in one offset (e.g. UTC) or without offsets (local time)"
+        )
+    warnings.warn(
+        f"{source}: time column {col!r} mixes UTC offsets ({example}); the time stamps were "
+        "converted to UTC", ForecastWarning, stacklevel=4)
+    return stamps
 
 
 def _unknown_column(col: str, frame: pd.DataFrame, source: str, what: str) -> InputError:
@@ -489,6 +565,9 @@ def read_series(
     time_col: str | None = None,
     id_col: str | None = None,
     exog: Sequence[str] | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
+    date_format: str | None = None,
 ) -> tuple[pd.Series | dict[str, pd.Series], pd.DataFrame | dict[str, pd.DataFrame] | None]:
     """Read a table (a CSV/Parquet path or a DataFrame) into a validated target and exog.
 
@@ -496,10 +575,20 @@ def read_series(
     the first column that parses as dates). The target defaults to the only numeric column
     left. With ``id_col``, returns dicts keyed by series id (a panel).
 
+    A file's separator and decimal mark are detected unless given (``sep``, ``decimal``; see
+    :func:`read_table`). Dates such as ``13/01/2020`` are read day-first when the values
+    prove it (a first field above 12), month-first when they prove that; when nothing
+    proves the order, ``date_format`` (a ``strptime`` format such as ``"%d/%m/%Y"``) must
+    say it. Time stamps with different UTC offsets are converted to UTC (with a
+    :class:`~forecast.errors.ForecastWarning`) when that leaves them evenly spaced.
+
     Returns ``(y, X)`` where ``X`` is ``None`` unless ``exog`` names columns.
     """
     source = str(data) if not isinstance(data, pd.DataFrame) else "data"
-    frame = read_table(data) if not isinstance(data, pd.DataFrame) else data.copy()
+    if isinstance(data, pd.DataFrame):
+        frame = data.copy()
+    else:
+        frame = read_table(data, sep=sep, decimal=decimal)
     exog = list(exog or [])
     for col, what in [(time_col, "time"), (target, "target"), (id_col, "series id")] + [(c, "exogenous regressor") for c in exog]:
         if col is not None and col not in frame.columns:
@@ -517,29 +606,30 @@ def read_series(
         else:
             raise InputError(
                 f"{source}: cannot tell which column to forecast among {', '.join(map(str, others))}; "
-                "name it with target"
+                f"name it with {option('target')}"
             )
     if id_col is None:
-        return _one_series(frame, target, time_col, exog, source)
+        return _one_series(frame, target, time_col, exog, source, date_format)
     ys: dict[str, pd.Series] = {}
     xs: dict[str, pd.DataFrame] = {}
     for sid, part in frame.groupby(id_col, sort=False):
-        y, X = _one_series(part.reset_index(drop=True), target, time_col, exog, f"{source} (series {sid!r})")
+        y, X = _one_series(part.reset_index(drop=True), target, time_col, exog,
+                           f"{source} (series {sid!r})", date_format)
         ys[str(sid)] = y
         if X is not None:
             xs[str(sid)] = X
     return ys, (xs or None)
 
 
-def _one_series(frame, target, time_col, exog, source):
+def _one_series(frame, target, time_col, exog, source, date_format=None):
     if time_col is not None:
-        index = _parse_time(frame[time_col], time_col, source)
+        index = _parse_time(frame[time_col], time_col, source, date_format)
     else:
         index = pd.RangeIndex(len(frame))
     y = check_series(pd.Series(frame[target].to_numpy(), index=index, name=target), f"{source}: column {target!r}")
     X = None
     if exog:
-        X = check_exog(pd.DataFrame({c: frame[c].to_numpy() for c in exog}, index=index).set_axis(y.index), y.index, f"{source}: exogenous columns")
+        X = check_exog(pd.DataFrame({c: frame[c].to_numpy() for c in exog}, index=index).set_axis(y.index), y.index, f"{source}: regressor")
     return y, X
 
 

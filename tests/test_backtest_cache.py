@@ -107,3 +107,20 @@ def test_kill_9_mid_run_then_resume_matches_an_uninterrupted_run(tmp_path):
     pd.testing.assert_frame_equal(resumed.forecasts, clean.forecasts)
     pd.testing.assert_frame_equal(resumed.leaderboard().drop(columns=["fit_seconds", "predict_seconds"]),
                                   clean.leaderboard().drop(columns=["fit_seconds", "predict_seconds"]))
+
+
+def test_cache_entries_of_the_wrong_shape_are_recomputed(tmp_path, panel):
+    kwargs = dict(horizon=4, initial=180, step=3, refit=2, cache_dir=tmp_path)
+    first = fc.backtest(["naive", LSAR(p=2)], panel, **kwargs)
+    entries = sorted((tmp_path / "tasks").glob("*.json"))
+    damaged = {0: [], 1: {"key": entries[1].stem}, 2: "text"}  # valid JSON, not a task record
+    import json
+
+    for i, value in damaged.items():
+        entries[i].write_text(json.dumps(value))
+    record = json.loads(entries[3].read_text())
+    record["mean"] = record["mean"][:-1]  # a record cut short
+    entries[3].write_text(json.dumps(record))
+    again = fc.backtest(["naive", LSAR(p=2)], panel, **kwargs)
+    assert again.meta["tasks_computed"] == 4
+    pd.testing.assert_frame_equal(first.forecasts, again.forecasts)

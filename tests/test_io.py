@@ -136,7 +136,7 @@ def test_exog_misaligned_or_missing(macro):
         check_exog(shifted, y.index)
     X_nan = X.copy()
     X_nan.iloc[4, 1] = np.nan
-    with pytest.raises(InputError, match=r"X has 1 missing values \(first at 1960Q1, row 4\)"):
+    with pytest.raises(InputError, match=r"X column 'tbilrate' has 1 missing values \(first at 1960Q1, row 4\)"):
         check_exog(X_nan, y.index)
 
 

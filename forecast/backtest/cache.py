@@ -84,6 +84,28 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
+_RECORD_LISTS = ("origins", "ok", "mean", "lower", "upper", "failures")
+
+
+def _well_formed(data: dict[str, Any]) -> bool:
+    """Whether a cached entry has the shape of a finished task's record: one series'
+    record, or a global task's ``records`` list of them."""
+    if data.get("global"):
+        records = data.get("records")
+        return (isinstance(records, list) and bool(records)
+                and all(isinstance(r, dict) and _well_formed(r) for r in records))
+    if not isinstance(data.get("model"), str) or not all(
+            isinstance(data.get(name), list) for name in _RECORD_LISTS):
+        return False
+    n = len(data["origins"])
+    if not (len(data["ok"]) == len(data["mean"]) == len(data["lower"]) == len(data["upper"]) == n):
+        return False
+    width = {len(row) if isinstance(row, list) else -1 for name in ("mean", "lower", "upper")
+             for row in data[name]}
+    return len(width) <= 1 and -1 not in width and all(
+        isinstance(data.get(name), int | float) for name in ("fit_seconds", "predict_seconds"))
+
+
 class TaskCache:
     """Finished tasks stored as ``<cache_dir>/tasks/<key>.json``."""
 
@@ -102,7 +124,9 @@ class TaskCache:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None  # unreadable: recompute (an atomic write never leaves one, but be safe)
-        return data if data.get("key") == key else None
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        return data if _well_formed(data) else None  # damaged or foreign: recompute
 
     def put(self, key: str, record: dict[str, Any]) -> None:
         atomic_write_text(self.path(key), json.dumps(record, allow_nan=True))

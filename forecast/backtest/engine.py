@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..base import Forecaster
-from ..errors import ForecastWarning, InputError
+from ..errors import ForecastWarning, InputError, option
 from ..io import check_exog, check_horizon, check_series, season_length
 from ..metrics import METRICS
 from .cache import TaskCache, hash_frame, hash_json, hash_series
@@ -165,12 +165,13 @@ def _exog_plan(models: dict[str, Forecaster], exog: dict[str, pd.DataFrame | Non
         tags = model.get_tags()
         if tags["requires_exog"] and not known:
             if not columns:
-                raise InputError(f"model {name!r} needs exogenous regressors; pass X (and declare known_exog)")
+                raise InputError(f"model {name!r} needs exogenous regressors; give them with "
+                                 f"{option('known_exog', 'X (and declare known_exog=[...])')}")
             raise InputError(
                 f"model {name!r} needs the regressors' values over the forecast horizon, but all X columns "
                 f"({', '.join(observed)}) are treated as observed (known only up to each origin). If their "
                 "future values are known in advance (calendar, planned values), declare them with "
-                "known_exog=[...]; otherwise lag them by at least the horizon and declare the lagged "
+                f"{option('known_exog', 'known_exog=[...]')}; otherwise lag them by at least the horizon and declare the lagged "
                 "columns known"
             )
         plan[name] = known if tags["supports_exog"] else []
@@ -178,7 +179,7 @@ def _exog_plan(models: dict[str, Forecaster], exog: dict[str, pd.DataFrame | Non
         warnings.warn(
             f"X columns {', '.join(observed)} are treated as observed (values known only up to each "
             "origin); no model receives them because forecasting with them would need their future "
-            "values. Declare known_exog=[...] for columns whose future values are known in advance",
+            f"values. Declare {option('known_exog', 'known_exog=[...]')} for columns whose future values are known in advance",
             ForecastWarning, stacklevel=3)
     return plan
 
