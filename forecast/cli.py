@@ -12,7 +12,10 @@ Commands
     What can be used: registered models and their parameters; the bundled datasets.
 
 Every bad input ends with one line on stderr and exit status 2 (``--debug`` shows the
-traceback). Start-up imports nothing heavy: ``forecast --help`` and a classical-only run
+traceback). ``forecast backtest`` exits with 0 when every model forecast every origin, 3
+when some forecasts failed (the comparison ran over the models and origins that succeeded;
+one line on stderr says which model failed and why, ``failures.csv`` has every failure)
+and 4 when nothing could be scored. Start-up imports nothing heavy: ``forecast --help`` and a classical-only run
 never import tensorflow.
 
 >>> build_parser().parse_args(["backtest", "sales.csv", "--horizon", "6"]).horizon
@@ -34,6 +37,8 @@ __all__ = ["main", "build_parser", "UsageError"]
 
 PROG = "forecast"
 EXIT_INPUT = 2
+EXIT_SOME_FAILED = 3  # some forecasts failed; the comparison ran over the rest
+EXIT_NOTHING_SCORED = 4  # no origin where the models forecast: nothing compared
 EXIT_INTERRUPTED = 130
 
 
@@ -82,7 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Do recurrent networks beat the ARMA family on your series, by how much, "
                     "and is the difference real?",
-        epilog="Examples:\n"
+        epilog="Exit status of backtest: 0 every model forecast every origin; 2 bad input; "
+               "3 some forecasts failed (compared without them, see failures.csv); "
+               "4 nothing could be scored.\n\n"
+               "Examples:\n"
                "  forecast backtest                           # default comparison on the airline series\n"
                "  forecast backtest sales.csv --models \"naive,arma(auto),lstm\" --horizon 12\n"
                "  forecast backtest --config run.toml --print-config\n"
@@ -169,24 +177,20 @@ def _stdout_is_tty() -> bool:
 
 def render_table(headers: list[str], rows: list[list[Any]], *, title: str | None = None,
                  wrap_col: int | None = None, styles: list[str | None] | None = None,
-                 file: Any = None) -> None:
-    """Print a table: rich on a terminal, plain aligned text otherwise (pipes, files)."""
+                 file: Any = None, drop_order: list[str] = (),
+                 abbreviations: dict[str, str] | None = None) -> list[str]:
+    """Print a table: rich on a terminal, fitted to its width (the wrap column folds, then
+    the ``abbreviations`` apply, then the ``drop_order`` columns are left out; numbers are
+    never cut), plain aligned text otherwise (pipes, files). Returns the headers left out."""
     file = file or sys.stdout
     cells = [["" if v is None else str(v) for v in row] for row in rows]
     if file is sys.stdout and _stdout_is_tty():
-        from rich.console import Console
-        from rich.table import Table
+        from .termtable import print_rich
 
-        table = Table(title=title, title_justify="left", header_style="bold")
-        for i, head in enumerate(headers):
-            numeric = bool(cells) and all(_looks_numeric(r[i]) for r in cells)
-            table.add_column(head, justify="right" if numeric else "left",
-                             overflow="fold" if i == wrap_col else "ellipsis",
-                             no_wrap=i != wrap_col)
-        for i, row in enumerate(cells):
-            table.add_row(*row, style=(styles[i] if styles else None))
-        Console(file=file).print(table)
-        return
+        numeric = [bool(cells) and all(_looks_numeric(r[i]) for r in cells) for i in range(len(headers))]
+        plan = print_rich(headers, cells, file=file, title=title, wrap_col=wrap_col, styles=styles,
+                          numeric=numeric, drop_order=drop_order, abbreviations=abbreviations)
+        return plan.dropped
     import textwrap
 
     def parts_of(row: list[str]) -> list[list[str]]:
@@ -211,6 +215,7 @@ def render_table(headers: list[str], rows: list[list[Any]], *, title: str | None
         for part in parts_of(row):
             file.write(line(part) + "\n")
     file.flush()
+    return []
 
 
 def _looks_numeric(text: str) -> bool:
@@ -766,8 +771,23 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     }
     write_outputs(result, out, settings, report=not args.no_report, source=source)
     print_leaderboard(result, source=source, quiet=args.quiet)
-    _say(args, f"results in {out}/ (report.html, leaderboard.csv, forecasts.csv, ...) in {elapsed:.1f}s")
-    return 0
+    written = ("leaderboard.csv, forecasts.csv, failures.csv, ..." if args.no_report
+               else "report.html, leaderboard.csv, forecasts.csv, ...")
+    _say(args, f"results in {out}/ ({written}) in {elapsed:.1f}s")
+    return _failure_status(result, out)
+
+
+def _failure_status(result: Any, out: Path) -> int:
+    """Exit status of a finished backtest, with one line on stderr when something failed
+    (shown even with --quiet: scripts and people must learn of it)."""
+    from .failnotes import nothing_scored_reason, stderr_summary
+
+    line = stderr_summary(result, str(out / "failures.csv"))
+    if line is None:
+        return 0
+    nothing = nothing_scored_reason(result) is not None
+    sys.stderr.write(f"{PROG}: {'error' if nothing else 'warning'}: {line}\n")
+    return EXIT_NOTHING_SCORED if nothing else EXIT_SOME_FAILED
 
 
 def _json_default(obj: Any) -> Any:
@@ -821,53 +841,96 @@ def _fmt_num(value: Any, digits: int = 4) -> str:
 
 
 def leaderboard_rows(board: Any, metrics: list[str]) -> tuple[list[str], list[list[str]], list[str | None]]:
-    """Headers, text rows and row styles of the terminal leaderboard."""
-    from .report import pvalue_column, significance_label
+    """Headers, text rows and row styles of the terminal leaderboard. A model that failed at
+    every origin is listed last, without a rank or scores, as ``failed``."""
+    from .report import nemenyi_labels, pvalue_column, significance_label
 
     cols = ["rank", "model"] + [m for m in metrics if m in board.columns]
     extra = [c for c in board.columns if c.startswith("skill_") or c in ("owa", "mean_rank")]
     pcol = pvalue_column(board)
+    failed = (board["status"] == "failed").tolist() if "status" in board.columns else [False] * len(board)
     headers = cols + extra
     if pcol:
         headers += ["DM p", "vs. best"]
+    elif "dm_worse" in board.columns:
+        headers += ["DM w/n/b"]
     elif "dm_worse_share" in board.columns:
         headers += ["DM worse share"]
     if "nemenyi_worse" in board.columns:
         headers += ["Nemenyi"]
+        nemenyi = nemenyi_labels(board)
     if "n_failed" in board.columns:
         headers += ["failed"]
     rows, styles = [], []
-    for rec in board.to_dict("records"):
+    for i, rec in enumerate(board.to_dict("records")):
         row = [_fmt_num(rec[c]) if c != "model" else str(rec[c]) for c in cols + extra]
         style = None
         if pcol:
-            label = significance_label(float(rec[pcol]))
+            label = "failed" if failed[i] else significance_label(float(rec[pcol]))
             row += [_fmt_num(rec[pcol], 3), label]
             style = "bold green" if label == "best" else ("red" if label.startswith("sig") else None)
+        elif "dm_worse" in board.columns:
+            counts = [rec[c] for c in ("dm_worse", "dm_not_different", "dm_better")]
+            row += ["-" if any(_is_missing(c) for c in counts) else "/".join(str(int(c)) for c in counts)]
         elif "dm_worse_share" in board.columns:
             row += [_fmt_num(rec["dm_worse_share"], 3)]
         if "nemenyi_worse" in board.columns:
-            row += ["worse" if rec["nemenyi_worse"] else "-"]
+            row += [nemenyi[i]]
         if "n_failed" in board.columns:
             row += [str(int(rec["n_failed"]))]
+        if failed[i]:
+            style = "red"
         rows.append(row)
         styles.append(style)
     return headers, rows, styles
 
 
+def _is_missing(value: Any) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
 def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> None:
+    """The leaderboard on stdout, fitted to the terminal width; failed models listed with
+    their reason below it; when nothing could be scored, that and why instead."""
+    from .failnotes import model_failure_lines, nothing_scored_reason
+
     board = result.leaderboard()
-    metrics = list(result.meta.get("settings", {}).get("metrics", []))
-    headers, rows, styles = leaderboard_rows(board, metrics)
     settings = result.meta.get("settings", {})
+    metrics = list(settings.get("metrics", []))
+    nothing = nothing_scored_reason(result)
+    if nothing is not None:
+        sys.stdout.write(f"Nothing could be scored: {nothing}.\n")
+        for line in model_failure_lines(result, limit=300):
+            sys.stdout.write(f"  {line}\n")
+        return
+    headers, rows, styles = leaderboard_rows(board, metrics)
     n_series = len(result.series_ids)
     title = (f"Leaderboard: {source}" + (f", {n_series} series" if n_series > 1 else "")
              + f", horizon {settings.get('horizon')}, "
              f"{int(board['n_origins'].max()) if 'n_origins' in board else '?'} forecast origins")
-    render_table(headers, rows, title=title, styles=styles)
+    primary = primary_metric(board)
+    # what gives way on a narrow terminal: the secondary metrics first, the primary never
+    drop_order = [m for m in reversed(metrics) if m != primary and m in headers] + [
+        h for h in ("owa", "mean_rank", "DM worse share") if h in headers] + [
+        h for h in headers if h.startswith("skill_")]
+    dropped = render_table(headers, rows, title=title, styles=styles, wrap_col=1, drop_order=drop_order,
+                           abbreviations={"significantly worse": "worse", "not significantly different": "not diff.",
+                                          "not different": "not diff."})
+    if dropped:
+        sys.stdout.write(f"Not shown for the terminal width: {', '.join(dropped)} (every column is in "
+                         "leaderboard.csv).\n")
+    lines = model_failure_lines(result, limit=300)
+    if lines:
+        sys.stdout.write("Failed:\n" + "".join(f"  {line}\n" for line in lines))
     if not quiet:
-        primary = primary_metric(board)
-        if "dm_worse_share" in board.columns:
+        if "dm_worse" in board.columns:
+            sys.stdout.write(f"Ranked by {primary}. DM w/n/b: number of series where a Diebold-Mariano test "
+                             "finds the model significantly worse / not different / better than the best; "
+                             "Nemenyi: over the panel, mean rank worse than the best's by more than the "
+                             "critical difference (Friedman test).\n")
+        elif "dm_worse_share" in board.columns:
             sys.stdout.write(f"Ranked by {primary}. DM worse share: fraction of series where a "
                              "Diebold-Mariano test finds the model significantly worse than the best; "
                              "Nemenyi: mean rank worse than the best's by more than the critical difference.\n")

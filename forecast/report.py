@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 __all__ = ["render_html", "write_report", "figure_to_png", "png_data_uri", "pvalue_column",
-           "significance_label", "atomic_write", "atomic_write_csv"]
+           "significance_label", "nemenyi_labels", "atomic_write", "atomic_write_csv"]
 
 ALPHA = 0.05
 
@@ -105,6 +105,23 @@ def significance_label(p: float, alpha: float = ALPHA) -> str:
     if p is None or (isinstance(p, float) and math.isnan(p)):
         return "best"
     return "significantly worse" if p < alpha else "not significantly different"
+
+
+def nemenyi_labels(board: pd.DataFrame) -> list[str]:
+    """The panel verdict per leaderboard row: ``best``, ``worse`` (mean rank worse than the
+    best's by more than the Nemenyi critical difference), ``not different`` or ``failed``."""
+    out = []
+    for i, rec in enumerate(board.to_dict("records")):
+        value = rec.get("nemenyi_worse")
+        if rec.get("status") == "failed":
+            out.append("failed")
+        elif i == 0:
+            out.append("best")
+        elif value is None or pd.isna(value):
+            out.append("-")
+        else:
+            out.append("worse" if bool(value) else "not different")
+    return out
 
 
 def _esc(value: Any) -> str:

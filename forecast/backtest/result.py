@@ -5,7 +5,10 @@ All summaries are computed from four tidy tables (``forecasts``, ``actuals``,
 (Parquet or CSV, plus JSON), and :func:`load_result` reads them back. No pickle.
 
 Scores use only the origins where every model produced a forecast (per series); how many
-origins were dropped for that is reported (``n_dropped`` in the leaderboard).
+origins were dropped for that is reported (``n_dropped`` in the leaderboard). A model that
+produced no forecast at all (it failed at every origin of every series) is left out of that
+comparison: the others are compared without it, and it is listed as failed
+(:meth:`BacktestResult.failure_summary`, ``status`` in the leaderboard).
 """
 
 from __future__ import annotations
@@ -148,6 +151,43 @@ class BacktestResult:
     def season(self) -> int:
         return int(self.meta["settings"]["season"])
 
+    @cached_property
+    def failed_models(self) -> list[str]:
+        """Models that produced no forecast at all (every origin of every series failed).
+        They are left out of the comparison (common origins, tests, ranks)."""
+        fc = self.forecasts
+        finite = pd.Series(np.isfinite(fc["y_pred"].to_numpy(float)), index=fc.index)
+        produced = finite.groupby(fc["model"].to_numpy(), sort=False).any()
+        return [m for m in self.models if not bool(produced.get(m, False))]
+
+    @property
+    def scored_models(self) -> list[str]:
+        """The models compared: those with at least one forecast."""
+        failed = set(self.failed_models)
+        return [m for m in self.models if m not in failed]
+
+    def failure_summary(self) -> pd.DataFrame:
+        """One row per model with failed forecasts: ``model``, ``n_failed`` (failed
+        origins), ``n_origins`` (origins attempted), ``all_failed`` (no forecast at all: the
+        model is left out of the comparison), and the most frequent ``stage``,
+        ``error_type`` and ``message``."""
+        cols = ["model", "n_failed", "n_origins", "all_failed", "stage", "error_type", "message"]
+        f = self.failures
+        if not len(f):
+            return pd.DataFrame(columns=cols)
+        attempted = self.forecasts.groupby("model", sort=False)["origin"].size() // self.horizon
+        failed = set(self.failed_models)
+        rows = []
+        for model in self.models:
+            part = f[f["model"] == model]
+            if not len(part):
+                continue
+            top = part.groupby(["stage", "error_type", "message"], sort=False).size().idxmax()
+            rows.append({"model": model, "n_failed": len(part), "n_origins": int(attempted.get(model, 0)),
+                         "all_failed": model in failed, "stage": top[0], "error_type": top[1],
+                         "message": top[2]})
+        return pd.DataFrame(rows, columns=cols)
+
     def __repr__(self) -> str:
         return (f"BacktestResult({len(self.models)} models, {len(self.series_ids)} series, horizon "
                 f"{self.horizon}, {len(self.failures)} failed forecasts)")
@@ -176,12 +216,12 @@ class BacktestResult:
         for sid, part in self.actuals.groupby("series_id", sort=False):
             values = part["y"].to_numpy(float)
             stamps = pd.Index(part["timestamp"])
-            cells = [self._cells[(sid, name)] for name in self.models]
-            origins = cells[0].origins
+            origins = self._cells[(sid, self.models[0])].origins
             pos = stamps.get_indexer(pd.Index(origins))
-            ok = np.ones(len(origins), dtype=bool)
-            for cell in cells:
-                ok &= np.isfinite(cell.f).all(axis=1)
+            # common origins over the models that forecast at all; nothing scored without one
+            ok = np.full(len(origins), bool(self.scored_models))
+            for name in self.scored_models:
+                ok &= np.isfinite(self._cells[(sid, name)].f).all(axis=1)
             s1 = np.array([_scale_or_nan(values[: p + 1], m, 1) for p in pos])
             s2 = np.array([_scale_or_nan(values[: p + 1], m, 2) for p in pos])
             k = np.arange(h)
@@ -270,9 +310,13 @@ class BacktestResult:
         """A series × model table of one metric (mean over the common origins)."""
         name = self._metric_names(metric or self._primary())[0]
         table = {}
+        failed = set(self.failed_models)
         for sid in self.series_ids:
             row = {}
             for model in self.models:
+                if model in failed:  # no forecast: no score (not the score of empty arrays)
+                    row[model] = np.nan
+                    continue
                 vals = self._per_origin(name, *self._arrays(sid, model))
                 row[model] = float(np.nanmean(vals)) if vals.size and np.isfinite(vals).any() else np.nan
             table[sid] = row
@@ -302,6 +346,9 @@ class BacktestResult:
         name = self._metric_names(metric)[0]
         out = {}
         for model in self.models:
+            if model in self.failed_models:
+                out[model] = np.full(self.horizon, np.nan)
+                continue
             per_series = [self._per_step(name, *self._arrays(sid, model)) for sid in self.series_ids]
             out[model] = np.nanmean(np.vstack(per_series), axis=0) if len(per_series) > 1 else per_series[0]
         frame = pd.DataFrame(out, index=pd.RangeIndex(1, self.horizon + 1, name="step"))
@@ -342,7 +389,7 @@ class BacktestResult:
         rows = []
         for sid in self.series_ids:
             ref = self._losses(sid, best, loss)
-            for model in self.models:
+            for model in self.scored_models:
                 if model == best:
                     continue
                 mine = self._losses(sid, model, loss)
@@ -376,7 +423,10 @@ class BacktestResult:
         different at ``alpha``."""
         if len(self.series_ids) < 2:
             raise InputError("the Friedman test needs a panel of at least 2 series; this backtest has 1")
-        return friedman_test(self.series_scores(metric), alpha=alpha)
+        if len(self.scored_models) < 2:
+            raise InputError(f"the Friedman test needs at least 2 models with forecasts; this backtest has "
+                             f"{len(self.scored_models)} (failed at every origin: {', '.join(self.failed_models)})")
+        return friedman_test(self.series_scores(metric)[self.scored_models], alpha=alpha)
 
     # ------------------------------------------------------------------ leaderboard
     def leaderboard(self, metric: str | None = None, *, alpha: float = 0.05, loss: str = "mse") -> pd.DataFrame:
@@ -384,8 +434,12 @@ class BacktestResult:
         reference (naive, or seasonal naive when the season is > 1: ``1 − metric/reference``),
         OWA (mean of sMAPE and MASE relative to the reference), Diebold–Mariano statistic and
         p-value against the best model (one series) or, for a panel, mean rank, the Nemenyi
-        verdict and the share of series where DM finds the model worse, plus timings and the
-        number of origins scored and dropped."""
+        verdict, the share of series where DM finds the model worse and the counts of
+        series where DM finds it worse / not different / better (``dm_worse``,
+        ``dm_not_different``, ``dm_better``), plus timings and the number of origins scored
+        and dropped. ``status`` is ``failed`` for a model without any forecast: it is listed
+        last, without a rank, and left out of the comparison; ``n_failed`` counts each
+        model's failed origins and ``failure`` gives the most frequent reason."""
         primary = self._metric_names(metric or self._primary())[0]
         names = self._metric_names()
         if primary not in names:
@@ -396,7 +450,10 @@ class BacktestResult:
         board[f"skill_{primary}"] = 1 - table[primary] / ref[primary]
         if "smape" in names and "mase" in names:
             board["owa"] = [M.owa(s, m, ref["smape"], ref["mase"]) for s, m in zip(table["smape"], table["mase"], strict=True)]
+        failed = set(self.failed_models)
+        board["status"] = ["failed" if mdl in failed else "ok" for mdl in board.index]
         board = board.sort_values(primary, kind="stable")
+        board = board.iloc[np.argsort([mdl in failed for mdl in board.index], kind="stable")]
         best = str(board.index[0])
         dm = self.dm_tests(against=best, loss=loss, by_step=False)
         if len(self.series_ids) == 1:
@@ -407,23 +464,42 @@ class BacktestResult:
             worse = (dm["pvalue"] < alpha) & (dm["statistic"] > 0)
             share = worse.groupby(dm["model"]).mean()
             board["dm_worse_share"] = [share.get(mdl, np.nan) for mdl in board.index]
-            ranks = self.series_scores(primary).dropna().rank(axis=1).mean()
+            # per-series DM verdicts against the best, counted: worse / not different / better
+            better = (dm["pvalue"] < alpha) & (dm["statistic"] < 0)
+            tested = dm["pvalue"].notna()
+            for col, hit in (("dm_worse", worse), ("dm_not_different", tested & ~worse & ~better),
+                             ("dm_better", better)):
+                counts = hit.groupby(dm["model"]).sum()
+                board[col] = pd.array([None if mdl == best or mdl in failed else int(counts.get(mdl, 0))
+                                       for mdl in board.index], dtype="Int64")
+            ranks = self.series_scores(primary)[self.scored_models].dropna().rank(axis=1).mean()
             board["mean_rank"] = ranks.reindex(board.index)
             try:
                 cd = self.friedman(primary, alpha).critical_difference
                 board["nemenyi_worse"] = board["mean_rank"] - board["mean_rank"].min() > cd
             except InputError:
                 board["nemenyi_worse"] = False
+            if failed:  # not tested: no verdict
+                board["nemenyi_worse"] = pd.array([None if mdl in failed else bool(v) for mdl, v in
+                                                   board["nemenyi_worse"].items()], dtype="boolean")
         timing = self.timing()
         board["fit_seconds"] = timing["fit_seconds"].reindex(board.index)
         board["predict_seconds"] = timing["predict_seconds"].reindex(board.index)
         n_ok = sum(int(inf["ok"].sum()) for inf in self._series_info.values())
         n_all = sum(inf["n_origins"] for inf in self._series_info.values())
-        board["n_origins"] = n_ok
-        board["n_dropped"] = n_all - n_ok
+        board["n_origins"] = [0 if mdl in failed else n_ok for mdl in board.index]
+        board["n_dropped"] = [n_all if mdl in failed else n_all - n_ok for mdl in board.index]
         fails = self.failures.groupby("model").size() if len(self.failures) else pd.Series(dtype=int)
         board["n_failed"] = [int(fails.get(mdl, 0)) for mdl in board.index]
-        board.insert(0, "rank", np.arange(1, len(board) + 1))
+        summary = self.failure_summary().set_index("model")
+        board["failure"] = [f"{summary.at[mdl, 'error_type']} in {summary.at[mdl, 'stage']}: "
+                            f"{summary.at[mdl, 'message']}" if mdl in summary.index else ""
+                            for mdl in board.index]
+        ranks = np.arange(1, len(board) + 1)
+        if failed:  # failed models are listed, not ranked
+            ranks = pd.array([None if mdl in failed else r for mdl, r in zip(board.index, ranks, strict=True)],
+                             dtype="Int64")
+        board.insert(0, "rank", ranks)
         board.index.name = "model"
         board = board.reset_index()
         board.columns.name = None
