@@ -940,89 +940,18 @@ def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> 
 
 
 # ================================================================== plots and report
-def _png(fig: Any) -> bytes:
-    import matplotlib.pyplot as plt
-
-    from .report import figure_to_png
-
-    try:
-        return figure_to_png(fig)
-    finally:
-        plt.close(fig)
-
-
 def primary_metric(board: Any) -> str:
-    """The metric the leaderboard is ranked by (its ``skill_<metric>`` column names it)."""
-    for col in board.columns:
-        if str(col).startswith("skill_"):
-            return str(col)[len("skill_"):]
-    return str(board.columns[2])
+    """The metric the leaderboard is ranked by."""
+    from .runreport import primary_metric as primary
 
-
-def make_figures(result: Any, board: Any) -> dict[str, dict[str, bytes]]:
-    """PNG figures for the report: leaderboard, error by horizon, forecasts per model."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    from . import report
-
-    metric = primary_metric(board)
-    figs: dict[str, dict[str, bytes]] = {"leaderboard": {}, "horizon": {}, "forecasts": {}}
-    figs["leaderboard"]["Leaderboard"] = _png(report.leaderboard_figure(board, metric))
-    by_h = result.by_horizon(metric)
-    figs["horizon"][f"{metric.upper()} by horizon step"] = _png(report.horizon_figure(by_h, metric))
-    series = result.series_ids[0]
-    panel = len(result.series_ids) > 1
-    for model in list(board["model"]):
-        fig = report.forecast_figure(result.forecasts, result.actuals, model,
-                                     series_id=series)
-        caption = f"{model}" + (f" — series {series} (first of {len(result.series_ids)})" if panel else "")
-        figs["forecasts"][caption] = _png(fig)
-    return figs
-
-
-def _models_by_step(by_h: Any, metric: str) -> Any:
-    """Steps × models turned into one row per model (steps as columns ``h1``, ``h2``...)."""
-    table = by_h.T
-    table.columns = [f"h{int(step)}" for step in table.columns]
-    table.index.name = f"model ({metric})"
-    return table.reset_index()
+    return primary(board)
 
 
 def write_figures_and_report(result: Any, board: Any, out: Path, settings: dict[str, Any],
                              source: str) -> None:
-    from .report import atomic_write, write_report
+    from .runreport import write_figures_and_report as write
 
-    figs = make_figures(result, board)
-    import re
-
-    for stale in out.glob("forecast_*.png"):  # plots of an earlier run in the same folder
-        stale.unlink()
-    atomic_write(out / "leaderboard.png", next(iter(figs["leaderboard"].values())))
-    atomic_write(out / "by_horizon.png", next(iter(figs["horizon"].values())))
-    for i, (caption, png) in enumerate(figs["forecasts"].items()):
-        slug = re.sub(r"[^A-Za-z0-9]+", "_", caption.split(" — ")[0]).strip("_").lower()
-        atomic_write(out / f"forecast_{i + 1:02d}_{slug}.png", png)
-    meta = result.meta.get("settings", {})
-    primary = primary_metric(board)
-    summary = {
-        "data": source,
-        "series": len(result.series_ids),
-        "models": len(result.models),
-        "origins": int(board["n_origins"].max()) if "n_origins" in board else "?",
-        "horizon": meta.get("horizon"),
-        "refit": {True: "always", False: "never"}.get(meta.get("refit"), f"every {meta.get('refit')}"),
-        "best": f"{board['model'].iloc[0]} ({primary} {_fmt_num(board[primary].iloc[0])})",
-    }
-    by_h = result.by_horizon(primary)
-    write_report(
-        out / "report.html", leaderboard=board, title="Backtest report",
-        subtitle=f"{source} — {len(result.models)} models, horizon {meta.get('horizon')}",
-        summary=summary, by_horizon=_models_by_step(by_h, primary), failures=result.failures,
-        settings={"cli": settings, "backtest": result.meta},
-        leaderboard_images=figs["leaderboard"], horizon_images=figs["horizon"],
-        forecast_images=figs["forecasts"],
-    )
+    write(result, board, out, settings, source)
 
 
 # ================================================================== commands

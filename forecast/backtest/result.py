@@ -86,7 +86,7 @@ class BacktestResult:
         parts: dict[tuple[str, str], list[dict]] = {}
         for rec in records:
             parts.setdefault((rec["series_id"], rec["model"]), []).append(rec)
-        failures, timings = [], []
+        failures, timings, resolved = [], [], []
         cols: dict[str, list] = {k: [] for k in ("series_id", "model", "step", "y_true", "y_pred", "lower", "upper")}
         origin_parts, stamp_parts = [], []
         for sid, series in panel.items():
@@ -108,6 +108,9 @@ class BacktestResult:
                 origin_parts.append(origin_idx)
                 stamp_parts.append(stamp_idx)
                 for r in recs:
+                    if r.get("resolved"):
+                        resolved.append({"series_id": sid, "model": name, "segment": r["segment"],
+                                         "settings": r["resolved"]})
                     timings.append({"series_id": sid, "model": name, "segment": r["segment"],
                                     "n_origins": len(r["origins"]), "fit_seconds": r["fit_seconds"],
                                     "predict_seconds": r["predict_seconds"]})
@@ -132,6 +135,7 @@ class BacktestResult:
         meta = dict(meta)
         meta["model_names"] = list(model_names)
         meta["index"] = {sid: _index_kind(s.index) for sid, s in panel.items()}
+        meta["resolved"] = resolved  # settings each fit resolved (orders chosen, epochs run)
         return cls(forecasts, actuals, fails, timing, meta)
 
     # ------------------------------------------------------------------ basics
