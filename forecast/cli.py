@@ -103,7 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     bt = sub.add_parser("backtest", help="score models side by side on rolling forecast origins",
                         description="Backtest models on rolling origins and write a leaderboard, "
-                                    "tidy results and an HTML report.")
+                                    "tidy results and an HTML report.",
+                        epilog="Exit status: 0 every model forecast every origin; 2 bad input; 3 some "
+                               "forecasts failed (the others were compared; one line on stderr names the "
+                               "failed model, failures.csv has every failure); 4 nothing could be scored.")
     _add_data_args(bt, optional_data=True)
     bt.add_argument("--models", help='comma-separated specs, e.g. "naive,ar(12),arma(auto),lstm(units=32),gru"')
     bt.add_argument("--horizon", type=_int("--horizon"), help="steps ahead to forecast from each origin")
@@ -300,6 +303,7 @@ def model_catalog() -> list[dict[str, Any]]:
                           for n, p in sig.parameters.items()
                           if n != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
                 doc = (inspect.getdoc(cls) or "").split("\n")[0]
+        params = [(entry.spec_names.get(n, n), d) for n, d in params]  # as written in --models
         text = ", ".join(f"{n}={d}" if d else n for n, d in params) or "-"
         example = entry.name
         if entry.positional:

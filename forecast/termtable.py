@@ -100,7 +100,7 @@ def print_rich(headers: Sequence[str], rows: Sequence[Sequence[str]], *, file: A
     for i in plan.keep:
         folds = i == wrap_col
         table.add_column(short.get(headers[i], headers[i]), justify="right" if numeric[i] else "left",
-                         overflow="fold" if folds else "ignore", no_wrap=not folds,
+                         overflow="fold", no_wrap=not folds,
                          min_width=min(MIN_WRAP, max(len(r[i]) for r in rows)) if folds and rows else None)
     for k, row in enumerate(rows):
         table.add_row(*[short.get(row[i], row[i]) for i in plan.keep], style=styles[k] if styles else None)
