@@ -280,7 +280,7 @@ def _resolved_section(resolved: Mapping[str, Mapping[str, str]] | None) -> str:
     keys = list(dict.fromkeys(k for values in resolved.values() for k in values))
     frame = pd.DataFrame([{"model": m, **{k: v.get(k, "") for k in keys}} for m, v in resolved.items()])
     return ('<h3>Model settings resolved in fitting</h3><p class="note">What each model chose on its '
-            "training data (per series and refit segment; ×N: used in N fits).</p>"
+            "training data (per series and refit segment; xN: used in N fits).</p>"
             + _table(frame, wrap=keys))
 
 

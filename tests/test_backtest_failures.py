@@ -82,3 +82,14 @@ def test_all_failed_says_nothing_could_be_scored(airline):
     assert stderr_summary(res).startswith("nothing could be scored")
     board = res.leaderboard()
     assert (board["status"] == "failed").all() and board["rank"].isna().all()
+
+
+def test_plots_leave_out_the_failed_model(m3_panel):
+    from forecast import plotting
+
+    res = run_backtest(["naive", "drift", "mean", BAD], m3_panel, horizon=4, initial=28, step=1, refit=False)
+    fig = plotting.plot_leaderboard(res)
+    ax = fig.axes[0]
+    assert sorted(t.get_text() for t in ax.get_yticklabels()) == ["drift", "mean", "naive"]
+    assert len(ax.patches) == 3 and BAD in ax.get_title() and "DM w/n/b" in " ".join(t.get_text() for t in ax.texts)
+    assert plotting.plot_ranks(res).axes  # the rank diagram runs over the three that forecast
