@@ -10,8 +10,6 @@ import numpy as np
 import pytest
 
 import forecast as fc
-from forecast.failnotes import model_failure_lines, nothing_scored_reason, stderr_summary
-
 # fc.backtest is shadowed by the subpackage once forecast.backtest is imported
 from forecast.backtest import backtest as run_backtest
 
@@ -30,6 +28,8 @@ def m3_panel():
 
 
 def test_one_series_compares_the_models_that_ran(airline):
+    from forecast.failnotes import nothing_scored_reason, stderr_summary
+
     res = run_backtest(["naive", "snaive(12)", BAD], airline, horizon=6, initial=120, step=6, refit=False)
     assert res.failed_models == [BAD] and res.scored_models == ["naive", "snaive(12)"]
     board = res.leaderboard().set_index("model")
@@ -74,6 +74,8 @@ def test_panel_ranks_and_tests_run_without_the_failed_model(m3_panel):
 
 
 def test_all_failed_says_nothing_could_be_scored(airline):
+    from forecast.failnotes import model_failure_lines, nothing_scored_reason, stderr_summary
+
     res = run_backtest([BAD, 'ma(1,method="bogus")'], airline, horizon=6, initial=120, step=6, refit=False)
     assert res.scored_models == []
     reason = nothing_scored_reason(res)
