@@ -211,3 +211,22 @@ def test_results_line_lists_only_what_was_written(data, tmp_path):
     line = next(line for line in res.stderr.splitlines() if line.startswith("results in"))
     assert "report.html" not in line and "leaderboard.csv" in line
     assert not (tmp_path / "res" / "report.html").exists()
+
+
+def test_large_panel_report_caps_the_forecast_plots_with_a_note(tmp_path):
+    from forecast.runreport import MAX_SERIES_PLOTS
+
+    yearly = fc.datasets.load("m3_yearly")
+    ids = list(yearly)[: MAX_SERIES_PLOTS + 2]
+    path = tmp_path / "yearly.csv"
+    pd.concat([pd.DataFrame({"series_id": k, "year": yearly[k].index.astype(str), "value": yearly[k].to_numpy()})
+               for k in ids]).to_csv(path, index=False)
+    out = tmp_path / "res"
+    res = run_cli("backtest", str(path), "--id-col", "series_id", "--models", "naive,drift", "--horizon", "4",
+                  "--initial", "14", "--step", "2", "--quiet", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    html = (out / "report.html").read_text()
+    shown = re.findall(r"<summary>Series (\w+)</summary>", html)
+    assert shown == ids[:MAX_SERIES_PLOTS]
+    assert f"{MAX_SERIES_PLOTS} of {len(ids)}" in html and "every series is in forecasts.csv" in html
+    assert len(list(out.glob("forecast_*.png"))) == MAX_SERIES_PLOTS
