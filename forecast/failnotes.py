@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["scored_origins", "nothing_scored_reason", "model_failure_lines", "stderr_summary", "MAX_MESSAGE"]
+__all__ = ["nothing_scored_reason", "model_failure_lines", "stderr_summary", "MAX_MESSAGE"]
 
 MAX_MESSAGE = 160
 
@@ -19,14 +19,9 @@ def _short(text: str, limit: int = MAX_MESSAGE) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
-def scored_origins(result: Any) -> int:
-    """Origins on which every compared model produced a forecast, over all series."""
-    return sum(int(info["ok"].sum()) for info in result._series_info.values())
-
-
 def nothing_scored_reason(result: Any) -> str | None:
     """Why nothing could be scored, or None when the comparison ran."""
-    if scored_origins(result) > 0:
+    if result.n_common_origins > 0:
         return None
     summary = result.failure_summary()
     if not result.scored_models:

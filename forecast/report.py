@@ -382,8 +382,10 @@ def render_html(
     parts.append('<h2 id="failures">Failures</h2>')
     parts.append(_failed_models_section(failed_models))
     if failures is not None and len(failures):
-        parts.append(f'<p class="note">{len(failures)} task(s) failed; their models were scored on the '
-                     "origins they completed, and the leaderboard compares common origins.</p>")
+        parts.append(f'<p class="note">{len(failures)} failed forecast(s), one row per series, model and '
+                     "origin. A model that failed at every origin is left out of the comparison; any other "
+                     "failed origin is left out for every model, so the leaderboard compares common "
+                     "origins.</p>")
         wrap = [c for c in failures.columns if str(c).lower() in ("message", "error", "msg")]
         parts.append(_table(failures, wrap=wrap, max_rows=200))
     else:

@@ -170,6 +170,12 @@ class BacktestResult:
         failed = set(self.failed_models)
         return [m for m in self.models if m not in failed]
 
+    @property
+    def n_common_origins(self) -> int:
+        """Origins, over all series, on which every compared model forecast: what the scores
+        use. 0 means nothing could be scored."""
+        return sum(int(inf["ok"].sum()) for inf in self._series_info.values())
+
     def failure_summary(self) -> pd.DataFrame:
         """One row per model with failed forecasts: ``model``, ``n_failed`` (failed
         origins), ``n_origins`` (origins attempted), ``all_failed`` (no forecast at all: the
@@ -489,7 +495,7 @@ class BacktestResult:
         timing = self.timing()
         board["fit_seconds"] = timing["fit_seconds"].reindex(board.index)
         board["predict_seconds"] = timing["predict_seconds"].reindex(board.index)
-        n_ok = sum(int(inf["ok"].sum()) for inf in self._series_info.values())
+        n_ok = self.n_common_origins
         n_all = sum(inf["n_origins"] for inf in self._series_info.values())
         board["n_origins"] = [0 if mdl in failed else n_ok for mdl in board.index]
         board["n_dropped"] = [n_all if mdl in failed else n_all - n_ok for mdl in board.index]
