@@ -241,7 +241,8 @@ def _leaderboard_section(board: pd.DataFrame, alpha: float, panel_note: str = ""
             "mean rank exceeds the best's by more than the Nemenyi critical difference, else not different. "
             "<b>DM series</b> counts the series on which a Diebold–Mariano test (Harvey–Leybourne–Newbold "
             f"correction, {alpha:g} level) finds the model significantly worse, not different, or better "
-            "than the best on the same origins. The two can disagree: DM looks at each series' errors, "
+            "than the best on the same origins (a series with too few origins for the test counts in none "
+            "of the three). The two can disagree: DM looks at each series' errors, "
             f"Nemenyi only at the ranks over the panel.{(' ' + _esc(panel_note)) if panel_note else ''}</p>"
         )
         return _table(board, row_class=classes, extra=extra, extra_at=len(front)) + explain

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import forecast as fc
+
 # fc.backtest is shadowed by the subpackage once forecast.backtest is imported
 from forecast.backtest import backtest as run_backtest
 
