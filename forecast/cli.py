@@ -12,7 +12,10 @@ Commands
     What can be used: registered models and their parameters; the bundled datasets.
 
 Every bad input ends with one line on stderr and exit status 2 (``--debug`` shows the
-traceback). Start-up imports nothing heavy: ``forecast --help`` and a classical-only run
+traceback). ``forecast backtest`` exits with 0 when every model forecast every origin, 3
+when some forecasts failed (the comparison ran over the models and origins that succeeded;
+one line on stderr says which model failed and why, ``failures.csv`` has every failure)
+and 4 when nothing could be scored. Start-up imports nothing heavy: ``forecast --help`` and a classical-only run
 never import tensorflow.
 
 >>> build_parser().parse_args(["backtest", "sales.csv", "--horizon", "6"]).horizon
@@ -34,6 +37,8 @@ __all__ = ["main", "build_parser", "UsageError"]
 
 PROG = "forecast"
 EXIT_INPUT = 2
+EXIT_SOME_FAILED = 3  # some forecasts failed; the comparison ran over the rest
+EXIT_NOTHING_SCORED = 4  # no origin where the models forecast: nothing compared
 EXIT_INTERRUPTED = 130
 
 
@@ -99,7 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Do recurrent networks beat the ARMA family on your series, by how much, "
                     "and is the difference real?",
-        epilog="Examples:\n"
+        epilog="Exit status of backtest: 0 every model forecast every origin; 2 bad input; "
+               "3 some forecasts failed (compared without them, see failures.csv); "
+               "4 nothing could be scored.\n\n"
+               "Examples:\n"
                "  forecast backtest                           # default comparison on the airline series\n"
                "  forecast backtest sales.csv --models \"naive,arma(auto),lstm\" --horizon 12\n"
                "  forecast backtest --config run.toml --print-config\n"
@@ -112,7 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     bt = sub.add_parser("backtest", help="score models side by side on rolling forecast origins",
                         description="Backtest models on rolling origins and write a leaderboard, "
-                                    "tidy results and an HTML report.")
+                                    "tidy results and an HTML report.",
+                        epilog="Exit status: 0 every model forecast every origin; 2 bad input; 3 some "
+                               "forecasts failed (the others were compared; one line on stderr names the "
+                               "failed model, failures.csv has every failure); 4 nothing could be scored.")
     _add_data_args(bt, optional_data=True)
     bt.add_argument("--models", help='comma-separated specs, e.g. "naive,ar(12),arma(auto),lstm(units=32),gru"')
     bt.add_argument("--horizon", type=_int("--horizon"), help="steps ahead to forecast from each origin")
@@ -214,24 +225,20 @@ def _stdout_is_tty() -> bool:
 
 def render_table(headers: list[str], rows: list[list[Any]], *, title: str | None = None,
                  wrap_col: int | None = None, styles: list[str | None] | None = None,
-                 file: Any = None) -> None:
-    """Print a table: rich on a terminal, plain aligned text otherwise (pipes, files)."""
+                 file: Any = None, drop_order: list[str] = (),
+                 abbreviations: dict[str, str] | None = None) -> list[str]:
+    """Print a table: rich on a terminal, fitted to its width (the wrap column folds, then
+    the ``abbreviations`` apply, then the ``drop_order`` columns are left out; numbers are
+    never cut), plain aligned text otherwise (pipes, files). Returns the headers left out."""
     file = file or sys.stdout
     cells = [["" if v is None else str(v) for v in row] for row in rows]
     if file is sys.stdout and _stdout_is_tty():
-        from rich.console import Console
-        from rich.table import Table
+        from .termtable import print_rich
 
-        table = Table(title=title, title_justify="left", header_style="bold")
-        for i, head in enumerate(headers):
-            numeric = bool(cells) and all(_looks_numeric(r[i]) for r in cells)
-            table.add_column(head, justify="right" if numeric else "left",
-                             overflow="fold" if i == wrap_col else "ellipsis",
-                             no_wrap=i != wrap_col)
-        for i, row in enumerate(cells):
-            table.add_row(*row, style=(styles[i] if styles else None))
-        Console(file=file).print(table)
-        return
+        numeric = [bool(cells) and all(_looks_numeric(r[i]) for r in cells) for i in range(len(headers))]
+        plan = print_rich(headers, cells, file=file, title=title, wrap_col=wrap_col, styles=styles,
+                          numeric=numeric, drop_order=drop_order, abbreviations=abbreviations)
+        return plan.dropped
     import textwrap
 
     def parts_of(row: list[str]) -> list[list[str]]:
@@ -256,6 +263,7 @@ def render_table(headers: list[str], rows: list[list[Any]], *, title: str | None
         for part in parts_of(row):
             file.write(line(part) + "\n")
     file.flush()
+    return []
 
 
 def _looks_numeric(text: str) -> bool:
@@ -340,6 +348,7 @@ def model_catalog() -> list[dict[str, Any]]:
                           for n, p in sig.parameters.items()
                           if n != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
                 doc = (inspect.getdoc(cls) or "").split("\n")[0]
+        params = [(entry.spec_names.get(n, n), d) for n, d in params]  # as written in --models
         text = ", ".join(f"{n}={d}" if d else n for n, d in params) or "-"
         example = entry.name
         if entry.positional:
@@ -850,8 +859,23 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
         warnings.simplefilter("ignore", UndefinedScoreWarning)
         write_outputs(result, out, settings, report=not args.no_report, source=source)
         print_leaderboard(result, source=source, quiet=args.quiet)
-    _say(args, f"results in {out}/ (report.html, leaderboard.csv, forecasts.csv, ...) in {elapsed:.1f}s")
-    return 0
+    written = ("leaderboard.csv, forecasts.csv, failures.csv, ..." if args.no_report
+               else "report.html, leaderboard.csv, forecasts.csv, ...")
+    _say(args, f"results in {out}/ ({written}) in {elapsed:.1f}s")
+    return _failure_status(result, out)
+
+
+def _failure_status(result: Any, out: Path) -> int:
+    """Exit status of a finished backtest, with one line on stderr when something failed
+    (shown even with --quiet: scripts and people must learn of it)."""
+    from .failnotes import nothing_scored_reason, stderr_summary
+
+    line = stderr_summary(result, str(out / "failures.csv"))
+    if line is None:
+        return 0
+    nothing = nothing_scored_reason(result) is not None
+    sys.stderr.write(f"{PROG}: {'error' if nothing else 'warning'}: {line}\n")
+    return EXIT_NOTHING_SCORED if nothing else EXIT_SOME_FAILED
 
 
 def _json_default(obj: Any) -> Any:
@@ -905,55 +929,98 @@ def _fmt_num(value: Any, digits: int = 4) -> str:
 
 
 def leaderboard_rows(board: Any, metrics: list[str]) -> tuple[list[str], list[list[str]], list[str | None]]:
-    """Headers, text rows and row styles of the terminal leaderboard."""
-    from .report import pvalue_column, significance_label
+    """Headers, text rows and row styles of the terminal leaderboard. A model that failed at
+    every origin is listed last, without a rank or scores, as ``failed``."""
+    from .report import nemenyi_labels, pvalue_column, significance_label
 
     cols = ["rank", "model"] + [m for m in metrics if m in board.columns]
     extra = [c for c in board.columns if c.startswith("skill_") or c in ("owa", "mean_rank")]
     pcol = pvalue_column(board)
+    failed = (board["status"] == "failed").tolist() if "status" in board.columns else [False] * len(board)
     headers = cols + extra
     if pcol:
         headers += ["DM p", "vs. best"]
+    elif "dm_worse" in board.columns:
+        headers += ["DM w/n/b"]
     elif "dm_worse_share" in board.columns:
         headers += ["DM worse share"]
     if "nemenyi_worse" in board.columns:
         headers += ["Nemenyi"]
+        nemenyi = nemenyi_labels(board)
     if "n_failed" in board.columns:
         headers += ["failed"]
     rows, styles = [], []
-    for rec in board.to_dict("records"):
+    for i, rec in enumerate(board.to_dict("records")):
         row = [_fmt_num(rec[c]) if c != "model" else str(rec[c]) for c in cols + extra]
         style = None
         if pcol:
-            label = significance_label(float(rec[pcol]))
+            label = "failed" if failed[i] else significance_label(float(rec[pcol]))
             row += [_fmt_num(rec[pcol], 3), label]
             style = "bold green" if label == "best" else ("red" if label.startswith("sig") else None)
+        elif "dm_worse" in board.columns:
+            counts = [rec[c] for c in ("dm_worse", "dm_not_different", "dm_better")]
+            row += ["-" if any(_is_missing(c) for c in counts) else "/".join(str(int(c)) for c in counts)]
         elif "dm_worse_share" in board.columns:
             row += [_fmt_num(rec["dm_worse_share"], 3)]
         if "nemenyi_worse" in board.columns:
-            row += ["worse" if rec["nemenyi_worse"] else "-"]
+            row += [nemenyi[i]]
         if "n_failed" in board.columns:
             row += [str(int(rec["n_failed"]))]
+        if failed[i]:
+            style = "red"
         rows.append(row)
         styles.append(style)
     return headers, rows, styles
 
 
+def _is_missing(value: Any) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
 def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> None:
+    """The leaderboard on stdout, fitted to the terminal width; failed models listed with
+    their reason below it; when nothing could be scored, that and why instead."""
+    from .failnotes import model_failure_lines, nothing_scored_reason
+
     board = result.leaderboard()
-    metrics = list(result.meta.get("settings", {}).get("metrics", []))
-    headers, rows, styles = leaderboard_rows(board, metrics)
     settings = result.meta.get("settings", {})
+    metrics = list(settings.get("metrics", []))
+    nothing = nothing_scored_reason(result)
+    if nothing is not None:
+        sys.stdout.write(f"Nothing could be scored: {nothing}.\n")
+        for line in model_failure_lines(result, limit=300):
+            sys.stdout.write(f"  {line}\n")
+        return
+    headers, rows, styles = leaderboard_rows(board, metrics)
     n_series = len(result.series_ids)
     title = (f"Leaderboard: {source}" + (f", {n_series} series" if n_series > 1 else "")
              + f", horizon {settings.get('horizon')}, "
              f"{int(board['n_origins'].max()) if 'n_origins' in board else '?'} forecast origins")
-    render_table(headers, rows, title=title, styles=styles)
+    primary = primary_metric(board)
+    # what gives way on a narrow terminal: the secondary metrics first, the primary never
+    drop_order = [m for m in reversed(metrics) if m != primary and m in headers] + [
+        h for h in ("owa", "mean_rank", "DM worse share") if h in headers] + [
+        h for h in headers if h.startswith("skill_")]
+    dropped = render_table(headers, rows, title=title, styles=styles, wrap_col=1, drop_order=drop_order,
+                           abbreviations={"significantly worse": "worse", "not significantly different": "not diff.",
+                                          "not different": "not diff."})
+    if dropped:
+        sys.stdout.write(f"Not shown for the terminal width: {', '.join(dropped)} (every column is in "
+                         "leaderboard.csv).\n")
+    lines = model_failure_lines(result, limit=300)
+    if lines:
+        sys.stdout.write("Failed:\n" + "".join(f"  {line}\n" for line in lines))
     for line in undefined_notes(result, board):
         sys.stdout.write(line + "\n")
     if not quiet:
-        primary = primary_metric(board)
-        if "dm_worse_share" in board.columns:
+        if "dm_worse" in board.columns:
+            sys.stdout.write(f"Ranked by {primary}. DM w/n/b: number of series where a Diebold-Mariano test "
+                             "finds the model significantly worse / not different / better than the best; "
+                             "Nemenyi: over the panel, mean rank worse than the best's by more than the "
+                             "critical difference (Friedman test).\n")
+        elif "dm_worse_share" in board.columns:
             sys.stdout.write(f"Ranked by {primary}. DM worse share: fraction of series where a "
                              "Diebold-Mariano test finds the model significantly worse than the best; "
                              "Nemenyi: mean rank worse than the best's by more than the critical difference.\n")
@@ -979,89 +1046,18 @@ def undefined_notes(result: Any, board: Any) -> list[str]:
 
 
 # ================================================================== plots and report
-def _png(fig: Any) -> bytes:
-    import matplotlib.pyplot as plt
-
-    from .report import figure_to_png
-
-    try:
-        return figure_to_png(fig)
-    finally:
-        plt.close(fig)
-
-
 def primary_metric(board: Any) -> str:
-    """The metric the leaderboard is ranked by (its ``skill_<metric>`` column names it)."""
-    for col in board.columns:
-        if str(col).startswith("skill_"):
-            return str(col)[len("skill_"):]
-    return str(board.columns[2])
+    """The metric the leaderboard is ranked by."""
+    from .runreport import primary_metric as primary
 
-
-def make_figures(result: Any, board: Any) -> dict[str, dict[str, bytes]]:
-    """PNG figures for the report: leaderboard, error by horizon, forecasts per model."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    from . import report
-
-    metric = primary_metric(board)
-    figs: dict[str, dict[str, bytes]] = {"leaderboard": {}, "horizon": {}, "forecasts": {}}
-    figs["leaderboard"]["Leaderboard"] = _png(report.leaderboard_figure(board, metric))
-    by_h = result.by_horizon(metric)
-    figs["horizon"][f"{metric.upper()} by horizon step"] = _png(report.horizon_figure(by_h, metric))
-    series = result.series_ids[0]
-    panel = len(result.series_ids) > 1
-    for model in list(board["model"]):
-        fig = report.forecast_figure(result.forecasts, result.actuals, model,
-                                     series_id=series)
-        caption = f"{model}" + (f" — series {series} (first of {len(result.series_ids)})" if panel else "")
-        figs["forecasts"][caption] = _png(fig)
-    return figs
-
-
-def _models_by_step(by_h: Any, metric: str) -> Any:
-    """Steps × models turned into one row per model (steps as columns ``h1``, ``h2``...)."""
-    table = by_h.T
-    table.columns = [f"h{int(step)}" for step in table.columns]
-    table.index.name = f"model ({metric})"
-    return table.reset_index()
+    return primary(board)
 
 
 def write_figures_and_report(result: Any, board: Any, out: Path, settings: dict[str, Any],
                              source: str) -> None:
-    from .report import atomic_write, write_report
+    from .runreport import write_figures_and_report as write
 
-    figs = make_figures(result, board)
-    import re
-
-    for stale in out.glob("forecast_*.png"):  # plots of an earlier run in the same folder
-        stale.unlink()
-    atomic_write(out / "leaderboard.png", next(iter(figs["leaderboard"].values())))
-    atomic_write(out / "by_horizon.png", next(iter(figs["horizon"].values())))
-    for i, (caption, png) in enumerate(figs["forecasts"].items()):
-        slug = re.sub(r"[^A-Za-z0-9]+", "_", caption.split(" — ")[0]).strip("_").lower()
-        atomic_write(out / f"forecast_{i + 1:02d}_{slug}.png", png)
-    meta = result.meta.get("settings", {})
-    primary = primary_metric(board)
-    summary = {
-        "data": source,
-        "series": len(result.series_ids),
-        "models": len(result.models),
-        "origins": int(board["n_origins"].max()) if "n_origins" in board else "?",
-        "horizon": meta.get("horizon"),
-        "refit": {True: "always", False: "never"}.get(meta.get("refit"), f"every {meta.get('refit')}"),
-        "best": f"{board['model'].iloc[0]} ({primary} {_fmt_num(board[primary].iloc[0])})",
-    }
-    by_h = result.by_horizon(primary)
-    write_report(
-        out / "report.html", leaderboard=board, title="Backtest report",
-        subtitle=f"{source} — {len(result.models)} models, horizon {meta.get('horizon')}",
-        summary=summary, by_horizon=_models_by_step(by_h, primary), failures=result.failures,
-        settings={"cli": settings, "backtest": result.meta},
-        leaderboard_images=figs["leaderboard"], horizon_images=figs["horizon"],
-        forecast_images=figs["forecasts"],
-    )
+    write(result, board, out, settings, source)
 
 
 # ================================================================== commands

@@ -81,7 +81,7 @@ def plot_forecasts(result, *, series_id: str | None = None, models: Sequence[str
                 ax.fill_between(x, one["lower"].to_numpy(), one["upper"].to_numpy(), color=color,
                                 alpha=0.2, label=f"{level:g}% interval" if k == 0 else None)
         ax.set_title(name, fontsize=10, loc="left")
-        ax.legend(fontsize=8, loc="upper left")
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the data, not on it
     fig.suptitle(f"Forecasts vs actuals ({sid})")
     return fig
 
@@ -96,15 +96,21 @@ def plot_by_horizon(result, metric: str = "mae"):
     ax.set_xlabel("horizon step")
     ax.set_ylabel(metric.upper())
     ax.set_title(f"{metric.upper()} by horizon step")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
 
 
 def plot_leaderboard(result, metric: str | None = None, *, alpha: float = 0.05):
     """Horizontal bars of ``metric`` per model, best on top. For one series a bar is hatched
     when the Diebold–Mariano test finds it significantly worse than the best at ``alpha``;
-    for a panel, when the Nemenyi test does. The p-values are written next to the bars."""
-    board = result.leaderboard(metric, alpha=alpha)
+    for a panel, when the Nemenyi test does. The p-values are written next to the bars (for a
+    panel, the mean rank and the per-series DM counts worse / not different / better). A
+    model that failed at every origin has no bar and is named in the title."""
+    full = result.leaderboard(metric, alpha=alpha)
+    failed = full["status"] == "failed"
+    board = full[~failed].reset_index(drop=True)
+    if board.empty:
+        raise InputError("nothing to plot: every model failed at every origin (see result.failure_summary())")
     metric = metric or result._primary()
     fig = _figure(8.0, 0.45 * len(board) + 1.5)
     ax = fig.subplots()
@@ -113,15 +119,19 @@ def plot_leaderboard(result, metric: str | None = None, *, alpha: float = 0.05):
         worse = (board["dm_pvalue"] < alpha) & (board["dm_stat"] > 0)
         notes = ["best" if i == 0 else f"DM p={p:.3g}" for i, p in enumerate(board["dm_pvalue"])]
     else:
-        worse = board["nemenyi_worse"].astype(bool)
-        notes = [f"mean rank {r:.2f}" for r in board["mean_rank"]]
+        from .report import dm_count_labels
+
+        worse = board["nemenyi_worse"].fillna(False).astype(bool)
+        notes = [f"mean rank {r:.2f}" + (f", DM w/n/b {c}" if c != "-" else "")
+                 for r, c in zip(board["mean_rank"], dm_count_labels(board), strict=True)]
     for yi, value, bad, note in zip(y, board[metric], worse, notes, strict=True):
         ax.barh(yi, value, color="C3" if bad else "C0", hatch="//" if bad else None, alpha=0.85)
         ax.text(value, yi, f" {note}", va="center", fontsize=8)
     ax.set_yticks(y, board["model"].tolist())
     ax.set_xlabel(metric.upper())
-    ax.set_title(f"Leaderboard: hatched = significantly worse than {board['model'].iloc[0]} (alpha={alpha})",
-                 fontsize=10)
+    gone = ", ".join(full.loc[failed, "model"].astype(str))
+    ax.set_title(f"Leaderboard: hatched = significantly worse than {board['model'].iloc[0]} (alpha={alpha})"
+                 + (f"\nno bar: {gone} (failed at every origin)" if gone else ""), fontsize=10)
     ax.margins(x=0.25)
     return fig
 

@@ -27,8 +27,8 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["render_html", "write_report", "figure_to_png", "png_data_uri", "pvalue_column",
-           "significance_label", "atomic_write", "atomic_write_csv"]
+__all__ = ["render_html", "write_report", "dm_count_labels", "series_figure", "figure_to_png", "png_data_uri", "pvalue_column",
+           "significance_label", "nemenyi_labels", "atomic_write", "atomic_write_csv"]
 
 ALPHA = 0.05
 
@@ -38,7 +38,7 @@ _CSS = """
 * { box-sizing: border-box; }
 body { margin:0; background:var(--bg); color:var(--ink);
        font:15px/1.5 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-main { max-width:1180px; margin:0 auto; padding:28px 32px 64px; }
+main { max-width:1320px; margin:0 auto; padding:28px 32px 64px; }
 h1 { font-size:26px; margin:0 0 4px; }
 h2 { font-size:19px; margin:36px 0 10px; padding-bottom:4px; border-bottom:2px solid var(--line); }
 h3 { font-size:15px; margin:18px 0 6px; color:var(--muted); }
@@ -54,7 +54,7 @@ table { border-collapse:collapse; margin:8px 0 12px; font-size:13.5px; width:aut
 th, td { padding:5px 8px; border-bottom:1px solid var(--line); text-align:right; white-space:nowrap; }
 th { background:var(--band); font-weight:600; position:sticky; top:0; }
 td.text, th.text { text-align:left; }
-td.model { white-space:normal; text-align:left; max-width:260px; overflow-wrap:anywhere; }
+td.model { white-space:normal; text-align:left; min-width:120px; max-width:260px; overflow-wrap:anywhere; }
 tr.best td { background:#eaf6ee; font-weight:600; }
 tr.worse td.sig { color:var(--bad); }
 tr.tie td.sig { color:var(--neutral); }
@@ -69,6 +69,14 @@ pre { background:var(--band); border:1px solid var(--line); border-radius:6px; p
 .ok { color:var(--good); }
 td.msg { white-space:normal; text-align:left; max-width:560px; }
 footer { margin-top:40px; color:var(--muted); font-size:12px; }
+tr.failed td { color:var(--muted); }
+tr.failed td.sig { color:var(--bad); font-weight:600; }
+.alert { border:2px solid var(--bad); border-radius:8px; padding:12px 16px; margin:14px 0;
+         background:#fdf1f0; }
+.alert b { color:var(--bad); }
+.alert ul { margin:6px 0 0; padding-left:20px; }
+details { margin:6px 0; }
+details > summary { cursor:pointer; font-weight:600; padding:4px 0; }
 """
 
 
@@ -107,13 +115,30 @@ def significance_label(p: float, alpha: float = ALPHA) -> str:
     return "significantly worse" if p < alpha else "not significantly different"
 
 
+def nemenyi_labels(board: pd.DataFrame) -> list[str]:
+    """The panel verdict per leaderboard row: ``best``, ``worse`` (mean rank worse than the
+    best's by more than the Nemenyi critical difference), ``not different`` or ``failed``."""
+    out = []
+    for i, rec in enumerate(board.to_dict("records")):
+        value = rec.get("nemenyi_worse")
+        if rec.get("status") == "failed":
+            out.append("failed")
+        elif i == 0:
+            out.append("best")
+        elif value is None or pd.isna(value):
+            out.append("-")
+        else:
+            out.append("worse" if bool(value) else "not different")
+    return out
+
+
 def _esc(value: Any) -> str:
     return _html.escape(str(value), quote=True)
 
 
 def _fmt(value: Any) -> str:
-    if value is None:
-        return ""
+    if value is None or value is pd.NA:
+        return "–" if value is pd.NA else ""
     if isinstance(value, float):
         if math.isnan(value):
             return "–"
@@ -176,14 +201,58 @@ def _compact(board: pd.DataFrame) -> pd.DataFrame:
     return board.rename(columns={"n_origins": "origins", "n_failed": "failed", "n_dropped": "dropped"})
 
 
-def _leaderboard_section(board: pd.DataFrame, alpha: float) -> str:
-    board = _compact(board)
+def _failed_flags(board: pd.DataFrame) -> list[bool]:
+    return (board["status"] == "failed").tolist() if "status" in board.columns else [False] * len(board)
+
+
+def dm_count_labels(board: pd.DataFrame) -> list[str]:
+    """Per leaderboard row of a panel: on how many series DM finds the model significantly
+    worse / not different / better than the best (``"2 / 1 / 0"``; ``"-"`` for the best)."""
+    cols = ("dm_worse", "dm_not_different", "dm_better")
+    out = []
+    for rec in board.to_dict("records"):
+        values = [rec.get(c) for c in cols]
+        if any(v is None or pd.isna(v) for v in values):
+            out.append("failed" if rec.get("status") == "failed" else "-")
+        else:
+            out.append(" / ".join(str(int(v)) for v in values))
+    return out
+
+
+def _leaderboard_section(board: pd.DataFrame, alpha: float, panel_note: str = "") -> str:
+    failed = _failed_flags(board)
+    board = _compact(board).drop(columns=["status", "failure"], errors="ignore")
     pcol = pvalue_column(board)
+    front = [c for c in ("rank", "model") if c in board.columns]
+    if pcol is None and "nemenyi_worse" in board.columns:  # a panel: Nemenyi verdict and DM counts
+        verdicts = nemenyi_labels(board.assign(status=["failed" if f else "ok" for f in failed]))
+        classes = ["failed" if f else ("best" if v == "best" else ("worse" if v == "worse" else "tie"))
+                   for v, f in zip(verdicts, failed, strict=True)]
+        extra = {"Nemenyi vs. best": verdicts}
+        drop = ["nemenyi_worse", "dm_worse_share"]
+        if "dm_worse" in board.columns:
+            extra["DM series: worse / not diff. / better"] = dm_count_labels(
+                board.assign(status=["failed" if f else "ok" for f in failed]))
+            drop += ["dm_worse", "dm_not_different", "dm_better"]
+        board = board.drop(columns=[c for c in drop if c in board.columns])
+        board = board[front + [c for c in board.columns if c not in front]]
+        explain = (
+            '<p class="note">Ranked best first. <b>Nemenyi vs. best</b> is the panel-level verdict: after a '
+            "Friedman test over the series, a model is <span style=\"color:var(--bad)\">worse</span> when its "
+            "mean rank exceeds the best's by more than the Nemenyi critical difference, else not different. "
+            "<b>DM series</b> counts the series on which a Diebold–Mariano test (Harvey–Leybourne–Newbold "
+            f"correction, {alpha:g} level) finds the model significantly worse, not different, or better "
+            "than the best on the same origins (a series with too few origins for the test counts in none "
+            "of the three). The two can disagree: DM looks at each series' errors, "
+            f"Nemenyi only at the ranks over the panel.{(' ' + _esc(panel_note)) if panel_note else ''}</p>"
+        )
+        return _table(board, row_class=classes, extra=extra, extra_at=len(front)) + explain
     if pcol is None:
         return _table(board)
-    labels = [significance_label(p, alpha) for p in board[pcol].astype(float)]
-    classes = ["best" if lab == "best" else ("worse" if lab.startswith("sig") else "tie") for lab in labels]
-    front = [c for c in ("rank", "model") if c in board.columns]
+    labels = ["failed" if f else significance_label(p, alpha)
+              for p, f in zip(board[pcol].astype(float), failed, strict=True)]
+    classes = ["failed" if lab == "failed" else "best" if lab == "best" else
+               ("worse" if lab.startswith("sig") else "tie") for lab in labels]
     board = board[front + [pcol] + [c for c in board.columns if c not in front and c != pcol]]
     explain = (
         f'<p class="note">Ranked best first. <b>{_esc(pcol)}</b> is the p-value of a Diebold–Mariano test '
@@ -192,6 +261,37 @@ def _leaderboard_section(board: pd.DataFrame, alpha: float) -> str:
         f"worse</span>; above, the data cannot tell it apart from the best.</p>"
     )
     return _table(board, row_class=classes, extra={"vs. best": labels}, extra_at=len(front) + 1) + explain
+
+
+def _failed_models_section(failed_models: pd.DataFrame | None) -> str:
+    if failed_models is None or not len(failed_models):
+        return ""
+    rows = []
+    for rec in failed_models.to_dict("records"):
+        what = ("failed at every origin: left out of the comparison" if rec["all_failed"]
+                else "failed at some origins: those origins are left out for every model")
+        rows.append({"model": rec["model"], "failed origins": f"{rec['n_failed']} of {rec['n_origins']}",
+                     "outcome": what, "reason": f"{rec['error_type']} in {rec['stage']}: {rec['message']}"})
+    return ("<h3>Models with failed forecasts</h3>"
+            + _table(pd.DataFrame(rows), wrap=["reason", "outcome"]))
+
+
+def _resolved_section(resolved: Mapping[str, Mapping[str, str]] | None) -> str:
+    if not resolved:
+        return ""
+    keys = list(dict.fromkeys(k for values in resolved.values() for k in values))
+    frame = pd.DataFrame([{"model": m, **{k: v.get(k, "") for k in keys}} for m, v in resolved.items()])
+    return ('<h3>Model settings resolved in fitting</h3><p class="note">What each model chose on its '
+            "training data (per series and refit segment; xN: used in N fits).</p>"
+            + _table(frame, wrap=keys))
+
+
+def _forecast_groups(groups: Mapping[str, Mapping[str, bytes | str | os.PathLike]], note: str) -> str:
+    parts = [f'<p class="note">{_esc(note)}</p>'] if note else []
+    for i, (label, images) in enumerate(groups.items()):
+        parts.append(f'<details{" open" if i == 0 else ""}><summary>{_esc(label)}</summary>'
+                     f"{_figures(images)}</details>")
+    return "".join(parts)
 
 
 # ------------------------------------------------------------------ the report
@@ -208,6 +308,13 @@ def render_html(
     horizon_images: Mapping[str, bytes | str | os.PathLike] | None = None,
     forecast_images: Mapping[str, bytes | str | os.PathLike] | None = None,
     alpha: float = ALPHA,
+    notice: str | None = None,
+    notice_items: Sequence[str] = (),
+    failed_models: pd.DataFrame | None = None,
+    resolved: Mapping[str, Mapping[str, str]] | None = None,
+    forecast_groups: Mapping[str, Mapping[str, bytes | str | os.PathLike]] | None = None,
+    forecast_note: str = "",
+    panel_note: str = "",
 ) -> str:
     """The report as one HTML string (nothing external: inline CSS, base64 images).
 
@@ -222,9 +329,19 @@ def render_html(
     failures : DataFrame, optional
         Failed tasks: model, series, origin, error type, message.
     settings : mapping, optional
-        The run's settings and versions, shown as JSON.
+        The run's settings and versions, shown as JSON (folded).
     leaderboard_images, horizon_images, forecast_images : mapping caption -> PNG
         Figures (PNG bytes or paths), embedded as data URIs.
+    notice, notice_items : str, list of str, optional
+        A message shown first, in a box (e.g. that nothing could be scored, and why).
+    failed_models : DataFrame, optional
+        One row per model with failed forecasts (``BacktestResult.failure_summary()``).
+    resolved : mapping model -> {setting: text}, optional
+        What each model resolved in fitting (orders chosen, epochs run), as a table.
+    forecast_groups : mapping label -> (mapping caption -> PNG), optional
+        Forecast figures in foldable groups, one per series of a panel (the first open).
+    forecast_note, panel_note : str
+        A note above the forecast plots; a sentence added to the panel leaderboard notes.
     """
     parts = [f"<h1>{_esc(title)}</h1>"]
     if subtitle:
@@ -238,9 +355,12 @@ def render_html(
             for k, v in summary.items()
         )
         parts.append(f'<div class="cards">{cards}</div>')
+    if notice:
+        items = "".join(f"<li>{_esc(item)}</li>" for item in notice_items)
+        parts.append(f'<div class="alert"><b>{_esc(notice)}</b>{f"<ul>{items}</ul>" if items else ""}</div>')
 
     parts.append('<h2 id="leaderboard">Leaderboard</h2>')
-    parts.append(_leaderboard_section(leaderboard, alpha))
+    parts.append(_leaderboard_section(leaderboard, alpha, panel_note))
     parts.append(_figures(leaderboard_images or {}))
 
     parts.append('<h2 id="horizon">Error by horizon step</h2>')
@@ -252,7 +372,9 @@ def render_html(
         parts.append('<p class="note">No per-step errors were computed.</p>')
 
     parts.append('<h2 id="forecasts">Forecasts</h2>')
-    if forecast_images:
+    if forecast_groups:
+        parts.append(_forecast_groups(forecast_groups, forecast_note))
+    elif forecast_images:
         parts.append('<p class="note">Forecasts from the backtest origins against the actual values, '
                      "with prediction intervals where the model gives them.</p>")
         parts.append(_figures(forecast_images, grid=True))
@@ -260,16 +382,21 @@ def render_html(
         parts.append('<p class="note">No forecast plots.</p>')
 
     parts.append('<h2 id="failures">Failures</h2>')
+    parts.append(_failed_models_section(failed_models))
     if failures is not None and len(failures):
-        parts.append(f'<p class="note">{len(failures)} task(s) failed; their models were scored on the '
-                     "origins they completed, and the leaderboard compares common origins.</p>")
+        parts.append(f'<p class="note">{len(failures)} failed forecast(s), one row per series, model and '
+                     "origin. A model that failed at every origin is left out of the comparison; any other "
+                     "failed origin is left out for every model, so the leaderboard compares common "
+                     "origins.</p>")
         wrap = [c for c in failures.columns if str(c).lower() in ("message", "error", "msg")]
         parts.append(_table(failures, wrap=wrap, max_rows=200))
     else:
         parts.append('<p class="ok">No failures: every model forecast every origin.</p>')
 
     parts.append('<h2 id="settings">Settings</h2>')
-    parts.append(f"<pre>{_esc(json.dumps(dict(settings or {}), indent=2, default=str))}</pre>")
+    parts.append(_resolved_section(resolved))
+    parts.append("<details><summary>All settings of the run (JSON)</summary>"
+                 f"<pre>{_esc(json.dumps(dict(settings or {}), indent=2, default=str))}</pre></details>")
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts.append(f"<footer>Written by forecast on {stamp}. This file is self-contained and works offline.</footer>")
     body = "\n".join(p for p in parts if p)
@@ -347,29 +474,48 @@ def _time_axis(ax: Any, order: list[str], lo: int, hi: int) -> None:
 
 
 def leaderboard_figure(board: pd.DataFrame, metric: str, alpha: float = ALPHA) -> Any:
-    """Horizontal bars of ``metric`` per model, coloured by DM significance against the best."""
+    """Horizontal bars of ``metric`` per model. One series: coloured by the DM test against
+    the best. A panel: coloured by the Nemenyi verdict, with the per-series DM counts
+    (worse / not different / better) written by each bar. Failed models have no bar."""
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
-    pcol = pvalue_column(board)
-    labels = ([significance_label(p, alpha) for p in board[pcol].astype(float)] if pcol
-              else ["best"] + ["not significantly different"] * (len(board) - 1))
-    fig = Figure(figsize=(8, 0.45 * len(board) + 1.4))
+    failed = _failed_flags(board)
+    shown = board[[not f for f in failed]].reset_index(drop=True)
+    pcol = pvalue_column(shown)
+    notes = [""] * len(shown)
+    if pcol:
+        labels = [significance_label(p, alpha) for p in shown[pcol].astype(float)]
+        colors, title = _COLORS, f"Leaderboard: {metric.upper()}, Diebold–Mariano vs. the best at {alpha:g}"
+    elif "nemenyi_worse" in shown.columns:
+        verdict = nemenyi_labels(shown)
+        labels = ["best" if v == "best" else ("significantly worse" if v == "worse" else "not significantly different")
+                  for v in verdict]
+        colors = _COLORS
+        if "dm_worse" in shown.columns:
+            notes = [f"   DM series w/n/b {c}" if c != "-" else "" for c in dm_count_labels(shown)]
+        title = f"Leaderboard: {metric.upper()}, colour: Nemenyi vs. the best at {alpha:g} (panel ranks)"
+    else:
+        labels = ["best"] + ["not significantly different"] * (len(shown) - 1)
+        colors, title = _COLORS, f"Leaderboard: {metric.upper()}"
+    fig = Figure(figsize=(9, 0.45 * max(len(shown), 1) + 1.4))
     ax = fig.add_subplot()
-    values = board[metric].astype(float).to_numpy()
-    ypos = list(range(len(board)))[::-1]
-    ax.barh(ypos, values, color=[_COLORS[lab] for lab in labels])
+    values = shown[metric].astype(float).to_numpy()
+    ypos = list(range(len(shown)))[::-1]
+    ax.barh(ypos, values, color=[colors[lab] for lab in labels])
     ax.set_yticks(ypos)
-    ax.set_yticklabels(board["model"].astype(str))
-    for y, v in zip(ypos, values, strict=True):
+    ax.set_yticklabels(shown["model"].astype(str))
+    for y, v, note in zip(ypos, values, notes, strict=True):
         if v == v:
-            ax.text(v, y, f" {v:.3g}", va="center", fontsize=8)
-    ax.set_xlabel(metric.upper() + " (lower is better)")
-    handles = [__import__("matplotlib.patches", fromlist=["Patch"]).Patch(color=c, label=k)
-               for k, c in _COLORS.items() if k in labels]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3,
-              fontsize=8, frameon=False)
-    ax.set_title(f"Leaderboard: {metric.upper()}, Diebold–Mariano vs. the best at {alpha:g}")
-    ax.margins(x=0.15)
+            ax.text(v, y, f" {v:.3g}{note}", va="center", fontsize=8)
+    gone = ", ".join(board["model"][failed].astype(str))
+    ax.set_xlabel(metric.upper() + " (lower is better)" + (f"\nno bar: {gone} (failed at every origin)" if gone else ""))
+    handles = [Patch(color=c, label=k) for k, c in colors.items() if k in labels]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False,
+              title="Nemenyi (panel)" if not pcol and "nemenyi_worse" in shown.columns else None,
+              title_fontsize=8)
+    ax.set_title(title, fontsize=10)
+    ax.margins(x=0.35 if any(notes) else 0.15)
     fig.tight_layout()
     return fig
 
@@ -386,29 +532,18 @@ def horizon_figure(by_horizon: pd.DataFrame, metric: str) -> Any:
     ax.set_ylabel(metric.upper())
     ax.set_title(f"{metric.upper()} by horizon step")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, ncol=2, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14))
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     return fig
 
 
-def forecast_figure(forecasts: pd.DataFrame, actuals: pd.DataFrame, model: str,
-                    series_id: Any = None, n_paths: int = 4) -> Any:
-    """Actual values and the forecast paths of ``model`` from a few evenly spaced origins,
-    with the prediction interval of each path shaded."""
-    from matplotlib.figure import Figure
-
-    f = forecasts[forecasts["model"] == model]
-    a = actuals
-    if series_id is not None:
-        f = f[f["series_id"] == series_id]
-        a = a[a["series_id"] == series_id]
+def _draw_paths(ax: Any, f: pd.DataFrame, a: pd.DataFrame, n_paths: int) -> bool:
+    """Actuals and the forecast paths of a few evenly spaced origins on ``ax``."""
     order = [str(t) for t in a["timestamp"]]
-    fig = Figure(figsize=(6.4, 3.4))
-    ax = fig.add_subplot()
-    origins = sorted(f["origin"].unique())
+    origins = sorted(f.loc[f["y_pred"].notna(), "origin"].unique())
     if not origins:
-        ax.text(0.5, 0.5, "no forecasts (every task failed)", ha="center", transform=ax.transAxes)
-        return fig
+        ax.text(0.5, 0.5, "no forecasts (failed at every origin)", ha="center", transform=ax.transAxes)
+        return False
     first = max(_positions(pd.Series([origins[0]]), order)[0] - 3 * max(int(f["step"].max()), 1), 0)
     ax.plot(range(first, len(order)), a["y"].to_numpy()[first:], color="#1d2330", lw=1.4, label="actual")
     picks = [origins[round(i * (len(origins) - 1) / max(n_paths - 1, 1))] for i in range(min(n_paths, len(origins)))]
@@ -422,8 +557,51 @@ def forecast_figure(forecasts: pd.DataFrame, actuals: pd.DataFrame, model: str,
             ax.fill_between(x, path["lower"], path["upper"], color=color, alpha=0.15, lw=0)
         ax.plot(x, path["y_pred"], color=color, lw=1.6, label=f"from {origin}")
     _time_axis(ax, order, first, len(order) - 1)
-    ax.set_title(str(model) + (f" — {series_id}" if series_id is not None else ""), fontsize=11)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, frameon=False, loc="upper left")
+    return True
+
+
+def forecast_figure(forecasts: pd.DataFrame, actuals: pd.DataFrame, model: str,
+                    series_id: Any = None, n_paths: int = 4) -> Any:
+    """Actual values and the forecast paths of ``model`` from a few evenly spaced origins,
+    with the prediction interval of each path shaded; the legend beside the plot."""
+    from matplotlib.figure import Figure
+
+    f = forecasts[forecasts["model"] == model]
+    a = actuals
+    if series_id is not None:
+        f = f[f["series_id"] == series_id]
+        a = a[a["series_id"] == series_id]
+    fig = Figure(figsize=(6.4, 3.4))
+    ax = fig.add_subplot()
+    if _draw_paths(ax, f, a, n_paths):
+        ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.set_title(str(model) + (f" — {series_id}" if series_id is not None else ""), fontsize=11)
     fig.tight_layout()
+    return fig
+
+
+def series_figure(forecasts: pd.DataFrame, actuals: pd.DataFrame, models: Sequence[str], series_id: Any,
+                  n_paths: int = 3) -> Any:
+    """Small multiples for one series of a panel: one panel per model (same origins), one
+    legend beside them."""
+    from matplotlib.figure import Figure
+
+    f = forecasts[forecasts["series_id"] == series_id]
+    a = actuals[actuals["series_id"] == series_id]
+    ncols = 2 if len(models) > 1 else 1
+    nrows = math.ceil(len(models) / ncols)
+    fig = Figure(figsize=(11, 2.7 * nrows + 0.6))
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    handles, labels = [], []
+    for ax, model in zip(axes, models, strict=False):
+        if _draw_paths(ax, f[f["model"] == model], a, n_paths) and not handles:
+            handles, labels = ax.get_legend_handles_labels()
+        ax.set_title(str(model), fontsize=10, loc="left")
+    for ax in axes[len(models):]:
+        ax.set_visible(False)
+    fig.suptitle(f"Series {series_id}", fontsize=11)
+    fig.tight_layout()
+    if handles:
+        fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.0, 0.95), fontsize=8, frameon=False)
     return fig

@@ -57,7 +57,7 @@ def test_failures_and_pvalue_verdicts():
                              "stage": ["fit"], "error_type": ["LinAlgError"], "message": ["Schur decomposition failed"]})
     html = report.render_html(board, failures=failures)
     assert html.count("not significantly different") == 1 and html.count("sig\">significantly worse<") == 1
-    assert "LinAlgError" in html and "1 task(s) failed" in html
+    assert "LinAlgError" in html and "1 failed forecast(s)" in html
     assert report.pvalue_column(board) == "dm_pvalue"
 
 

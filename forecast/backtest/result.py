@@ -11,6 +11,10 @@ or is shorter than ``m + 1``; MAPE when the actuals hold a zero) is left out of 
 metric's averages only, counted (``n_undefined_<metric>`` in ``scores()`` and the
 leaderboard, per series in :meth:`BacktestResult.undefined`) and named in an
 :class:`~forecast.errors.UndefinedScoreWarning`.
+A model that
+produced no forecast at all (it failed at every origin of every series) is left out of that
+comparison: the others are compared without it, and it is listed as failed
+(:meth:`BacktestResult.failure_summary`, ``status`` in the leaderboard).
 """
 
 from __future__ import annotations
@@ -102,7 +106,7 @@ class BacktestResult:
         parts: dict[tuple[str, str], list[dict]] = {}
         for rec in records:
             parts.setdefault((rec["series_id"], rec["model"]), []).append(rec)
-        failures, timings = [], []
+        failures, timings, resolved = [], [], []
         cols: dict[str, list] = {k: [] for k in ("series_id", "model", "step", "y_true", "y_pred", "lower", "upper")}
         origin_parts, stamp_parts = [], []
         for sid, series in panel.items():
@@ -124,6 +128,9 @@ class BacktestResult:
                 origin_parts.append(origin_idx)
                 stamp_parts.append(stamp_idx)
                 for r in recs:
+                    if r.get("resolved"):
+                        resolved.append({"series_id": sid, "model": name, "segment": r["segment"],
+                                         "settings": r["resolved"]})
                     timings.append({"series_id": sid, "model": name, "segment": r["segment"],
                                     "n_origins": len(r["origins"]), "fit_seconds": r["fit_seconds"],
                                     "predict_seconds": r["predict_seconds"]})
@@ -148,6 +155,7 @@ class BacktestResult:
         meta = dict(meta)
         meta["model_names"] = list(model_names)
         meta["index"] = {sid: _index_kind(s.index) for sid, s in panel.items()}
+        meta["resolved"] = resolved  # settings each fit resolved (orders chosen, epochs run)
         return cls(forecasts, actuals, fails, timing, meta)
 
     # ------------------------------------------------------------------ basics
@@ -166,6 +174,49 @@ class BacktestResult:
     @property
     def season(self) -> int:
         return int(self.meta["settings"]["season"])
+
+    @cached_property
+    def failed_models(self) -> list[str]:
+        """Models that produced no forecast at all (every origin of every series failed).
+        They are left out of the comparison (common origins, tests, ranks)."""
+        fc = self.forecasts
+        finite = pd.Series(np.isfinite(fc["y_pred"].to_numpy(float)), index=fc.index)
+        produced = finite.groupby(fc["model"].to_numpy(), sort=False).any()
+        return [m for m in self.models if not bool(produced.get(m, False))]
+
+    @property
+    def scored_models(self) -> list[str]:
+        """The models compared: those with at least one forecast."""
+        failed = set(self.failed_models)
+        return [m for m in self.models if m not in failed]
+
+    @property
+    def n_common_origins(self) -> int:
+        """Origins, over all series, on which every compared model forecast: what the scores
+        use. 0 means nothing could be scored."""
+        return sum(int(inf["ok"].sum()) for inf in self._series_info.values())
+
+    def failure_summary(self) -> pd.DataFrame:
+        """One row per model with failed forecasts: ``model``, ``n_failed`` (failed
+        origins), ``n_origins`` (origins attempted), ``all_failed`` (no forecast at all: the
+        model is left out of the comparison), and the most frequent ``stage``,
+        ``error_type`` and ``message``."""
+        cols = ["model", "n_failed", "n_origins", "all_failed", "stage", "error_type", "message"]
+        f = self.failures
+        if not len(f):
+            return pd.DataFrame(columns=cols)
+        attempted = self.forecasts.groupby("model", sort=False)["origin"].size() // self.horizon
+        failed = set(self.failed_models)
+        rows = []
+        for model in self.models:
+            part = f[f["model"] == model]
+            if not len(part):
+                continue
+            top = part.groupby(["stage", "error_type", "message"], sort=False).size().idxmax()
+            rows.append({"model": model, "n_failed": len(part), "n_origins": int(attempted.get(model, 0)),
+                         "all_failed": model in failed, "stage": top[0], "error_type": top[1],
+                         "message": top[2]})
+        return pd.DataFrame(rows, columns=cols)
 
     def __repr__(self) -> str:
         return (f"BacktestResult({len(self.models)} models, {len(self.series_ids)} series, horizon "
@@ -195,12 +246,12 @@ class BacktestResult:
         for sid, part in self.actuals.groupby("series_id", sort=False):
             values = part["y"].to_numpy(float)
             stamps = pd.Index(part["timestamp"])
-            cells = [self._cells[(sid, name)] for name in self.models]
-            origins = cells[0].origins
+            origins = self._cells[(sid, self.models[0])].origins
             pos = stamps.get_indexer(pd.Index(origins))
-            ok = np.ones(len(origins), dtype=bool)
-            for cell in cells:
-                ok &= np.isfinite(cell.f).all(axis=1)
+            # common origins over the models that forecast at all; nothing scored without one
+            ok = np.full(len(origins), bool(self.scored_models))
+            for name in self.scored_models:
+                ok &= np.isfinite(self._cells[(sid, name)].f).all(axis=1)
             s1 = np.array([_scale_or_nan(values[: p + 1], m, 1) for p in pos])
             s2 = np.array([_scale_or_nan(values[: p + 1], m, 2) for p in pos])
             k = np.arange(h)
@@ -359,9 +410,13 @@ class BacktestResult:
         """A series × model table of one metric (mean over the common origins)."""
         name = self._metric_names(metric or self._primary())[0]
         table = {}
+        failed = set(self.failed_models)
         for sid in self.series_ids:
             row = {}
             for model in self.models:
+                if model in failed:  # no forecast: no score (not the score of empty arrays)
+                    row[model] = np.nan
+                    continue
                 vals = self._per_origin(name, *self._arrays(sid, model))
                 row[model] = float(np.nanmean(vals)) if vals.size and np.isfinite(vals).any() else np.nan
             table[sid] = row
@@ -404,6 +459,9 @@ class BacktestResult:
         name = self._metric_names(metric)[0]
         out = {}
         for model in self.models:
+            if model in self.failed_models:
+                out[model] = np.full(self.horizon, np.nan)
+                continue
             per_series = [self._per_step(name, *self._arrays(sid, model)) for sid in self.series_ids]
             out[model] = np.nanmean(np.vstack(per_series), axis=0) if len(per_series) > 1 else per_series[0]
         frame = pd.DataFrame(out, index=pd.RangeIndex(1, self.horizon + 1, name="step"))
@@ -444,7 +502,7 @@ class BacktestResult:
         rows = []
         for sid in self.series_ids:
             ref = self._losses(sid, best, loss)
-            for model in self.models:
+            for model in self.scored_models:
                 if model == best:
                     continue
                 mine = self._losses(sid, model, loss)
@@ -478,7 +536,10 @@ class BacktestResult:
         different at ``alpha``."""
         if len(self.series_ids) < 2:
             raise InputError("the Friedman test needs a panel of at least 2 series; this backtest has 1")
-        return friedman_test(self.series_scores(metric), alpha=alpha)
+        if len(self.scored_models) < 2:
+            raise InputError(f"the Friedman test needs at least 2 models with forecasts; this backtest has "
+                             f"{len(self.scored_models)} (failed at every origin: {', '.join(self.failed_models)})")
+        return friedman_test(self.series_scores(metric)[self.scored_models], alpha=alpha)
 
     # ------------------------------------------------------------------ leaderboard
     def leaderboard(self, metric: str | None = None, *, alpha: float = 0.05, loss: str = "mse") -> pd.DataFrame:
@@ -489,11 +550,14 @@ class BacktestResult:
         re-estimated at every origin; comparable with published M4 OWA figures when the
         protocol matches), Diebold–Mariano statistic and p-value against the best model (one
         series) or, for a panel, mean rank, the Nemenyi verdict and the share of series where
-        DM finds the model worse, plus timings, the number of origins scored and dropped
+        DM finds the model worse and the counts of series where DM finds it worse / not
+        different / better (``dm_worse``, ``dm_not_different``, ``dm_better``), plus timings, the number of origins scored and dropped
         (``n_dropped``: a model failed there) and, for MASE/RMSSE/MAPE,
         ``n_undefined_<metric>``: (series, origin) pairs where that score is undefined and
         left out of its average (see :meth:`undefined`). Skill and OWA are NaN, never an
-        error, when the reference scores zero or is undefined."""
+        error, when the reference scores zero or is undefined. ``status`` is ``failed`` for a model
+        without any forecast: it is listed last, without a rank, and left out of the comparison;
+        ``n_failed`` counts each model's failed origins and ``failure`` gives the most frequent reason."""
         primary = self._metric_names(metric or self._primary())[0]
         names = self._metric_names()
         if primary not in names:
@@ -514,7 +578,10 @@ class BacktestResult:
                     f"OWA is undefined (NaN): Naive2 scores sMAPE {n2['smape']:.4g} and MASE "
                     f"{n2['mase']:.4g} on these origins, and OWA divides by them", UndefinedScoreWarning,
                     stacklevel=2)
+        failed = set(self.failed_models)
+        board["status"] = ["failed" if mdl in failed else "ok" for mdl in board.index]
         board = board.sort_values(primary, kind="stable")
+        board = board.iloc[np.argsort([mdl in failed for mdl in board.index], kind="stable")]
         best = str(board.index[0])
         dm = self.dm_tests(against=best, loss=loss, by_step=False)
         if len(self.series_ids) == 1:
@@ -525,25 +592,44 @@ class BacktestResult:
             worse = (dm["pvalue"] < alpha) & (dm["statistic"] > 0)
             share = worse.groupby(dm["model"]).mean()
             board["dm_worse_share"] = [share.get(mdl, np.nan) for mdl in board.index]
-            ranks = self.series_scores(primary).dropna().rank(axis=1).mean()
+            # per-series DM verdicts against the best, counted: worse / not different / better
+            better = (dm["pvalue"] < alpha) & (dm["statistic"] < 0)
+            tested = dm["pvalue"].notna()
+            for col, hit in (("dm_worse", worse), ("dm_not_different", tested & ~worse & ~better),
+                             ("dm_better", better)):
+                dm_counts = hit.groupby(dm["model"]).sum()
+                board[col] = pd.array([None if mdl == best or mdl in failed else int(dm_counts.get(mdl, 0))
+                                       for mdl in board.index], dtype="Int64")
+            ranks = self.series_scores(primary)[self.scored_models].dropna().rank(axis=1).mean()
             board["mean_rank"] = ranks.reindex(board.index)
             try:
                 cd = self.friedman(primary, alpha).critical_difference
                 board["nemenyi_worse"] = board["mean_rank"] - board["mean_rank"].min() > cd
             except InputError:
                 board["nemenyi_worse"] = False
+            if failed:  # not tested: no verdict
+                board["nemenyi_worse"] = pd.array([None if mdl in failed else bool(v) for mdl, v in
+                                                   board["nemenyi_worse"].items()], dtype="boolean")
         timing = self.timing()
         board["fit_seconds"] = timing["fit_seconds"].reindex(board.index)
         board["predict_seconds"] = timing["predict_seconds"].reindex(board.index)
-        n_ok = sum(int(inf["ok"].sum()) for inf in self._series_info.values())
+        n_ok = self.n_common_origins
         n_all = sum(inf["n_origins"] for inf in self._series_info.values())
-        board["n_origins"] = n_ok
-        board["n_dropped"] = n_all - n_ok
+        board["n_origins"] = [0 if mdl in failed else n_ok for mdl in board.index]
+        board["n_dropped"] = [n_all if mdl in failed else n_all - n_ok for mdl in board.index]
         fails = self.failures.groupby("model").size() if len(self.failures) else pd.Series(dtype=int)
         board["n_failed"] = [int(fails.get(mdl, 0)) for mdl in board.index]
         for col in undefined:
             board[col] = counts[col].reindex(board.index).to_numpy()
-        board.insert(0, "rank", np.arange(1, len(board) + 1))
+        summary = self.failure_summary().set_index("model")
+        board["failure"] = [f"{summary.at[mdl, 'error_type']} in {summary.at[mdl, 'stage']}: "
+                            f"{summary.at[mdl, 'message']}" if mdl in summary.index else ""
+                            for mdl in board.index]
+        ranks = np.arange(1, len(board) + 1)
+        if failed:  # failed models are listed, not ranked
+            ranks = pd.array([None if mdl in failed else r for mdl, r in zip(board.index, ranks, strict=True)],
+                             dtype="Int64")
+        board.insert(0, "rank", ranks)
         board.index.name = "model"
         board = board.reset_index()
         board.columns.name = None

@@ -172,6 +172,7 @@ def run_task(task: Task | GlobalTask) -> dict[str, Any]:
             failures = [_failure(o, "fit", err) for o in task.origins]
             return _record(task, mean, lower, upper, ok, failures, fit_seconds, 0.0)
         fit_seconds = time.perf_counter() - start
+        resolved = _resolved(model)
         y_new = task.y.iloc[task.n_train:]
         X_new = None if task.X is None else task.X.iloc[task.n_train:]
         labels = [task.y.index[task.n_train - 1 + (o - task.origins[0])] for o in task.origins]
@@ -198,10 +199,20 @@ def run_task(task: Task | GlobalTask) -> dict[str, Any]:
                          "error_type": "NonFiniteForecast",
                          "message": "the model returned NaN or infinite forecasts"})
     failures.sort(key=lambda f: f["origin"])
-    return _record(task, mean, lower, upper, ok, failures, fit_seconds, predict_seconds)
+    return _record(task, mean, lower, upper, ok, failures, fit_seconds, predict_seconds, resolved)
 
 
-def _record(task, mean, lower, upper, ok, failures, fit_seconds, predict_seconds):
+def _resolved(model: Forecaster) -> dict[str, str]:
+    """The settings the fitted model resolved (orders chosen, epochs run); never fails a task."""
+    from .resolved import resolved_settings
+
+    try:
+        return resolved_settings(model)
+    except Exception:  # noqa: BLE001 - a description must not turn a good fit into a failure
+        return {}
+
+
+def _record(task, mean, lower, upper, ok, failures, fit_seconds, predict_seconds, resolved=None):
     mean = np.where(ok[:, None], mean, np.nan)
     return {
         "key": task.key,
@@ -216,6 +227,7 @@ def _record(task, mean, lower, upper, ok, failures, fit_seconds, predict_seconds
         "fit_seconds": float(fit_seconds),
         "predict_seconds": float(predict_seconds),
         "failures": failures,
+        "resolved": dict(resolved or {}),
     }
 
 
@@ -251,6 +263,9 @@ def run_global_task(task: GlobalTask) -> dict[str, Any]:
                 out[sid]["failures"] = [_failure(o, "fit", err) for o in task.origins[sid]]
             return _global_record(task, out, fit_seconds, 0.0)
         fit_seconds = time.perf_counter() - start
+        out_resolved = _resolved(model)
+        for sid in sids:
+            out[sid]["resolved"] = out_resolved
         y_new = {sid: task.ys[sid].iloc[task.n_train[sid]:] for sid in sids}
         X_new = None if task.Xs is None else {sid: task.Xs[sid].iloc[task.n_train[sid]:] for sid in sids}
         labels = {sid: [task.ys[sid].index[task.n_train[sid] - 1 + (o - task.origins[sid][0])] for o in task.origins[sid]]
@@ -305,6 +320,6 @@ def _global_record(task: GlobalTask, out: dict[str, dict[str, Any]], fit_seconds
                    model=task.model, y=task.ys[sid], X=None, n_train=task.n_train[sid],
                    origins=task.origins[sid], horizon=task.horizon, level=task.level, seed=task.seed)
         records.append(_record(one, mean, rec["lower"], rec["upper"], ok, failures,
-                               fit_seconds / n, predict_seconds / n))
+                               fit_seconds / n, predict_seconds / n, rec.get("resolved")))
     return {"key": task.key, "model": task.model_name, "segment": task.segment, "global": True,
             "fit_seconds": float(fit_seconds), "predict_seconds": float(predict_seconds), "records": records}

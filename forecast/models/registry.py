@@ -32,6 +32,7 @@ class Entry:
     needs_keras: bool = False
     fixed: dict[str, Any] = field(default_factory=dict)
     build: Callable[[tuple, dict], dict] | None = None  # (args, kwargs) -> params
+    spec_names: dict[str, str] = field(default_factory=dict)  # parameter -> its name in specs
 
     def load(self) -> type:
         module, _, cls = self.target.partition(":")
@@ -183,7 +184,8 @@ _BUILTIN = [
     Entry("ar", "forecast.models.arima:AR", ("p",), "autoregressive model AR(p) with constant"),
     Entry("arma", "forecast.models.arima:ARMA", ("p", "q"), "ARMA(p,q) with constant; arma(auto) picks the order by AIC", build=_arma_build),
     Entry("armax", "forecast.models.arima:ARMAX", ("p", "q"), "ARMA(p,q) with exogenous regressors"),
-    Entry("arima", "forecast.models.arima:ARIMA", ("order",), "ARIMA(p,d,q), optionally seasonal", build=_arima_build),
+    Entry("arima", "forecast.models.arima:ARIMA", ("order",), "ARIMA(p,d,q), optionally seasonal", build=_arima_build,
+          spec_names={"seasonal_order": "seasonal"}),
     Entry("rnn", "forecast.models.recurrent:RNN", (), "simple (Elman) recurrent network", needs_keras=True),
     Entry("lstm", "forecast.models.recurrent:LSTM", (), "long short-term memory network", needs_keras=True),
     Entry("gru", "forecast.models.recurrent:GRU", (), "gated recurrent unit network", needs_keras=True),
