@@ -105,6 +105,42 @@ def test_airline_lstm_gives_the_same_numbers_twice_and_records_seed_and_versions
 
 
 @pytest.mark.keras
+def test_weights_do_not_depend_on_other_threads_drawing_random_numbers(airline):
+    """Initial weights and dropout masks come from the model's seed only: another thread
+    using Python's ``random`` while the network is built (as Dask's event loop does)
+    changes nothing, and no process-wide random state is set."""
+    import random
+    import threading
+
+    from forecast.models import _keras_net
+
+    def fit_predict():
+        _keras_net.clear_pool()  # build the network anew, as a fresh worker process does
+        model = fc.LSTM(time_steps=12, units=4, epochs=3, seed=0, dropout=0.1, bidirectional=True)
+        return model.fit(airline).predict(6).mean.to_numpy()
+
+    quiet = fit_predict()
+    random.seed(123)
+    state = random.getstate()
+    fit_predict()
+    assert random.getstate() == state  # the global generator was neither read nor reseeded
+    stop = threading.Event()
+
+    def hammer():
+        while not stop.is_set():
+            random.random()
+
+    thread = threading.Thread(target=hammer, daemon=True)
+    thread.start()
+    try:
+        busy = fit_predict()
+    finally:
+        stop.set()
+        thread.join()
+    np.testing.assert_array_equal(quiet, busy)
+
+
+@pytest.mark.keras
 def test_xla_compiled_training_repeats_and_agrees_with_the_plain_graph(airline):
     import keras
 
