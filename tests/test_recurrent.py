@@ -85,6 +85,18 @@ def test_conformal_quantile_is_the_finite_sample_order_statistic():
     np.testing.assert_allclose(w[2:], 36.0 * np.sqrt([3 / 2, 4 / 2]))
 
 
+def test_conformal_never_clips_to_the_largest_residual_when_calibration_data_are_few():
+    res = np.array([[3.0], [1.0], [4.0], [1.5], [2.0]])  # 5 residuals: conformal up to level 5/6
+    w80, w90, w95, w99 = (_conformal(res, f, 1)[0] for f in (0.8, 0.9, 0.95, 0.99))
+    assert w80 == 4.0  # ceil(6 * 0.8) = 5: the largest residual is still a conformal bound
+    assert 4.0 < w90 < w95 < w99  # beyond the conformal range: wider for every higher level
+    from scipy.stats import t
+
+    rms = np.sqrt(np.mean(res ** 2))
+    assert w95 >= t.ppf(0.975, 5) * rms * np.sqrt(1.2)  # at least the Student-t prediction bound
+    assert np.isinf(_conformal(np.empty((0, 2)), 0.8, 3)).all()  # nothing to calibrate on
+
+
 # ----------------------------------------------------------------------------- Keras
 @pytest.mark.keras
 def test_airline_lstm_gives_the_same_numbers_twice_and_records_seed_and_versions(airline):
@@ -233,6 +245,71 @@ def test_conformal_intervals_nest_widen_and_cover_long_forecasts(fitted, airline
 
 
 @pytest.mark.keras
+def test_too_few_calibration_residuals_warn_flag_and_widen_the_95_interval(airline):
+    """Airline with 10% validation: 11 validation windows, so 95% (which needs 19) cannot be
+    conformal: fit warns, the model and the forecast say so, and 95% is wider than the
+    largest residual instead of equal to it."""
+    with pytest.warns(fc.errors.FitWarning, match="11 residuals per step"):
+        model = fc.LSTM(time_steps=12, horizon=3, units=4, epochs=2, seed=0).fit(airline)
+    cal = model.calibration_
+    assert cal["n"] == 11 and cal["pooled"] == 1 and not cal["in_sample"]
+    assert cal["max_conformal_level"] == pytest.approx(100 * 11 / 12)
+    f = model.predict(3)
+    assert "91.7%" in f.interval_method and "Student-t" in f.interval_method
+    res = np.abs(np.asarray(model.residuals_["y"]))
+    half80 = (f.interval(80)["upper"] - f.mean).to_numpy()
+    half95 = (f.interval(95)["upper"] - f.mean).to_numpy()
+    # 80%: the ceil(12 * 0.8) = 10th smallest absolute residual of each step
+    np.testing.assert_allclose(half80, np.sort(res, axis=0)[9], rtol=1e-9)
+    assert (half95 > res.max(axis=0) * (1 + 1e-9)).all()
+
+
+@pytest.mark.keras
+def test_global_model_pools_scaled_calibration_residuals_over_the_panel():
+    """M3 yearly series have one validation window each: a global model pools them (after
+    each series' scaling) so every series gets a conformal 95% interval, wider than 80%."""
+    from forecast.datasets import load_m3
+
+    train, _, h = load_m3("yearly", split=True)
+    panel = {sid: s for sid, s in list(train.items())[:200] if len(s) >= 20}
+    model = fc.LSTM(time_steps=6, horizon=h, units=4, epochs=2, batch_size=64, seed=0).fit(panel)
+    assert all(len(r) == 1 for r in model.scaled_residuals_.values())
+    assert model.calibration_["pooled"] == len(panel) == model.calibration_["n"] >= 19
+    out = model.predict(h)
+    ratios = []
+    for sid, f in out.items():
+        w80 = (f.interval(80)["upper"] - f.interval(80)["lower"]).to_numpy()
+        w95 = (f.interval(95)["upper"] - f.interval(95)["lower"]).to_numpy()
+        assert (w95 > w80).all(), sid
+        ratios.append(w95 / model.scalers_[sid]["scale"][0])
+    # one pooled quantile in the network's scale: the same for every series
+    np.testing.assert_allclose(np.array(ratios), np.array(ratios[:1]).repeat(len(ratios), axis=0), rtol=1e-9)
+    assert "pooled over" in out[next(iter(out))].interval_method
+
+
+@pytest.mark.keras
+def test_global_intervals_cover_held_out_m3_other_values_near_nominal():
+    """All 174 M3 'other' series, last 8 values held out: the pooled conformal intervals of a
+    small global LSTM cover them near the nominal rate (the per-series intervals with the
+    level clipped to 1 covered about half, at 80% and 95% alike)."""
+    from forecast.datasets import load_m3
+
+    train, test, h = load_m3("other", split=True)
+    model = fc.LSTM(time_steps=12, horizon=h, units=8, epochs=10, batch_size=128, loss="mae", log=True,
+                    window_norm="last", patience=3, seed=0)
+    need = model.min_length()
+    panel = {sid: s for sid, s in train.items() if len(s) >= need}
+    out = model.fit(panel).predict(h)
+    cover = {}
+    for level in (80, 95):
+        inside = [((b := out[sid].interval(level))["lower"].to_numpy() <= test[sid].to_numpy())
+                  & (test[sid].to_numpy() <= b["upper"].to_numpy()) for sid in panel]
+        cover[level] = np.mean(np.concatenate(inside))
+    assert len(panel) >= 150
+    assert 0.72 <= cover[80] <= 0.92 and 0.88 <= cover[95], cover
+
+
+@pytest.mark.keras
 def test_save_and_load_round_trip_and_corrupt_files(fitted, tmp_path):
     path = fitted.save(tmp_path / "gru")
     assert (path / "network.keras").is_file()
@@ -240,6 +317,14 @@ def test_save_and_load_round_trip_and_corrupt_files(fitted, tmp_path):
     np.testing.assert_array_equal(loaded.predict(6).mean.to_numpy(), fitted.predict(6).mean.to_numpy())
     np.testing.assert_array_equal(loaded.predict(6).interval(90).to_numpy(), fitted.predict(6).interval(90).to_numpy())
     assert loaded.versions_ == fitted.versions_
+    assert loaded.calibration_ == fitted.calibration_
+    import json
+
+    state = json.loads((path / "forecaster.json").read_text())
+    (path / "forecaster.json").write_text(json.dumps({**state, "state": {k: v for k, v in state["state"].items()
+                                                                          if k != "calibration"}}))
+    with pytest.raises(PersistenceError, match="older version"):
+        fc.load(path)
     (path / "network.keras").write_bytes(b"not a keras file")
     with pytest.raises(PersistenceError, match="network.keras"):
         fc.load(path)

@@ -16,11 +16,17 @@ last ``validation_fraction`` of the windows (chronologically, after a gap of
 best weights. Scaling (log, differencing, a scikit-learn scaler, per-window normalisation)
 is fitted on the training part inside ``fit`` and undone on the forecasts.
 
-Intervals are split-conformal, per horizon step: the absolute errors of the forecasts made
-from the validation windows (in-sample training windows when there is no validation part)
-give, for level ``1 - alpha``, the ``ceil((n + 1)(1 - alpha)) / n`` empirical quantile at
-each step; steps beyond the head's ``horizon`` widen the last step's quantile by
-``sqrt(step / horizon)``.
+Intervals are split-conformal, per horizon step: the forecasts from every rolling origin
+of the held-out validation windows (the last training windows when there is no validation
+part, which gives no guarantee) are compared with the actual values, step by step, in the
+network's scale (log scale with ``log=True``, divided by the series' scaler scale). A
+model fitted on a panel pools these residuals over all its series, so short series
+borrow strength. For level ``1 - alpha`` the half-width at each step is the
+``ceil((n + 1)(1 - alpha))``-th smallest of the ``n`` absolute residuals. When that rank
+exceeds ``n`` (fewer than 19 residuals for a 95% interval), the interval is not clipped
+to the largest residual: it gets a wider Student-t bound, ``fit`` warns, and
+``calibration_`` and each forecast's ``interval_method`` say so. Steps beyond the head's
+``horizon`` widen the last step's half-width by ``sqrt(step / horizon)``.
 
 Global models: ``fit`` also takes a panel (a dict or list of Series, or a long DataFrame
 with columns ``series_id``, ``timestamp``, ``value``); one network is trained on the
@@ -83,17 +89,49 @@ def _int_param(model: Any, name: str, minimum: int) -> int:
 
 
 def _conformal(residuals: np.ndarray, frac: float, steps: int) -> np.ndarray:
-    """Per-step split-conformal half-widths from absolute residuals ``(n, H)``."""
+    """Per-step split-conformal half-widths at level ``frac`` from residuals ``(n, H)``.
+
+    The half-width at step ``h`` is the ``k = ceil((n + 1) * frac)``-th smallest absolute
+    residual of step ``h``: with ``n`` exchangeable calibration residuals, a new error falls
+    within it with probability at least ``frac``. When ``k > n`` (``frac > n / (n + 1)``:
+    too few residuals for that level) no order statistic gives the guarantee; the bound is
+    then the largest residual widened by the ratio of Student-t quantiles (``n`` degrees
+    of freedom) between ``frac`` and ``n / (n + 1)``, and at least the Student-t
+    prediction bound ``t * rms * sqrt(1 + 1/n)`` -- wider for every higher level, never
+    clipped to the largest residual (see :func:`_calibration_note`). No residuals at all:
+    infinite. Steps beyond ``H`` widen the last step's width by ``sqrt(step / H)``.
+    """
     res = np.abs(np.asarray(residuals, dtype=float))
     n, H = res.shape
     if n == 0:
-        return np.full(steps, np.nan)
-    q = min(1.0, math.ceil((n + 1) * frac) / n)
-    width = np.quantile(res, q, axis=0, method="inverted_cdf")
+        return np.full(steps, np.inf)
+    k = math.ceil((n + 1) * frac - 1e-9)  # guard: (n + 1) * frac computed in floating point
+    srt = np.sort(res, axis=0)
+    if k <= n:
+        width = srt[k - 1]
+    else:
+        from scipy.stats import t
+
+        tq = t.ppf(0.5 + frac / 2, df=n)
+        t_edge = t.ppf(0.5 + n / (n + 1) / 2, df=n)
+        rms = np.sqrt(np.mean(res ** 2, axis=0))
+        width = np.maximum(srt[-1] * tq / t_edge, tq * rms * np.sqrt(1 + 1 / n))
     if steps <= H:
         return width[:steps]
     extra = width[-1] * np.sqrt(np.arange(H + 1, steps + 1) / H)
     return np.concatenate([width, extra])
+
+
+def _calibration_note(n: int, pooled: int, in_sample: bool) -> str:
+    """What the intervals of a model calibrated on ``n`` residuals per step can promise."""
+    where = (f"pooled over {pooled} series after each series' scaling" if pooled > 1 else "of one series")
+    source = "in-sample training windows (validation_fraction=0: no guarantee, likely too narrow)" \
+        if in_sample else "held-out validation windows"
+    if n == 0:
+        return f"no calibration residuals ({source}): intervals are infinite"
+    top = 100 * n / (n + 1)
+    return (f"split conformal on {n} residuals per step from {source}, {where}; levels up to "
+            f"{top:.1f}% are conformal, higher levels use a Student-t bound beyond the largest residual")
 
 
 class RecurrentForecaster(Forecaster):
@@ -166,6 +204,14 @@ class RecurrentForecaster(Forecaster):
         Library versions and Keras backend used by ``fit``.
     seed_ : int or None
         The seed used.
+    residuals_ : dict
+        Per series, the calibration residuals ``(n, horizon)`` (actual - forecast) in the
+        data's units; ``scaled_residuals_`` the same in the network's scale (pooled over the
+        series of a panel for the intervals).
+    calibration_ : dict
+        ``n`` calibration residuals per step (pooled), ``pooled`` series, ``in_sample``,
+        ``max_conformal_level`` (percent: higher levels use the Student-t bound) and a
+        ``note`` in words, also given as each forecast's ``interval_method``.
     """
 
     _tags = {"needs_keras": True, "intervals": True, "supports_exog": True,
@@ -429,16 +475,44 @@ class RecurrentForecaster(Forecaster):
                              "lower learning_rate, keep clipnorm on, or scale the series")
         self.versions_ = _keras_net.versions()
         self.seed_ = self.seed
-        # conformal residuals: forecasts from validation windows (else the training windows)
-        self.residuals_ = {}
+        self._calibrate(ys, Xs, val_starts, train_starts)
+
+    def _calibrate(self, ys: dict[str, pd.Series], Xs: dict[str, pd.DataFrame] | None,
+                   val_starts: list[range], train_starts: list[range]) -> None:
+        """Conformal calibration residuals: forecasts of every step of the head from each
+        rolling origin of the held-out validation windows (the last training windows when
+        there is no validation part) against the actual values. ``residuals_`` keeps them in
+        the data's units; ``scaled_residuals_`` in the network's scale (log scale with
+        ``log=True``, divided by the series' scaler scale), where a global model pools them
+        over all series."""
+        span, H, d = self._span(), int(self.horizon), int(bool(self.difference))
+        self.residuals_, self.scaled_residuals_ = {}, {}
+        in_sample = False
         for k, (sid, s) in enumerate(ys.items()):
+            in_sample |= not len(val_starts[k])
             starts = np.asarray(val_starts[k] if len(val_starts[k]) else train_starts[k][-200:], dtype=np.int64)
-            ends = starts + span - 1 + d  # position in y of each window's last input
+            ends = starts + span - 1 + d  # position in y of each window's last input (the origin)
             yv = s.to_numpy()
             Xv = None if Xs is None else Xs[sid].to_numpy()
             fc = self._forecast([(sid, yv, Xv, ends, H)])[0]
             actual = yv[ends[:, None] + 1 + np.arange(H)[None, :]]
             self.residuals_[sid] = (actual - fc).tolist()
+            where = f"series {sid!r}" if sid != _SINGLE else "y"
+            scaled = (self._levels(actual, where) - (np.log(fc) if self.log else fc)) / self.scalers_[sid]["scale"][0]
+            self.scaled_residuals_[sid] = scaled.tolist()
+        pooled = len(ys)
+        n = sum(len(r) for r in self.scaled_residuals_.values())
+        note = _calibration_note(n, pooled, in_sample)
+        self.calibration_ = {"n": int(n), "pooled": int(pooled), "in_sample": bool(in_sample),
+                             "max_conformal_level": 100 * n / (n + 1), "note": note}
+        if n < 19 or in_sample:  # 19 residuals: the fewest for a conformal 95% interval
+            import warnings
+
+            from ..errors import FitWarning
+
+            warnings.warn(f"{type(self).__name__}: intervals: {note}; for more calibration data raise "
+                          "validation_fraction, fit a longer series or a global model on a panel",
+                          FitWarning, stacklevel=3)
 
     # ------------------------------------------------------------------ forecasting core
     def _forecast(self, jobs: Sequence[tuple[str, np.ndarray, np.ndarray | None, np.ndarray, int]]) -> list[np.ndarray]:
@@ -508,21 +582,33 @@ class RecurrentForecaster(Forecaster):
             results.append(np.exp(dhat) if self.log else dhat)
         return results
 
+    def _scores(self, sid: str) -> np.ndarray:
+        """The calibration residuals ``(n, horizon)`` that calibrate series ``sid``, in the
+        network's scale: all series' for a model fitted on a panel, else its own."""
+        cache = self.__dict__.get("_score_cache")
+        if cache is None or cache[0] is not self.scaled_residuals_:  # arrays built once per fit/load
+            cache = self._score_cache = (self.scaled_residuals_, {})
+        key = "*" if self.calibration_["pooled"] > 1 else sid
+        if key not in cache[1]:
+            parts = self.scaled_residuals_.values() if key == "*" else [self.scaled_residuals_[sid]]
+            cache[1][key] = np.concatenate([np.asarray(r, dtype=float).reshape(-1, int(self.horizon)) for r in parts])
+        return cache[1][key]
+
     def _prediction(self, sid: str, mean: np.ndarray) -> Prediction:
-        cache = self.__dict__.get("_residual_cache")
-        if cache is None or cache[0] is not self.residuals_:  # arrays built once per fit/load
-            cache = self._residual_cache = (self.residuals_, {})
-        if sid not in cache[1]:
-            cache[1][sid] = np.asarray(self.residuals_[sid], dtype=float).reshape(-1, int(self.horizon))
-        residuals = cache[1][sid]
+        scores = self._scores(sid)
+        scale = float(self.scalers_[sid]["scale"][0])
         steps = len(mean)
+        log = bool(self.log)
 
         def bounds(frac: float, mean: np.ndarray = mean) -> tuple[np.ndarray, np.ndarray]:
-            w = _conformal(residuals, frac, steps)
-            return mean - w, mean + w
+            w = _conformal(scores, frac, steps) * scale
+            if not log:
+                return mean - w, mean + w
+            with np.errstate(over="ignore"):
+                centre = np.log(mean)
+                return np.exp(centre - w), np.exp(centre + w)
 
-        return Prediction(mean, bounds=bounds)
-
+        return Prediction(mean, bounds=bounds, interval_method=self.calibration_["note"])
     def _predict(self, horizon: int, X: pd.DataFrame | None) -> Prediction:
         return self._predict_one(_SINGLE, self.y_, self.X_, horizon, X)
 
@@ -672,7 +758,8 @@ class RecurrentForecaster(Forecaster):
     def _get_state(self, folder: Path) -> dict[str, Any]:
         self._network_call(lambda net: net.model.save(folder / _NETWORK_FILE))
         return {"network": _NETWORK_FILE, "spec": self.spec_, "scalers": self.scalers_,
-                "residuals": self.residuals_, "history": self.history_, "versions": self.versions_,
+                "residuals": self.residuals_, "scaled_residuals": self.scaled_residuals_,
+                "calibration": self.calibration_, "history": self.history_, "versions": self.versions_,
                 "seed": self.seed_, "n_exog": self.n_exog_}
 
     def _set_state(self, state: dict[str, Any], folder: Path) -> None:
@@ -696,6 +783,11 @@ class RecurrentForecaster(Forecaster):
         self._token = _keras_net.new_token()
         self.scalers_ = state["scalers"]
         self.residuals_ = state["residuals"]
+        if "calibration" not in state:
+            raise PersistenceError(f"{folder} was saved by an older version of forecast without conformal "
+                                   "calibration data; fit the model again and save it")
+        self.scaled_residuals_ = state["scaled_residuals"]
+        self.calibration_ = state["calibration"]
         self.history_ = state["history"]
         self.versions_ = state["versions"]
         self.seed_ = state["seed"]
