@@ -512,7 +512,7 @@ class RecurrentForecaster(Forecaster):
 
             warnings.warn(f"{type(self).__name__}: intervals: {note}; for more calibration data raise "
                           "validation_fraction, fit a longer series or a global model on a panel",
-                          FitWarning, stacklevel=3)
+                          FitWarning, stacklevel=5 if list(ys) == [_SINGLE] else 4)  # the caller of fit
 
     # ------------------------------------------------------------------ forecasting core
     def _forecast(self, jobs: Sequence[tuple[str, np.ndarray, np.ndarray | None, np.ndarray, int]]) -> list[np.ndarray]:
