@@ -236,8 +236,19 @@ def test_conformal_intervals_nest_widen_and_cover_long_forecasts(fitted, airline
     b80, b95 = f.interval(80), f.interval(95)
     assert (b95["lower"] <= b80["lower"]).all() and (b95["upper"] >= b80["upper"]).all()
     assert (b80["lower"] <= f.mean).all() and (f.mean <= b80["upper"]).all()
-    width = (b95["upper"] - b95["lower"]).to_numpy()
-    assert width[-1] > width[2]  # beyond the head, widths grow
+    # steps beyond the head are calibrated on their own (recursive) forecast errors from the
+    # validation origins, down to one residual at the end of the training data
+    cal = fitted.calibration_
+    S, n = cal["steps"], cal["n_per_step"]
+    assert n[:3] == [cal["n"]] * 3 and all(a == b + 1 for a, b in zip(n[2:], n[3:], strict=False)) and n[-1] == 1
+    scale = fitted.scalers_["y"]["scale"][0]
+    scaled = np.abs(np.asarray(fitted.scaled_residuals_["y"], dtype=float))
+    long = fitted.predict(S + 4)
+    half80 = np.log(long.interval(80)["upper"].to_numpy()) - np.log(long.values)  # log=True: symmetric in logs
+    assert n[4] == 7  # ceil(8 * 0.8) = 7: the largest of step 5's seven residuals
+    np.testing.assert_allclose(half80[4], np.nanmax(scaled[:, 4]) * scale, rtol=1e-9)
+    # beyond the last calibrated step: its half-width times sqrt(step / S)
+    np.testing.assert_allclose(half80[S:], half80[S - 1] * np.sqrt(np.arange(S + 1, S + 5) / S), rtol=1e-9)
     frame = f.to_frame()
     assert list(frame.columns) == ["mean", "lower_80", "upper_80", "lower_95", "upper_95"]
     residuals = np.asarray(fitted.residuals_["y"])

@@ -16,17 +16,18 @@ last ``validation_fraction`` of the windows (chronologically, after a gap of
 best weights. Scaling (log, differencing, a scikit-learn scaler, per-window normalisation)
 is fitted on the training part inside ``fit`` and undone on the forecasts.
 
-Intervals are split-conformal, per horizon step: the forecasts from every rolling origin
+Intervals are split-conformal, per forecast step: the forecasts from every rolling origin
 of the held-out validation windows (the last training windows when there is no validation
-part, which gives no guarantee) are compared with the actual values, step by step, in the
-network's scale (log scale with ``log=True``, divided by the series' scaler scale). A
+part, which gives no guarantee), for every step up to the end of the training data
+(recursive beyond the head's ``horizon``, as ``predict`` makes them; at most 60 steps), are
+compared with the actual values, step by step, in the network's scale (log scale with ``log=True``, divided by the series' scaler scale). A
 model fitted on a panel pools these residuals over all its series, so short series
 borrow strength. For level ``1 - alpha`` the half-width at each step is the
 ``ceil((n + 1)(1 - alpha))``-th smallest of the ``n`` absolute residuals. When that rank
 exceeds ``n`` (fewer than 19 residuals for a 95% interval), the interval is not clipped
-to the largest residual: it gets a wider Student-t bound, ``fit`` warns, and
-``calibration_`` and each forecast's ``interval_method`` say so. Steps beyond the head's
-``horizon`` widen the last step's half-width by ``sqrt(step / horizon)``.
+to the largest residual: it gets a wider Student-t bound, ``fit`` warns (when the head's
+steps are short of 19), and ``calibration_`` and each forecast's ``interval_method`` say
+so. Steps beyond the last calibrated step ``S`` widen its half-width by ``sqrt(step / S)``.
 
 Global models: ``fit`` also takes a panel (a dict or list of Series, or a long DataFrame
 with columns ``series_id``, ``timestamp``, ``value``); one network is trained on the
@@ -71,6 +72,7 @@ _SINGLE = "y"
 _SCALERS = ("standard", "minmax", None)
 _WINDOW_NORMS = (None, "last", "mean")
 _NETWORK_FILE = "network.keras"
+_CAL_STEPS = 60  # calibrated forecast steps at most; later steps widen the last one by sqrt(step)
 
 
 def _is_panel(y: Any) -> bool:
@@ -89,49 +91,58 @@ def _int_param(model: Any, name: str, minimum: int) -> int:
 
 
 def _conformal(residuals: np.ndarray, frac: float, steps: int) -> np.ndarray:
-    """Per-step split-conformal half-widths at level ``frac`` from residuals ``(n, H)``.
+    """Per-step split-conformal half-widths at level ``frac`` from residuals ``(n, S)``
+    (NaN where an origin has no actual value for a step).
 
-    The half-width at step ``h`` is the ``k = ceil((n + 1) * frac)``-th smallest absolute
-    residual of step ``h``: with ``n`` exchangeable calibration residuals, a new error falls
-    within it with probability at least ``frac``. When ``k > n`` (``frac > n / (n + 1)``:
-    too few residuals for that level) no order statistic gives the guarantee; the bound is
-    then the largest residual widened by the ratio of Student-t quantiles (``n`` degrees
-    of freedom) between ``frac`` and ``n / (n + 1)``, and at least the Student-t
-    prediction bound ``t * rms * sqrt(1 + 1/n)`` -- wider for every higher level, never
-    clipped to the largest residual (see :func:`_calibration_note`). No residuals at all:
-    infinite. Steps beyond ``H`` widen the last step's width by ``sqrt(step / H)``.
+    The half-width at step ``h`` is the ``k = ceil((n_h + 1) * frac)``-th smallest of the
+    ``n_h`` absolute residuals of step ``h``: with exchangeable calibration residuals, a new
+    error falls within it with probability at least ``frac``. When ``k > n_h`` (``frac >
+    n_h / (n_h + 1)``: too few residuals for that level) no order statistic gives the
+    guarantee; the bound is then the largest residual widened by the ratio of Student-t
+    quantiles (``n_h`` degrees of freedom) between ``frac`` and ``n_h / (n_h + 1)``, and at
+    least the Student-t prediction bound ``t * rms * sqrt(1 + 1/n_h)`` -- wider for every
+    higher level, never clipped to the largest residual. No residuals: infinite. Steps
+    beyond ``S`` widen step ``S``'s half-width by ``sqrt(step / S)``.
     """
     res = np.abs(np.asarray(residuals, dtype=float))
-    n, H = res.shape
-    if n == 0:
-        return np.full(steps, np.inf)
-    k = math.ceil((n + 1) * frac - 1e-9)  # guard: (n + 1) * frac computed in floating point
-    srt = np.sort(res, axis=0)
-    if k <= n:
-        width = srt[k - 1]
-    else:
-        from scipy.stats import t
+    S = res.shape[1]
+    width = np.full(S, np.inf)
+    for j in range(min(S, steps)):
+        col = np.sort(res[:, j][~np.isnan(res[:, j])])
+        n = len(col)
+        if n == 0:
+            continue
+        k = math.ceil((n + 1) * frac - 1e-9)  # guard: (n + 1) * frac computed in floating point
+        if k <= n:
+            width[j] = col[k - 1]
+        else:
+            from scipy.stats import t
 
-        tq = t.ppf(0.5 + frac / 2, df=n)
-        t_edge = t.ppf(0.5 + n / (n + 1) / 2, df=n)
-        rms = np.sqrt(np.mean(res ** 2, axis=0))
-        width = np.maximum(srt[-1] * tq / t_edge, tq * rms * np.sqrt(1 + 1 / n))
-    if steps <= H:
+            tq = t.ppf(0.5 + frac / 2, df=n)
+            t_edge = t.ppf(0.5 + n / (n + 1) / 2, df=n)
+            rms = np.sqrt(np.mean(col ** 2))
+            width[j] = max(col[-1] * tq / t_edge, tq * rms * np.sqrt(1 + 1 / n))
+    if steps <= S:
         return width[:steps]
-    extra = width[-1] * np.sqrt(np.arange(H + 1, steps + 1) / H)
+    extra = width[-1] * np.sqrt(np.arange(S + 1, steps + 1) / S)
     return np.concatenate([width, extra])
 
 
-def _calibration_note(n: int, pooled: int, in_sample: bool) -> str:
-    """What the intervals of a model calibrated on ``n`` residuals per step can promise."""
+def _calibration_note(n: list[int], head: int, pooled: int, in_sample: bool) -> str:
+    """What intervals calibrated on ``n[h]`` residuals at step ``h + 1`` can promise."""
     where = (f"pooled over {pooled} series after each series' scaling" if pooled > 1 else "of one series")
     source = "in-sample training windows (validation_fraction=0: no guarantee, likely too narrow)" \
         if in_sample else "held-out validation windows"
-    if n == 0:
+    m = n[head - 1] if n else 0
+    if m == 0:
         return f"no calibration residuals ({source}): intervals are infinite"
-    top = 100 * n / (n + 1)
-    return (f"split conformal on {n} residuals per step from {source}, {where}; levels up to "
-            f"{top:.1f}% are conformal, higher levels use a Student-t bound beyond the largest residual")
+    top = 100 * m / (m + 1)
+    later = ""
+    if len(n) > head:
+        later = f"; steps {head + 1}-{len(n)} from fewer origins (down to {n[-1]} at step {len(n)})"
+    return (f"split conformal on {m} residuals per step from {source}, {where}{later}; "
+            f"levels up to {top:.1f}% are conformal, higher levels (or a step with fewer residuals) use a "
+            f"Student-t bound beyond the largest residual; steps beyond {len(n)} widen by sqrt(step/{len(n)})")
 
 
 class RecurrentForecaster(Forecaster):
@@ -205,13 +216,15 @@ class RecurrentForecaster(Forecaster):
     seed_ : int or None
         The seed used.
     residuals_ : dict
-        Per series, the calibration residuals ``(n, horizon)`` (actual - forecast) in the
-        data's units; ``scaled_residuals_`` the same in the network's scale (pooled over the
-        series of a panel for the intervals).
+        Per series, the calibration residuals ``(n, horizon)`` (actual - forecast) of the
+        head's steps in the data's units; ``scaled_residuals_`` those of every calibrated
+        step in the network's scale (None where an origin has no actual value; pooled over
+        the series of a panel for the intervals).
     calibration_ : dict
-        ``n`` calibration residuals per step (pooled), ``pooled`` series, ``in_sample``,
-        ``max_conformal_level`` (percent: higher levels use the Student-t bound) and a
-        ``note`` in words, also given as each forecast's ``interval_method``.
+        ``n`` calibration residuals per head step (pooled), ``n_per_step`` for every
+        calibrated step, ``steps`` calibrated, ``pooled`` series, ``in_sample``,
+        ``max_conformal_level`` (percent, head steps: higher levels use the Student-t
+        bound) and a ``note`` in words, also given as each forecast's ``interval_method``.
     """
 
     _tags = {"needs_keras": True, "intervals": True, "supports_exog": True,
@@ -479,33 +492,43 @@ class RecurrentForecaster(Forecaster):
 
     def _calibrate(self, ys: dict[str, pd.Series], Xs: dict[str, pd.DataFrame] | None,
                    val_starts: list[range], train_starts: list[range]) -> None:
-        """Conformal calibration residuals: forecasts of every step of the head from each
-        rolling origin of the held-out validation windows (the last training windows when
-        there is no validation part) against the actual values. ``residuals_`` keeps them in
-        the data's units; ``scaled_residuals_`` in the network's scale (log scale with
-        ``log=True``, divided by the series' scaler scale), where a global model pools them
-        over all series."""
+        """Conformal calibration residuals: from each rolling origin of the held-out
+        validation windows (the last training windows when there is no validation part), the
+        forecast of every step up to the end of the training data (recursive beyond the
+        head's ``horizon``, as ``predict`` makes it; at most ``_CAL_STEPS`` steps) against
+        the actual values, so step ``h`` calibrates step ``h``. ``residuals_`` keeps the
+        head's steps in the data's units; ``scaled_residuals_`` every step in the network's
+        scale (log scale with ``log=True``, divided by the series' scaler scale; None where
+        an origin has no actual value), where a global model pools them over its series."""
         span, H, d = self._span(), int(self.horizon), int(bool(self.difference))
-        self.residuals_, self.scaled_residuals_ = {}, {}
-        in_sample = False
+        in_sample = any(not len(v) for v in val_starts)
+        parts = []
         for k, (sid, s) in enumerate(ys.items()):
-            in_sample |= not len(val_starts[k])
             starts = np.asarray(val_starts[k] if len(val_starts[k]) else train_starts[k][-200:], dtype=np.int64)
             ends = starts + span - 1 + d  # position in y of each window's last input (the origin)
-            yv = s.to_numpy()
-            Xv = None if Xs is None else Xs[sid].to_numpy()
-            fc = self._forecast([(sid, yv, Xv, ends, H)])[0]
-            actual = yv[ends[:, None] + 1 + np.arange(H)[None, :]]
-            self.residuals_[sid] = (actual - fc).tolist()
+            parts.append((sid, s.to_numpy(), None if Xs is None else Xs[sid].to_numpy(), ends))
+        S = max(H, min(_CAL_STEPS, max(len(yv) - 1 - int(ends.min()) for _, yv, _, ends in parts)))
+        forecasts = self._forecast([(sid, yv, Xv, ends, S) for sid, yv, Xv, ends in parts])
+        self.residuals_, self.scaled_residuals_ = {}, {}
+        counts = np.zeros(S, dtype=np.int64)
+        for (sid, yv, _, ends), fc in zip(parts, forecasts, strict=True):
+            idx = ends[:, None] + 1 + np.arange(S)[None, :]
+            seen = idx < len(yv)
+            actual = np.where(seen, yv[np.minimum(idx, len(yv) - 1)], np.nan)
+            self.residuals_[sid] = (actual[:, :H] - fc[:, :H]).tolist()
             where = f"series {sid!r}" if sid != _SINGLE else "y"
-            scaled = (self._levels(actual, where) - (np.log(fc) if self.log else fc)) / self.scalers_[sid]["scale"][0]
-            self.scaled_residuals_[sid] = scaled.tolist()
+            level = self._levels(np.where(seen, actual, 1.0), where)
+            scaled = (level - (np.log(fc) if self.log else fc)) / self.scalers_[sid]["scale"][0]
+            self.scaled_residuals_[sid] = [[float(v) if ok else None for v, ok in zip(row, okrow, strict=True)]
+                                           for row, okrow in zip(scaled, seen, strict=True)]
+            counts += seen.sum(axis=0)
         pooled = len(ys)
-        n = sum(len(r) for r in self.scaled_residuals_.values())
-        note = _calibration_note(n, pooled, in_sample)
-        self.calibration_ = {"n": int(n), "pooled": int(pooled), "in_sample": bool(in_sample),
-                             "max_conformal_level": 100 * n / (n + 1), "note": note}
-        if n < 19 or in_sample:  # 19 residuals: the fewest for a conformal 95% interval
+        n = [int(c) for c in counts]
+        note = _calibration_note(n, H, pooled, in_sample)
+        m = n[H - 1]
+        self.calibration_ = {"n": m, "n_per_step": n, "steps": S, "pooled": int(pooled),
+                             "in_sample": bool(in_sample), "max_conformal_level": 100 * m / (m + 1), "note": note}
+        if m < 19 or in_sample:  # 19 residuals: the fewest for a conformal 95% interval
             import warnings
 
             from ..errors import FitWarning
@@ -583,7 +606,7 @@ class RecurrentForecaster(Forecaster):
         return results
 
     def _scores(self, sid: str) -> np.ndarray:
-        """The calibration residuals ``(n, horizon)`` that calibrate series ``sid``, in the
+        """The calibration residuals ``(n, steps)`` that calibrate series ``sid``, in the
         network's scale: all series' for a model fitted on a panel, else its own."""
         cache = self.__dict__.get("_score_cache")
         if cache is None or cache[0] is not self.scaled_residuals_:  # arrays built once per fit/load
@@ -591,7 +614,8 @@ class RecurrentForecaster(Forecaster):
         key = "*" if self.calibration_["pooled"] > 1 else sid
         if key not in cache[1]:
             parts = self.scaled_residuals_.values() if key == "*" else [self.scaled_residuals_[sid]]
-            cache[1][key] = np.concatenate([np.asarray(r, dtype=float).reshape(-1, int(self.horizon)) for r in parts])
+            steps = int(self.calibration_["steps"])
+            cache[1][key] = np.concatenate([np.asarray(r, dtype=float).reshape(-1, steps) for r in parts])
         return cache[1][key]
 
     def _prediction(self, sid: str, mean: np.ndarray) -> Prediction:
