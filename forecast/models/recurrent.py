@@ -20,9 +20,9 @@ Intervals are split-conformal, per forecast step: the forecasts from every rolli
 of the held-out validation windows (the last training windows when there is no validation
 part, which gives no guarantee), for every step up to the end of the training data
 (recursive beyond the head's ``horizon``, as ``predict`` makes them; at most 60 steps), are
-compared with the actual values, step by step, in the network's scale (log scale with ``log=True``, divided by the series' scaler scale). A
-model fitted on a panel pools these residuals over all its series, so short series
-borrow strength. For level ``1 - alpha`` the half-width at each step is the
+compared with the actual values, step by step, in the network's scale (log scale with
+``log=True``, divided by the series' scaler scale). A model fitted on a panel pools these
+residuals over all its series, so short series borrow strength. For level ``1 - alpha`` the half-width at each step is the
 ``ceil((n + 1)(1 - alpha))``-th smallest of the ``n`` absolute residuals. When that rank
 exceeds ``n`` (fewer than 19 residuals for a 95% interval), the interval is not clipped
 to the largest residual: it gets a wider Student-t bound, ``fit`` warns (when the head's
@@ -605,34 +605,38 @@ class RecurrentForecaster(Forecaster):
             results.append(np.exp(dhat) if self.log else dhat)
         return results
 
-    def _scores(self, sid: str) -> np.ndarray:
-        """The calibration residuals ``(n, steps)`` that calibrate series ``sid``, in the
-        network's scale: all series' for a model fitted on a panel, else its own."""
-        cache = self.__dict__.get("_score_cache")
-        if cache is None or cache[0] is not self.scaled_residuals_:  # arrays built once per fit/load
-            cache = self._score_cache = (self.scaled_residuals_, {})
+    def _widths(self, sid: str, frac: float, steps: int) -> np.ndarray:
+        """Conformal half-widths in the network's scale for series ``sid``, calibrated on
+        all series' residuals for a model fitted on a panel, else on its own; computed once
+        per fit/load, level and number of steps (a backtest asks for thousands)."""
+        cache = self.__dict__.get("_width_cache")
+        if cache is None or cache[0] is not self.scaled_residuals_:
+            cache = self._width_cache = (self.scaled_residuals_, {}, {})
         key = "*" if self.calibration_["pooled"] > 1 else sid
-        if key not in cache[1]:
+        scores, widths = cache[1], cache[2]
+        if key not in scores:
             parts = self.scaled_residuals_.values() if key == "*" else [self.scaled_residuals_[sid]]
-            steps = int(self.calibration_["steps"])
-            cache[1][key] = np.concatenate([np.asarray(r, dtype=float).reshape(-1, steps) for r in parts])
-        return cache[1][key]
+            S = int(self.calibration_["steps"])
+            scores[key] = np.concatenate([np.asarray(r, dtype=float).reshape(-1, S) for r in parts])
+        if (key, frac, steps) not in widths:
+            widths[(key, frac, steps)] = _conformal(scores[key], frac, steps)
+        return widths[(key, frac, steps)]
 
     def _prediction(self, sid: str, mean: np.ndarray) -> Prediction:
-        scores = self._scores(sid)
         scale = float(self.scalers_[sid]["scale"][0])
         steps = len(mean)
         log = bool(self.log)
 
         def bounds(frac: float, mean: np.ndarray = mean) -> tuple[np.ndarray, np.ndarray]:
-            w = _conformal(scores, frac, steps) * scale
+            w = self._widths(sid, frac, steps) * scale
             if not log:
                 return mean - w, mean + w
-            with np.errstate(over="ignore"):
+            with np.errstate(over="ignore", divide="ignore"):
                 centre = np.log(mean)
                 return np.exp(centre - w), np.exp(centre + w)
 
         return Prediction(mean, bounds=bounds, interval_method=self.calibration_["note"])
+
     def _predict(self, horizon: int, X: pd.DataFrame | None) -> Prediction:
         return self._predict_one(_SINGLE, self.y_, self.X_, horizon, X)
 
