@@ -273,6 +273,11 @@ def test_too_few_calibration_residuals_warn_flag_and_widen_the_95_interval(airli
     # 80%: the ceil(12 * 0.8) = 10th smallest absolute residual of each step
     np.testing.assert_allclose(half80, np.sort(res, axis=0)[9], rtol=1e-9)
     assert (half95 > res.max(axis=0) * (1 + 1e-9)).all()
+    # no validation part: in-sample residuals, said as such, and only for the head's steps
+    with pytest.warns(fc.errors.FitWarning, match="in-sample"):
+        inside = fc.LSTM(time_steps=12, horizon=3, units=4, epochs=1, seed=0, validation_fraction=0.0).fit(airline)
+    assert inside.calibration_["in_sample"] and inside.calibration_["steps"] == 3
+    assert "no guarantee" in inside.predict(5).interval_method
 
 
 @pytest.mark.keras

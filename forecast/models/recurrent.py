@@ -16,18 +16,19 @@ last ``validation_fraction`` of the windows (chronologically, after a gap of
 best weights. Scaling (log, differencing, a scikit-learn scaler, per-window normalisation)
 is fitted on the training part inside ``fit`` and undone on the forecasts.
 
-Intervals are split-conformal, per forecast step: the forecasts from every rolling origin
-of the held-out validation windows (the last training windows when there is no validation
-part, which gives no guarantee), for every step up to the end of the training data
-(recursive beyond the head's ``horizon``, as ``predict`` makes them; at most 60 steps), are
-compared with the actual values, step by step, in the network's scale (log scale with
-``log=True``, divided by the series' scaler scale). A model fitted on a panel pools these
-residuals over all its series, so short series borrow strength. For level ``1 - alpha`` the half-width at each step is the
-``ceil((n + 1)(1 - alpha))``-th smallest of the ``n`` absolute residuals. When that rank
-exceeds ``n`` (fewer than 19 residuals for a 95% interval), the interval is not clipped
-to the largest residual: it gets a wider Student-t bound, ``fit`` warns (when the head's
-steps are short of 19), and ``calibration_`` and each forecast's ``interval_method`` say
-so. Steps beyond the last calibrated step ``S`` widen its half-width by ``sqrt(step / S)``.
+Intervals are split-conformal, per forecast step. From every rolling origin of the
+held-out validation windows the network forecasts every step up to the end of the
+training data (recursively beyond the head's ``horizon``, as ``predict`` does; at most 60
+steps), and the errors are taken step by step in the network's scale (log scale with
+``log=True``, divided by the series' scaler scale). Without a validation part the last
+training windows are used, for the head's steps only, which guarantees nothing. A model
+fitted on a panel pools the residuals over all its series, so short series borrow
+strength. For level ``1 - alpha`` the half-width at a step with ``n`` residuals is the
+``ceil((n + 1)(1 - alpha))``-th smallest absolute residual. When that rank exceeds ``n``
+(fewer than 19 residuals for a 95% interval) the interval is not clipped to the largest
+residual: it gets a wider Student-t bound, ``fit`` warns (when the head's steps are short
+of 19), and ``calibration_`` and each forecast's ``interval_method`` say so. Steps beyond
+the last calibrated step ``S`` widen its half-width by ``sqrt(step / S)``.
 
 Global models: ``fit`` also takes a panel (a dict or list of Series, or a long DataFrame
 with columns ``series_id``, ``timestamp``, ``value``); one network is trained on the
@@ -493,9 +494,10 @@ class RecurrentForecaster(Forecaster):
     def _calibrate(self, ys: dict[str, pd.Series], Xs: dict[str, pd.DataFrame] | None,
                    val_starts: list[range], train_starts: list[range]) -> None:
         """Conformal calibration residuals: from each rolling origin of the held-out
-        validation windows (the last training windows when there is no validation part), the
-        forecast of every step up to the end of the training data (recursive beyond the
-        head's ``horizon``, as ``predict`` makes it; at most ``_CAL_STEPS`` steps) against
+        validation windows (the last training windows, head steps only, when there is no
+        validation part), the forecast of every step up to the end of the training data
+        (recursive beyond the head's ``horizon``, as ``predict`` makes it; at most
+        ``_CAL_STEPS`` steps) against
         the actual values, so step ``h`` calibrates step ``h``. ``residuals_`` keeps the
         head's steps in the data's units; ``scaled_residuals_`` every step in the network's
         scale (log scale with ``log=True``, divided by the series' scaler scale; None where
@@ -507,7 +509,8 @@ class RecurrentForecaster(Forecaster):
             starts = np.asarray(val_starts[k] if len(val_starts[k]) else train_starts[k][-200:], dtype=np.int64)
             ends = starts + span - 1 + d  # position in y of each window's last input (the origin)
             parts.append((sid, s.to_numpy(), None if Xs is None else Xs[sid].to_numpy(), ends))
-        S = max(H, min(_CAL_STEPS, max(len(yv) - 1 - int(ends.min()) for _, yv, _, ends in parts)))
+        # steps beyond the head only from held-out origins (in-sample residuals guarantee nothing)
+        S = H if in_sample else max(H, min(_CAL_STEPS, max(len(yv) - 1 - int(ends.min()) for _, yv, _, ends in parts)))
         forecasts = self._forecast([(sid, yv, Xv, ends, S) for sid, yv, Xv, ends in parts])
         self.residuals_, self.scaled_residuals_ = {}, {}
         counts = np.zeros(S, dtype=np.int64)
