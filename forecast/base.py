@@ -62,12 +62,15 @@ class Prediction(NamedTuple):
     """What a model's private ``_predict`` hook returns: arrays, no index.
 
     ``se`` gives Gaussian intervals ``mean ± z·se``; ``bounds(level_fraction)`` any other
-    kind (conformal, quantiles) as ``(lower, upper)`` arrays.
+    kind (conformal, quantiles) as ``(lower, upper)`` arrays. ``interval_method`` says
+    how the intervals were made when that matters for trusting them (e.g. too few
+    calibration residuals for a conformal guarantee at some levels).
     """
 
     mean: np.ndarray
     se: np.ndarray | None = None
     bounds: Callable[[float], tuple[np.ndarray, np.ndarray]] | None = None
+    interval_method: str | None = None
 
 
 class Forecast:
@@ -78,17 +81,21 @@ class Forecast:
     ----------
     mean : pandas.Series
         Point forecasts, indexed by the time stamps that continue the fitted series.
+    interval_method : str or None
+        How the model made the intervals, when it says (e.g. the recurrent models' conformal
+        calibration and the levels beyond its reach).
     """
 
     def __init__(self, mean: pd.Series, *, se: np.ndarray | None = None,
                  bounds: Callable[[float], tuple[np.ndarray, np.ndarray]] | None = None,
-                 model: str | None = None):
+                 model: str | None = None, interval_method: str | None = None):
         self._mean: pd.Series | None = mean
         self._values = mean.to_numpy(dtype=float)
         self._index = mean.index
         self.se = None if se is None else np.asarray(se, dtype=float)
         self._bounds = bounds
         self.model = model
+        self.interval_method = interval_method
 
     @classmethod
     def from_prediction(cls, pred: Prediction, index: pd.Index, name: str | None = None) -> Forecast:
@@ -99,7 +106,7 @@ class Forecast:
         out = cls.__new__(cls)
         out._mean, out._values, out._index = None, values, index
         out.se = None if pred.se is None else np.asarray(pred.se, dtype=float)
-        out._bounds, out.model = pred.bounds, name
+        out._bounds, out.model, out.interval_method = pred.bounds, name, pred.interval_method
         return out
 
     @property

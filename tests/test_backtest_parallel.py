@@ -56,3 +56,23 @@ def test_unknown_backend_and_bad_n_jobs():
     with pytest.raises(InputError, match="n_jobs"):
         fc.backtest(["naive"], y, horizon=2, n_jobs=0)
     assert np.isfinite(fc.backtest(["naive"], y, horizon=2, initial=140, n_jobs=1).scores()).all().all()
+
+
+@pytest.mark.keras
+def test_dask_local_cluster_gives_bit_identical_global_networks():
+    """Global sliding-window LSTM and GRU fitted in two Dask worker processes (whose event
+    loops draw from Python's ``random`` meanwhile) give exactly the in-process forecasts."""
+    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("keras")
+    from forecast.datasets import load_m3
+
+    series, _ = load_m3("quarterly")
+    panel = {sid: series[sid] for sid in ("Q1", "Q2", "Q3", "Q4")}
+    tiny = dict(time_steps=4, horizon=2, units=4, epochs=2, batch_size=16)
+    models = {"lstm": fc.LSTM(**tiny), "gru": fc.GRU(**tiny, dropout=0.1)}
+    kwargs = dict(horizon=4, initial=28, window=28, step=2, refit=2, seed=7)
+    serial = fc.backtest(models, panel, **kwargs)
+    assert serial.failures.empty and serial.meta["models"]["lstm"]["global"]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        _same(serial, fc.backtest(models, panel, backend=client, **kwargs))

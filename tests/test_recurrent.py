@@ -85,6 +85,18 @@ def test_conformal_quantile_is_the_finite_sample_order_statistic():
     np.testing.assert_allclose(w[2:], 36.0 * np.sqrt([3 / 2, 4 / 2]))
 
 
+def test_conformal_never_clips_to_the_largest_residual_when_calibration_data_are_few():
+    res = np.array([[3.0], [1.0], [4.0], [1.5], [2.0]])  # 5 residuals: conformal up to level 5/6
+    w80, w90, w95, w99 = (_conformal(res, f, 1)[0] for f in (0.8, 0.9, 0.95, 0.99))
+    assert w80 == 4.0  # ceil(6 * 0.8) = 5: the largest residual is still a conformal bound
+    assert 4.0 < w90 < w95 < w99  # beyond the conformal range: wider for every higher level
+    from scipy.stats import t
+
+    rms = np.sqrt(np.mean(res ** 2))
+    assert w95 >= t.ppf(0.975, 5) * rms * np.sqrt(1.2)  # at least the Student-t prediction bound
+    assert np.isinf(_conformal(np.empty((0, 2)), 0.8, 3)).all()  # nothing to calibrate on
+
+
 # ----------------------------------------------------------------------------- Keras
 @pytest.mark.keras
 def test_airline_lstm_gives_the_same_numbers_twice_and_records_seed_and_versions(airline):
@@ -102,6 +114,42 @@ def test_airline_lstm_gives_the_same_numbers_twice_and_records_seed_and_versions
     assert first.seed_ == 1 and first.versions_["keras"] and first.versions_["backend"]
     d = fc.LSTM(time_steps=24, horizon=12, seed=2, epochs=3).fit(airline).predict(12)
     assert not np.allclose(a.mean.to_numpy(), d.mean.to_numpy())
+
+
+@pytest.mark.keras
+def test_weights_do_not_depend_on_other_threads_drawing_random_numbers(airline):
+    """Initial weights and dropout masks come from the model's seed only: another thread
+    using Python's ``random`` while the network is built (as Dask's event loop does)
+    changes nothing, and no process-wide random state is set."""
+    import random
+    import threading
+
+    from forecast.models import _keras_net
+
+    def fit_predict():
+        _keras_net.clear_pool()  # build the network anew, as a fresh worker process does
+        model = fc.LSTM(time_steps=12, units=4, epochs=3, seed=0, dropout=0.1, bidirectional=True)
+        return model.fit(airline).predict(6).mean.to_numpy()
+
+    quiet = fit_predict()
+    random.seed(123)
+    state = random.getstate()
+    fit_predict()
+    assert random.getstate() == state  # the global generator was neither read nor reseeded
+    stop = threading.Event()
+
+    def hammer():
+        while not stop.is_set():
+            random.random()
+
+    thread = threading.Thread(target=hammer, daemon=True)
+    thread.start()
+    try:
+        busy = fit_predict()
+    finally:
+        stop.set()
+        thread.join()
+    np.testing.assert_array_equal(quiet, busy)
 
 
 @pytest.mark.keras
@@ -188,12 +236,93 @@ def test_conformal_intervals_nest_widen_and_cover_long_forecasts(fitted, airline
     b80, b95 = f.interval(80), f.interval(95)
     assert (b95["lower"] <= b80["lower"]).all() and (b95["upper"] >= b80["upper"]).all()
     assert (b80["lower"] <= f.mean).all() and (f.mean <= b80["upper"]).all()
-    width = (b95["upper"] - b95["lower"]).to_numpy()
-    assert width[-1] > width[2]  # beyond the head, widths grow
+    # steps beyond the head are calibrated on their own (recursive) forecast errors from the
+    # validation origins, down to one residual at the end of the training data
+    cal = fitted.calibration_
+    S, n = cal["steps"], cal["n_per_step"]
+    assert n[:3] == [cal["n"]] * 3 and all(a == b + 1 for a, b in zip(n[2:], n[3:], strict=False)) and n[-1] == 1
+    scale = fitted.scalers_["y"]["scale"][0]
+    scaled = np.abs(np.asarray(fitted.scaled_residuals_["y"], dtype=float))
+    long = fitted.predict(S + 4)
+    half80 = np.log(long.interval(80)["upper"].to_numpy()) - np.log(long.values)  # log=True: symmetric in logs
+    assert n[4] == 7  # ceil(8 * 0.8) = 7: the largest of step 5's seven residuals
+    np.testing.assert_allclose(half80[4], np.nanmax(scaled[:, 4]) * scale, rtol=1e-9)
+    # beyond the last calibrated step: its half-width times sqrt(step / S)
+    np.testing.assert_allclose(half80[S:], half80[S - 1] * np.sqrt(np.arange(S + 1, S + 5) / S), rtol=1e-9)
     frame = f.to_frame()
     assert list(frame.columns) == ["mean", "lower_80", "upper_80", "lower_95", "upper_95"]
     residuals = np.asarray(fitted.residuals_["y"])
     assert residuals.shape[1] == 3 and len(residuals) >= 1
+
+
+@pytest.mark.keras
+def test_too_few_calibration_residuals_warn_flag_and_widen_the_95_interval(airline):
+    """Airline with 10% validation: 11 validation windows, so 95% (which needs 19) cannot be
+    conformal: fit warns, the model and the forecast say so, and 95% is wider than the
+    largest residual instead of equal to it."""
+    with pytest.warns(fc.errors.FitWarning, match="11 residuals per step"):
+        model = fc.LSTM(time_steps=12, horizon=3, units=4, epochs=2, seed=0).fit(airline)
+    cal = model.calibration_
+    assert cal["n"] == 11 and cal["pooled"] == 1 and not cal["in_sample"]
+    assert cal["max_conformal_level"] == pytest.approx(100 * 11 / 12)
+    f = model.predict(3)
+    assert "91.7%" in f.interval_method and "Student-t" in f.interval_method
+    res = np.abs(np.asarray(model.residuals_["y"]))
+    half80 = (f.interval(80)["upper"] - f.mean).to_numpy()
+    half95 = (f.interval(95)["upper"] - f.mean).to_numpy()
+    # 80%: the ceil(12 * 0.8) = 10th smallest absolute residual of each step
+    np.testing.assert_allclose(half80, np.sort(res, axis=0)[9], rtol=1e-9)
+    assert (half95 > res.max(axis=0) * (1 + 1e-9)).all()
+    # no validation part: in-sample residuals, said as such, and only for the head's steps
+    with pytest.warns(fc.errors.FitWarning, match="in-sample"):
+        inside = fc.LSTM(time_steps=12, horizon=3, units=4, epochs=1, seed=0, validation_fraction=0.0).fit(airline)
+    assert inside.calibration_["in_sample"] and inside.calibration_["steps"] == 3
+    assert "no guarantee" in inside.predict(5).interval_method
+
+
+@pytest.mark.keras
+def test_global_model_pools_scaled_calibration_residuals_over_the_panel():
+    """M3 yearly series have one validation window each: a global model pools them (after
+    each series' scaling) so every series gets a conformal 95% interval, wider than 80%."""
+    from forecast.datasets import load_m3
+
+    train, _, h = load_m3("yearly", split=True)
+    panel = {sid: s for sid, s in list(train.items())[:200] if len(s) >= 20}
+    model = fc.LSTM(time_steps=6, horizon=h, units=4, epochs=2, batch_size=64, seed=0).fit(panel)
+    assert all(len(r) == 1 for r in model.scaled_residuals_.values())
+    assert model.calibration_["pooled"] == len(panel) == model.calibration_["n"] >= 19
+    out = model.predict(h)
+    ratios = []
+    for sid, f in out.items():
+        w80 = (f.interval(80)["upper"] - f.interval(80)["lower"]).to_numpy()
+        w95 = (f.interval(95)["upper"] - f.interval(95)["lower"]).to_numpy()
+        assert (w95 > w80).all(), sid
+        ratios.append(w95 / model.scalers_[sid]["scale"][0])
+    # one pooled quantile in the network's scale: the same for every series
+    np.testing.assert_allclose(np.array(ratios), np.array(ratios[:1]).repeat(len(ratios), axis=0), rtol=1e-9)
+    assert "pooled over" in out[next(iter(out))].interval_method
+
+
+@pytest.mark.keras
+def test_global_intervals_cover_held_out_m3_other_values_near_nominal():
+    """All 174 M3 'other' series, last 8 values held out: the pooled conformal intervals of a
+    small global LSTM cover them near the nominal rate (the per-series intervals with the
+    level clipped to 1 covered about half, at 80% and 95% alike)."""
+    from forecast.datasets import load_m3
+
+    train, test, h = load_m3("other", split=True)
+    model = fc.LSTM(time_steps=12, horizon=h, units=8, epochs=10, batch_size=128, loss="mae", log=True,
+                    window_norm="last", patience=3, seed=0)
+    need = model.min_length()
+    panel = {sid: s for sid, s in train.items() if len(s) >= need}
+    out = model.fit(panel).predict(h)
+    cover = {}
+    for level in (80, 95):
+        inside = [((b := out[sid].interval(level))["lower"].to_numpy() <= test[sid].to_numpy())
+                  & (test[sid].to_numpy() <= b["upper"].to_numpy()) for sid in panel]
+        cover[level] = np.mean(np.concatenate(inside))
+    assert len(panel) >= 150
+    assert 0.72 <= cover[80] <= 0.92 and 0.88 <= cover[95], cover
 
 
 @pytest.mark.keras
@@ -204,6 +333,14 @@ def test_save_and_load_round_trip_and_corrupt_files(fitted, tmp_path):
     np.testing.assert_array_equal(loaded.predict(6).mean.to_numpy(), fitted.predict(6).mean.to_numpy())
     np.testing.assert_array_equal(loaded.predict(6).interval(90).to_numpy(), fitted.predict(6).interval(90).to_numpy())
     assert loaded.versions_ == fitted.versions_
+    assert loaded.calibration_ == fitted.calibration_
+    import json
+
+    state = json.loads((path / "forecaster.json").read_text())
+    (path / "forecaster.json").write_text(json.dumps({**state, "state": {k: v for k, v in state["state"].items()
+                                                                          if k != "calibration"}}))
+    with pytest.raises(PersistenceError, match="older version"):
+        fc.load(path)
     (path / "network.keras").write_bytes(b"not a keras file")
     with pytest.raises(PersistenceError, match="network.keras"):
         fc.load(path)

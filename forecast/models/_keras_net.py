@@ -7,6 +7,10 @@ refitting restores the initial values of every variable (weights, optimizer slot
 seed states) instead of building a new model. Fitted weights live on the forecaster as
 NumPy arrays; a pooled network is a compute cache that loads them when needed.
 
+Every initializer and dropout seed is derived from the model's seed explicitly
+(:func:`layer_seeds`); no process-wide random state is read or set, so a seeded network
+gives the same numbers in any thread, process or Dask worker.
+
 This module imports Keras at import time; :mod:`forecast.models.recurrent` imports it
 only inside ``fit``/``predict``.
 """
@@ -81,20 +85,47 @@ def versions() -> dict[str, str]:
     return out
 
 
-def build_model(spec: dict[str, Any]) -> keras.Model:
-    """The Keras model of an architecture ``spec`` (see ``RecurrentForecaster._spec``)."""
-    from keras import layers
+def layer_seeds(seed: int | None) -> np.random.Generator:
+    """The generator of every initializer and dropout seed of a network with ``seed``.
 
-    seed = spec["seed"]
+    Seeds are drawn from ``numpy.random.default_rng(seed)`` in a fixed order, so a network's
+    initial weights and dropout masks depend on its seed only: no process-wide random state
+    (Python's ``random``, NumPy's or TensorFlow's global seed) is read or set, and other
+    threads drawing random numbers meanwhile change nothing. Without a seed, fresh entropy.
+    """
+    return np.random.default_rng(seed)
+
+
+def _draw(rng: np.random.Generator) -> int:
+    return int(rng.integers(1, 2**31 - 1))
+
+
+def build_model(spec: dict[str, Any]) -> keras.Model:
+    """The Keras model of an architecture ``spec`` (see ``RecurrentForecaster._spec``).
+
+    Every random initializer (input and recurrent kernels, dense kernels) and every dropout
+    seed is set explicitly from ``spec["seed"]`` (see :func:`layer_seeds`); biases start at
+    zero (the LSTM forget gate at one)."""
+    from keras import initializers, layers
+
+    rng = layer_seeds(spec["seed"])
     inp = keras.Input((spec["time_steps"], spec["n_features"]), name="window")
     x = inp
     Cell = getattr(layers, _CELLS[spec["cell"]])
+
+    def cell(i: int, backwards: bool = False) -> keras.layers.Layer:
+        name = f"{spec['cell']}_{i}"
+        return Cell(spec["units"], activation=spec["activation"], dropout=spec["dropout"],
+                    recurrent_dropout=spec["recurrent_dropout"], return_sequences=i < spec["layers"] - 1,
+                    kernel_initializer=initializers.GlorotUniform(seed=_draw(rng)),
+                    recurrent_initializer=initializers.Orthogonal(seed=_draw(rng)),
+                    seed=_draw(rng), go_backwards=backwards,
+                    name=f"backward_{name}" if backwards else name)
+
     for i in range(spec["layers"]):
-        rnn = Cell(spec["units"], activation=spec["activation"], dropout=spec["dropout"],
-                   recurrent_dropout=spec["recurrent_dropout"], return_sequences=i < spec["layers"] - 1,
-                   seed=None if seed is None else seed + i, name=f"{spec['cell']}_{i}")
-        if spec["bidirectional"]:
-            rnn = layers.Bidirectional(rnn, name=f"bidirectional_{i}")
+        rnn = cell(i)
+        if spec["bidirectional"]:  # the backward layer gets seeds of its own
+            rnn = layers.Bidirectional(rnn, backward_layer=cell(i, backwards=True), name=f"bidirectional_{i}")
         x = rnn(x)
     inputs = [inp]
     if spec["n_future"]:
@@ -102,8 +133,10 @@ def build_model(spec: dict[str, Any]) -> keras.Model:
         inputs.append(fut)
         x = layers.Concatenate(name="with_future")([x, fut])
     for j, units in enumerate(spec["dense_layers"]):
-        x = layers.Dense(units, activation="relu", name=f"dense_{j}")(x)
-    out = layers.Dense(spec["horizon"], name="head")(x)
+        x = layers.Dense(units, activation="relu", kernel_initializer=initializers.GlorotUniform(seed=_draw(rng)),
+                         name=f"dense_{j}")(x)
+    out = layers.Dense(spec["horizon"], kernel_initializer=initializers.GlorotUniform(seed=_draw(rng)),
+                       name="head")(x)
     return keras.Model(inputs if len(inputs) > 1 else inp, out, name=f"{spec['cell']}_forecaster")
 
 
@@ -113,8 +146,6 @@ class Net:
     def __init__(self, spec: dict[str, Any]):
         configure_threads()
         self.spec = spec
-        if spec["seed"] is not None:
-            keras.utils.set_random_seed(spec["seed"])
         self.model = build_model(spec)
         clip = spec["clipnorm"]
         self.optimizer = keras.optimizers.Adam(learning_rate=spec["learning_rate"],

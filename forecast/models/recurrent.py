@@ -16,11 +16,19 @@ last ``validation_fraction`` of the windows (chronologically, after a gap of
 best weights. Scaling (log, differencing, a scikit-learn scaler, per-window normalisation)
 is fitted on the training part inside ``fit`` and undone on the forecasts.
 
-Intervals are split-conformal, per horizon step: the absolute errors of the forecasts made
-from the validation windows (in-sample training windows when there is no validation part)
-give, for level ``1 - alpha``, the ``ceil((n + 1)(1 - alpha)) / n`` empirical quantile at
-each step; steps beyond the head's ``horizon`` widen the last step's quantile by
-``sqrt(step / horizon)``.
+Intervals are split-conformal, per forecast step. From every rolling origin of the
+held-out validation windows the network forecasts every step up to the end of the
+training data (recursively beyond the head's ``horizon``, as ``predict`` does; at most 60
+steps), and the errors are taken step by step in the network's scale (log scale with
+``log=True``, divided by the series' scaler scale). Without a validation part the last
+training windows are used, for the head's steps only, which guarantees nothing. A model
+fitted on a panel pools the residuals over all its series, so short series borrow
+strength. For level ``1 - alpha`` the half-width at a step with ``n`` residuals is the
+``ceil((n + 1)(1 - alpha))``-th smallest absolute residual. When that rank exceeds ``n``
+(fewer than 19 residuals for a 95% interval) the interval is not clipped to the largest
+residual: it gets a wider Student-t bound, ``fit`` warns (when the head's steps are short
+of 19), and ``calibration_`` and each forecast's ``interval_method`` say so. Steps beyond
+the last calibrated step ``S`` widen its half-width by ``sqrt(step / S)``.
 
 Global models: ``fit`` also takes a panel (a dict or list of Series, or a long DataFrame
 with columns ``series_id``, ``timestamp``, ``value``); one network is trained on the
@@ -65,6 +73,7 @@ _SINGLE = "y"
 _SCALERS = ("standard", "minmax", None)
 _WINDOW_NORMS = (None, "last", "mean")
 _NETWORK_FILE = "network.keras"
+_CAL_STEPS = 60  # calibrated forecast steps at most; later steps widen the last one by sqrt(step)
 
 
 def _is_panel(y: Any) -> bool:
@@ -83,17 +92,58 @@ def _int_param(model: Any, name: str, minimum: int) -> int:
 
 
 def _conformal(residuals: np.ndarray, frac: float, steps: int) -> np.ndarray:
-    """Per-step split-conformal half-widths from absolute residuals ``(n, H)``."""
+    """Per-step split-conformal half-widths at level ``frac`` from residuals ``(n, S)``
+    (NaN where an origin has no actual value for a step).
+
+    The half-width at step ``h`` is the ``k = ceil((n_h + 1) * frac)``-th smallest of the
+    ``n_h`` absolute residuals of step ``h``: with exchangeable calibration residuals, a new
+    error falls within it with probability at least ``frac``. When ``k > n_h`` (``frac >
+    n_h / (n_h + 1)``: too few residuals for that level) no order statistic gives the
+    guarantee; the bound is then the largest residual widened by the ratio of Student-t
+    quantiles (``n_h`` degrees of freedom) between ``frac`` and ``n_h / (n_h + 1)``, and at
+    least the Student-t prediction bound ``t * rms * sqrt(1 + 1/n_h)`` -- wider for every
+    higher level, never clipped to the largest residual. No residuals: infinite. Steps
+    beyond ``S`` widen step ``S``'s half-width by ``sqrt(step / S)``.
+    """
     res = np.abs(np.asarray(residuals, dtype=float))
-    n, H = res.shape
-    if n == 0:
-        return np.full(steps, np.nan)
-    q = min(1.0, math.ceil((n + 1) * frac) / n)
-    width = np.quantile(res, q, axis=0, method="inverted_cdf")
-    if steps <= H:
+    S = res.shape[1]
+    width = np.full(S, np.inf)
+    for j in range(min(S, steps)):
+        col = np.sort(res[:, j][~np.isnan(res[:, j])])
+        n = len(col)
+        if n == 0:
+            continue
+        k = math.ceil((n + 1) * frac - 1e-9)  # guard: (n + 1) * frac computed in floating point
+        if k <= n:
+            width[j] = col[k - 1]
+        else:
+            from scipy.stats import t
+
+            tq = t.ppf(0.5 + frac / 2, df=n)
+            t_edge = t.ppf(0.5 + n / (n + 1) / 2, df=n)
+            rms = np.sqrt(np.mean(col ** 2))
+            width[j] = max(col[-1] * tq / t_edge, tq * rms * np.sqrt(1 + 1 / n))
+    if steps <= S:
         return width[:steps]
-    extra = width[-1] * np.sqrt(np.arange(H + 1, steps + 1) / H)
+    extra = width[-1] * np.sqrt(np.arange(S + 1, steps + 1) / S)
     return np.concatenate([width, extra])
+
+
+def _calibration_note(n: list[int], head: int, pooled: int, in_sample: bool) -> str:
+    """What intervals calibrated on ``n[h]`` residuals at step ``h + 1`` can promise."""
+    where = (f"pooled over {pooled} series after each series' scaling" if pooled > 1 else "of one series")
+    source = "in-sample training windows (validation_fraction=0: no guarantee, likely too narrow)" \
+        if in_sample else "held-out validation windows"
+    m = n[head - 1] if n else 0
+    if m == 0:
+        return f"no calibration residuals ({source}): intervals are infinite"
+    top = 100 * m / (m + 1)
+    later = ""
+    if len(n) > head:
+        later = f"; steps {head + 1}-{len(n)} from fewer origins (down to {n[-1]} at step {len(n)})"
+    return (f"split conformal on {m} residuals per step from {source}, {where}{later}; "
+            f"levels up to {top:.1f}% are conformal, higher levels (or a step with fewer residuals) use a "
+            f"Student-t bound beyond the largest residual; steps beyond {len(n)} widen by sqrt(step/{len(n)})")
 
 
 class RecurrentForecaster(Forecaster):
@@ -166,6 +216,16 @@ class RecurrentForecaster(Forecaster):
         Library versions and Keras backend used by ``fit``.
     seed_ : int or None
         The seed used.
+    residuals_ : dict
+        Per series, the calibration residuals ``(n, horizon)`` (actual - forecast) of the
+        head's steps in the data's units; ``scaled_residuals_`` those of every calibrated
+        step in the network's scale (None where an origin has no actual value; pooled over
+        the series of a panel for the intervals).
+    calibration_ : dict
+        ``n`` calibration residuals per head step (pooled), ``n_per_step`` for every
+        calibrated step, ``steps`` calibrated, ``pooled`` series, ``in_sample``,
+        ``max_conformal_level`` (percent, head steps: higher levels use the Student-t
+        bound) and a ``note`` in words, also given as each forecast's ``interval_method``.
     """
 
     _tags = {"needs_keras": True, "intervals": True, "supports_exog": True,
@@ -429,16 +489,56 @@ class RecurrentForecaster(Forecaster):
                              "lower learning_rate, keep clipnorm on, or scale the series")
         self.versions_ = _keras_net.versions()
         self.seed_ = self.seed
-        # conformal residuals: forecasts from validation windows (else the training windows)
-        self.residuals_ = {}
+        self._calibrate(ys, Xs, val_starts, train_starts)
+
+    def _calibrate(self, ys: dict[str, pd.Series], Xs: dict[str, pd.DataFrame] | None,
+                   val_starts: list[range], train_starts: list[range]) -> None:
+        """Conformal calibration residuals: from each rolling origin of the held-out
+        validation windows (the last training windows, head steps only, when there is no
+        validation part), the forecast of every step up to the end of the training data
+        (recursive beyond the head's ``horizon``, as ``predict`` makes it; at most
+        ``_CAL_STEPS`` steps) against
+        the actual values, so step ``h`` calibrates step ``h``. ``residuals_`` keeps the
+        head's steps in the data's units; ``scaled_residuals_`` every step in the network's
+        scale (log scale with ``log=True``, divided by the series' scaler scale; None where
+        an origin has no actual value), where a global model pools them over its series."""
+        span, H, d = self._span(), int(self.horizon), int(bool(self.difference))
+        in_sample = any(not len(v) for v in val_starts)
+        parts = []
         for k, (sid, s) in enumerate(ys.items()):
             starts = np.asarray(val_starts[k] if len(val_starts[k]) else train_starts[k][-200:], dtype=np.int64)
-            ends = starts + span - 1 + d  # position in y of each window's last input
-            yv = s.to_numpy()
-            Xv = None if Xs is None else Xs[sid].to_numpy()
-            fc = self._forecast([(sid, yv, Xv, ends, H)])[0]
-            actual = yv[ends[:, None] + 1 + np.arange(H)[None, :]]
-            self.residuals_[sid] = (actual - fc).tolist()
+            ends = starts + span - 1 + d  # position in y of each window's last input (the origin)
+            parts.append((sid, s.to_numpy(), None if Xs is None else Xs[sid].to_numpy(), ends))
+        # steps beyond the head only from held-out origins (in-sample residuals guarantee nothing)
+        S = H if in_sample else max(H, min(_CAL_STEPS, max(len(yv) - 1 - int(ends.min()) for _, yv, _, ends in parts)))
+        forecasts = self._forecast([(sid, yv, Xv, ends, S) for sid, yv, Xv, ends in parts])
+        self.residuals_, self.scaled_residuals_ = {}, {}
+        counts = np.zeros(S, dtype=np.int64)
+        for (sid, yv, _, ends), fc in zip(parts, forecasts, strict=True):
+            idx = ends[:, None] + 1 + np.arange(S)[None, :]
+            seen = idx < len(yv)
+            actual = np.where(seen, yv[np.minimum(idx, len(yv) - 1)], np.nan)
+            self.residuals_[sid] = (actual[:, :H] - fc[:, :H]).tolist()
+            where = f"series {sid!r}" if sid != _SINGLE else "y"
+            level = self._levels(np.where(seen, actual, 1.0), where)
+            scaled = (level - (np.log(fc) if self.log else fc)) / self.scalers_[sid]["scale"][0]
+            self.scaled_residuals_[sid] = [[float(v) if ok else None for v, ok in zip(row, okrow, strict=True)]
+                                           for row, okrow in zip(scaled, seen, strict=True)]
+            counts += seen.sum(axis=0)
+        pooled = len(ys)
+        n = [int(c) for c in counts]
+        note = _calibration_note(n, H, pooled, in_sample)
+        m = n[H - 1]
+        self.calibration_ = {"n": m, "n_per_step": n, "steps": S, "pooled": int(pooled),
+                             "in_sample": bool(in_sample), "max_conformal_level": 100 * m / (m + 1), "note": note}
+        if m < 19 or in_sample:  # 19 residuals: the fewest for a conformal 95% interval
+            import warnings
+
+            from ..errors import FitWarning
+
+            warnings.warn(f"{type(self).__name__}: intervals: {note}; for more calibration data raise "
+                          "validation_fraction, fit a longer series or a global model on a panel",
+                          FitWarning, stacklevel=5 if list(ys) == [_SINGLE] else 4)  # the caller of fit
 
     # ------------------------------------------------------------------ forecasting core
     def _forecast(self, jobs: Sequence[tuple[str, np.ndarray, np.ndarray | None, np.ndarray, int]]) -> list[np.ndarray]:
@@ -508,20 +608,37 @@ class RecurrentForecaster(Forecaster):
             results.append(np.exp(dhat) if self.log else dhat)
         return results
 
+    def _widths(self, sid: str, frac: float, steps: int) -> np.ndarray:
+        """Conformal half-widths in the network's scale for series ``sid``, calibrated on
+        all series' residuals for a model fitted on a panel, else on its own; computed once
+        per fit/load, level and number of steps (a backtest asks for thousands)."""
+        cache = self.__dict__.get("_width_cache")
+        if cache is None or cache[0] is not self.scaled_residuals_:
+            cache = self._width_cache = (self.scaled_residuals_, {}, {})
+        key = "*" if self.calibration_["pooled"] > 1 else sid
+        scores, widths = cache[1], cache[2]
+        if key not in scores:
+            parts = self.scaled_residuals_.values() if key == "*" else [self.scaled_residuals_[sid]]
+            S = int(self.calibration_["steps"])
+            scores[key] = np.concatenate([np.asarray(r, dtype=float).reshape(-1, S) for r in parts])
+        if (key, frac, steps) not in widths:
+            widths[(key, frac, steps)] = _conformal(scores[key], frac, steps)
+        return widths[(key, frac, steps)]
+
     def _prediction(self, sid: str, mean: np.ndarray) -> Prediction:
-        cache = self.__dict__.get("_residual_cache")
-        if cache is None or cache[0] is not self.residuals_:  # arrays built once per fit/load
-            cache = self._residual_cache = (self.residuals_, {})
-        if sid not in cache[1]:
-            cache[1][sid] = np.asarray(self.residuals_[sid], dtype=float).reshape(-1, int(self.horizon))
-        residuals = cache[1][sid]
+        scale = float(self.scalers_[sid]["scale"][0])
         steps = len(mean)
+        log = bool(self.log)
 
         def bounds(frac: float, mean: np.ndarray = mean) -> tuple[np.ndarray, np.ndarray]:
-            w = _conformal(residuals, frac, steps)
-            return mean - w, mean + w
+            w = self._widths(sid, frac, steps) * scale
+            if not log:
+                return mean - w, mean + w
+            with np.errstate(over="ignore", divide="ignore"):
+                centre = np.log(mean)
+                return np.exp(centre - w), np.exp(centre + w)
 
-        return Prediction(mean, bounds=bounds)
+        return Prediction(mean, bounds=bounds, interval_method=self.calibration_["note"])
 
     def _predict(self, horizon: int, X: pd.DataFrame | None) -> Prediction:
         return self._predict_one(_SINGLE, self.y_, self.X_, horizon, X)
@@ -672,7 +789,8 @@ class RecurrentForecaster(Forecaster):
     def _get_state(self, folder: Path) -> dict[str, Any]:
         self._network_call(lambda net: net.model.save(folder / _NETWORK_FILE))
         return {"network": _NETWORK_FILE, "spec": self.spec_, "scalers": self.scalers_,
-                "residuals": self.residuals_, "history": self.history_, "versions": self.versions_,
+                "residuals": self.residuals_, "scaled_residuals": self.scaled_residuals_,
+                "calibration": self.calibration_, "history": self.history_, "versions": self.versions_,
                 "seed": self.seed_, "n_exog": self.n_exog_}
 
     def _set_state(self, state: dict[str, Any], folder: Path) -> None:
@@ -696,6 +814,11 @@ class RecurrentForecaster(Forecaster):
         self._token = _keras_net.new_token()
         self.scalers_ = state["scalers"]
         self.residuals_ = state["residuals"]
+        if "calibration" not in state:
+            raise PersistenceError(f"{folder} was saved by an older version of forecast without conformal "
+                                   "calibration data; fit the model again and save it")
+        self.scaled_residuals_ = state["scaled_residuals"]
+        self.calibration_ = state["calibration"]
         self.history_ = state["history"]
         self.versions_ = state["versions"]
         self.seed_ = state["seed"]
