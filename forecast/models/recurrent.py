@@ -62,8 +62,18 @@ from ..windows import WindowBatches, window_span
 __all__ = ["RecurrentForecaster", "RNN", "LSTM", "GRU"]
 
 _SINGLE = "y"
-_SCALERS = ("standard", "minmax", None)
-_WINDOW_NORMS = (None, "last", "mean")
+_SCALERS = ("auto", "standard", "minmax", None)
+_WINDOW_NORMS = ("auto", None, "last", "mean")
+_DESEASONALIZE = ("auto", "multiplicative", "additive", None)
+# parameters that take "auto": resolved on the training data in ``fit`` (``resolved_params_``)
+_AUTO_PARAMS = ("time_steps", "horizon", "loss", "epochs", "batch_size", "steps_per_epoch", "scaler",
+                "window_norm", "log", "season", "deseasonalize", "refit")
+_MAX_STEPS_PER_EPOCH = 100  # "auto": an epoch is at most this many mini-batches
+_MAX_EPOCHS = 100  # "auto": at most this many epochs (early stopping usually ends sooner)
+
+
+def _is_auto(value: Any) -> bool:
+    return isinstance(value, str) and value == "auto"
 _NETWORK_FILE = "network.keras"
 
 
@@ -80,6 +90,19 @@ def _int_param(model: Any, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
         raise InputError(f"{type(model).__name__}: {name} must be a whole number >= {minimum}; got {value!r}")
     return int(value)
+
+
+def _original_ids(y: Any, ys: dict[str, pd.Series]) -> dict[str, Any]:
+    """``{str id: the caller's id}``: dict keys and long-frame ids keep their type (an int stays
+    an int; NumPy scalars become Python ones)."""
+    if isinstance(y, Mapping):
+        keys = list(y.keys())
+    elif isinstance(y, pd.DataFrame) and "series_id" in y.columns:
+        keys = list(pd.unique(y["series_id"]))
+    else:
+        keys = []
+    out = {str(k): (k.item() if isinstance(k, np.generic) else k) for k in keys}
+    return {sid: out.get(sid, sid) for sid in ys}
 
 
 def _conformal(residuals: np.ndarray, frac: float, steps: int) -> np.ndarray:
@@ -171,14 +194,15 @@ class RecurrentForecaster(Forecaster):
     _tags = {"needs_keras": True, "intervals": True, "supports_exog": True,
              "deterministic": True, "global_model": True}
 
-    def __init__(self, *, cell: str = "lstm", time_steps: int = 24, horizon: int = 1, lag: int = 1,
+    def __init__(self, *, cell: str = "lstm", time_steps: int | str = "auto", horizon: int | str = "auto", lag: int = 1,
                  units: int = 32, layers: int = 1, dense_layers: tuple[int, ...] = (),
                  bidirectional: bool = False, dropout: float = 0.0, recurrent_dropout: float = 0.0,
                  activation: str = "tanh", learning_rate: float = 1e-3, clipnorm: float | None = 1.0,
-                 loss: str = "mse", epochs: int = 100, batch_size: int = 32, shuffle: bool = True,
+                 loss: str = "auto", epochs: int | str = "auto", batch_size: int | str = "auto", shuffle: bool = True,
                  validation_fraction: float = 0.1, patience: int = 10,
-                 steps_per_epoch: int | None = None, scaler: str | None = "standard",
-                 window_norm: str | None = None, log: bool = False, difference: bool = False,
+                 steps_per_epoch: int | str | None = "auto", scaler: str | None = "auto",
+                 window_norm: str | None = "auto", log: bool | str = "auto", difference: bool = False,
+                 season: int | str = "auto", deseasonalize: str | None = "auto", refit: bool | str = "auto",
                  seed: int | None = None, jit_compile: bool = False, verbose: int = 0) -> None:
         self.cell = cell
         self.time_steps = time_steps
@@ -204,6 +228,9 @@ class RecurrentForecaster(Forecaster):
         self.window_norm = window_norm
         self.log = log
         self.difference = difference
+        self.season = season
+        self.deseasonalize = deseasonalize
+        self.refit = refit
         self.seed = seed
         self.jit_compile = jit_compile
         self.verbose = verbose
@@ -218,10 +245,18 @@ class RecurrentForecaster(Forecaster):
         if self.cell not in ("lstm", "gru", "rnn"):
             raise InputError(f"{name}: cell must be 'lstm', 'gru' or 'rnn'; got {self.cell!r}")
         for p, lo in [("time_steps", 1), ("horizon", 1), ("lag", 1), ("units", 1), ("layers", 1),
-                      ("epochs", 1), ("batch_size", 1), ("patience", 1)]:
-            _int_param(self, p, lo)
-        if self.steps_per_epoch is not None:
+                      ("epochs", 1), ("batch_size", 1), ("patience", 1), ("season", 1)]:
+            if not (p in _AUTO_PARAMS and _is_auto(getattr(self, p))):
+                _int_param(self, p, lo)
+        if self.steps_per_epoch is not None and not _is_auto(self.steps_per_epoch):
             _int_param(self, "steps_per_epoch", 1)
+        if self.deseasonalize not in _DESEASONALIZE:
+            raise InputError(f"{name}: deseasonalize must be 'auto', 'multiplicative', 'additive' or None; "
+                             f"got {self.deseasonalize!r}")
+        for p in ("log", "refit"):
+            v = getattr(self, p)
+            if not (_is_auto(v) or isinstance(v, bool | np.bool_)):
+                raise InputError(f"{name}: {p} must be 'auto', True or False; got {v!r}")
         dense = self.dense_layers
         if not isinstance(dense, list | tuple) or any(isinstance(u, bool) or not isinstance(u, int | np.integer) or u < 1 for u in dense):
             raise InputError(f"{name}: dense_layers must be a tuple of whole numbers >= 1 (units per layer); got {dense!r}")
@@ -234,44 +269,86 @@ class RecurrentForecaster(Forecaster):
             raise InputError(f"{name}: validation_fraction must be in [0, 1); got {vf!r}")
         if self.activation not in ("tanh", "relu"):
             raise InputError(f"{name}: activation must be 'tanh' or 'relu'; got {self.activation!r}")
-        if self.loss not in ("mse", "mae", "huber"):
-            raise InputError(f"{name}: loss must be 'mse', 'mae' or 'huber'; got {self.loss!r}")
+        if self.loss not in ("auto", "mse", "mae", "huber"):
+            raise InputError(f"{name}: loss must be 'auto', 'mse', 'mae' or 'huber'; got {self.loss!r}")
         if not isinstance(self.learning_rate, int | float) or not self.learning_rate > 0:
             raise InputError(f"{name}: learning_rate must be a positive number; got {self.learning_rate!r}")
         if self.clipnorm is not None and (not isinstance(self.clipnorm, int | float) or self.clipnorm < 0):
             raise InputError(f"{name}: clipnorm must be a positive number or None; got {self.clipnorm!r}")
         if self.scaler not in _SCALERS:
-            raise InputError(f"{name}: scaler must be 'standard', 'minmax' or None; got {self.scaler!r}")
+            raise InputError(f"{name}: scaler must be 'auto', 'standard', 'minmax' or None; got {self.scaler!r}")
         if self.window_norm not in _WINDOW_NORMS:
-            raise InputError(f"{name}: window_norm must be None, 'last' or 'mean'; got {self.window_norm!r}")
+            raise InputError(f"{name}: window_norm must be 'auto', None, 'last' or 'mean'; got {self.window_norm!r}")
         if not isinstance(self.jit_compile, bool | np.bool_):
             raise InputError(f"{name}: jit_compile must be True or False; got {self.jit_compile!r}")
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int | np.integer)):
             raise InputError(f"{name}: seed must be a whole number or None; got {self.seed!r}")
 
+    def _rp(self, name: str) -> Any:
+        """A parameter as the fitted model uses it: resolved (``resolved_params_``) when fitted."""
+        resolved = self.__dict__.get("resolved_params_")
+        if resolved is not None and name in resolved:
+            return resolved[name]
+        return getattr(self, name)
+
     def _span(self) -> int:
-        return window_span(self.time_steps, self.lag)
+        return window_span(self._rp("time_steps"), self.lag)
 
     def min_length(self) -> int:
         """Observations needed: one input window, the head's horizon, the differencing step,
-        and (with validation) ``horizon + 1`` windows so that one is left for validation."""
+        and (with validation) ``horizon + 1`` windows so that one is left for validation.
+        With ``time_steps="auto"`` the window is bounded by the data and a short series is
+        padded, so ``horizon + 2`` observations (at least 3) are enough."""
         self._check_params()
-        windows = self.horizon + 1 if self.validation_fraction > 0 else 1
-        return self._span() + self.horizon - 1 + windows + int(bool(self.difference))
+        H = 1 if _is_auto(self.horizon) else int(self.horizon)
+        d = int(bool(self.difference))
+        if _is_auto(self.time_steps):
+            return max(3, H + 2) + d
+        windows = H + 1 if self.validation_fraction > 0 else 1
+        return window_span(self.time_steps, self.lag) + H - 1 + windows + d
 
     # ------------------------------------------------------------------ transforms
-    def _levels(self, yv: np.ndarray, where: str) -> np.ndarray:
-        if not self.log:
+    def _seasonal(self, sid: str, positions: np.ndarray) -> tuple[str | None, np.ndarray | None]:
+        """The seasonal factors of series ``sid`` at ``positions`` (counted from its first
+        fitted value), and how they apply; ``(None, None)`` when not deseasonalised."""
+        adj = self.__dict__.get("seasonal_", {}).get(sid)
+        if not adj or adj["kind"] is None:
+            return None, None
+        si = np.asarray(adj["indices"], dtype=float)
+        return adj["kind"], si[np.asarray(positions) % len(si)]
+
+    def _levels(self, yv: np.ndarray, where: str, sid: str = _SINGLE, start: int = 0,
+                positions: np.ndarray | None = None) -> np.ndarray:
+        """Deseasonalised (when chosen) and logged (when chosen) values; ``yv[i]`` is at
+        position ``start + i`` of the series, or at ``positions[i]``."""
+        pos = np.arange(start, start + len(yv)) if positions is None else positions
+        kind, s = self._seasonal(sid, pos)
+        if kind == "multiplicative":
+            yv = yv / s
+        elif kind == "additive":
+            yv = yv - s
+        if not self._rp("log"):
             return yv
         if np.any(yv <= 0):
             pos = int(np.flatnonzero(yv <= 0)[0])
             raise InputError(f"{where} has a non-positive value {yv[pos]} (row {pos}) but log=True needs positive values; "
-                             "set log=False or shift the series")
+                             "set log=False (or log='auto') or shift the series")
         return np.log(yv)
 
-    def _model_space(self, sid: str, yv: np.ndarray, Xv: np.ndarray | None, where: str = "y") -> np.ndarray:
-        """Rows ``(target, exog...)`` in the network's scale; row ``i`` is time ``i + difference``."""
-        g = self._levels(yv, where)
+    def _unlevels(self, sid: str, g: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """Inverse of :meth:`_levels` for values at ``positions`` (same shape)."""
+        out = np.exp(g) if self._rp("log") else g
+        kind, s = self._seasonal(sid, positions)
+        if kind == "multiplicative":
+            out = out * s
+        elif kind == "additive":
+            out = out + s
+        return out
+
+    def _model_space(self, sid: str, yv: np.ndarray, Xv: np.ndarray | None, where: str = "y",
+                     start: int = 0) -> np.ndarray:
+        """Rows ``(target, exog...)`` in the network's scale; row ``i`` is time ``start + i + difference``."""
+        g = self._levels(yv, where, sid, start)
         d = int(bool(self.difference))
         z = np.diff(g) if d else g
         cols = [z[:, None]]
@@ -287,14 +364,15 @@ class RecurrentForecaster(Forecaster):
 
     def _fit_scaler(self, Z: np.ndarray) -> dict[str, list[float]]:
         cols = Z.shape[1]
-        if self.scaler is None:
+        scaler = self._rp("scaler")
+        if scaler is None:
             return {"loc": [0.0] * cols, "scale": [1.0] * cols}
         from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-        sk = StandardScaler() if self.scaler == "standard" else MinMaxScaler()
+        sk = StandardScaler() if scaler == "standard" else MinMaxScaler()
         for lo in range(0, len(Z), 1_000_000):  # in chunks: bounded temporaries on long series
             sk.partial_fit(Z[lo:lo + 1_000_000])
-        if self.scaler == "standard":
+        if scaler == "standard":
             loc, scale = sk.mean_, sk.scale_
         else:
             scale = 1.0 / sk.scale_
@@ -304,13 +382,13 @@ class RecurrentForecaster(Forecaster):
 
     # ------------------------------------------------------------------ network
     def _spec(self, n_features: int, n_future: int) -> dict[str, Any]:
-        return {"cell": self.cell, "time_steps": int(self.time_steps), "horizon": int(self.horizon),
+        return {"cell": self.cell, "time_steps": int(self._rp("time_steps")), "horizon": int(self._rp("horizon")),
                 "n_features": int(n_features), "n_future": int(n_future), "units": int(self.units),
                 "layers": int(self.layers), "dense_layers": [int(u) for u in self.dense_layers],
                 "bidirectional": bool(self.bidirectional), "dropout": float(self.dropout),
                 "recurrent_dropout": float(self.recurrent_dropout), "activation": self.activation,
                 "learning_rate": float(self.learning_rate),
-                "clipnorm": None if not self.clipnorm else float(self.clipnorm), "loss": self.loss,
+                "clipnorm": None if not self.clipnorm else float(self.clipnorm), "loss": self._rp("loss"),
                 "seed": None if self.seed is None else int(self.seed),
                 "jit_compile": bool(self.jit_compile)}
 
@@ -341,13 +419,17 @@ class RecurrentForecaster(Forecaster):
         ys = to_panel(y)
         if not ys:
             raise InputError("the panel passed as y has no series")
+        ids = _original_ids(y, ys)
+        ys = {sid: ys[sid] for sid in sorted(ys)}  # one order, whatever the input's: dict and long frame agree
         Xs = self._panel_exog(X, ys, "X")
-        need = self.min_length()
+        self._check_params()  # a series shorter than a window is padded; it needs the head's horizon and one input
+        need = (1 if _is_auto(self.horizon) else int(self.horizon)) + 1 + int(bool(self.difference))
         for sid, s in ys.items():
             if len(s) < need:
-                raise InputError(f"series {sid!r} has {len(s)} observations but {self!r} needs at least {need}; "
+                raise InputError(f"series {ids[sid]!r} has {len(s)} observations but {self!r} needs at least {need}; "
                                  "drop it from the panel or use a smaller model")
         self._reset()
+        self.ids_ = ids
         self._fit_many(ys, Xs)
         self.y_ = ys
         self.X_ = Xs
@@ -373,48 +455,133 @@ class RecurrentForecaster(Forecaster):
     def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:
         self._fit_many({_SINGLE: y}, None if X is None else {_SINGLE: X})
 
+    def _key(self, sid: str) -> Any:
+        """The caller's id of series ``sid`` (an int id stays an int)."""
+        return self.__dict__.get("ids_", {}).get(sid, sid)
+
+    # ------------------------------------------------------------------ automatic settings
+    def _resolve_data(self, ys: dict[str, pd.Series]) -> None:
+        """Resolve the "auto" preprocessing settings on the training data (``resolved_params_``)
+        and the per-series seasonal factors (``seasonal_``)."""
+        from ..io import season_length
+        from ..seasonality import seasonal_adjustment
+
+        lengths = np.array([len(s) for s in ys.values()])
+        typical = int(np.median(lengths))
+        d = int(bool(self.difference))
+        if _is_auto(self.season):
+            found = {season_length(s.index) for s in ys.values()}
+            m = int(found.pop()) if len(found) == 1 and None not in found else 1
+        else:
+            m = int(self.season)
+        if _is_auto(self.horizon):  # a season ahead (one step for non-seasonal data), within the data
+            H = max(1, min(m if m > 1 else 1, typical // 4))
+        else:
+            H = int(self.horizon)
+        if _is_auto(self.time_steps):  # three seasons, or 1.5 horizons (at least 8) without a season
+            T = 3 * m if m > 1 else max(8, math.ceil(1.5 * H))
+            T = max(2, min(T, (typical - d - 2 * H - 1) // int(self.lag) + 1))
+        else:
+            T = int(self.time_steps)
+        self.seasonal_, kinds = {}, {}
+        adjusted_positive = True
+        for sid, s in ys.items():
+            v = s.to_numpy(dtype=float)
+            kind, si = seasonal_adjustment(v, m, self.deseasonalize if not _is_auto(self.deseasonalize) else "auto") \
+                if self.deseasonalize is not None else (None, np.ones(max(m, 1)))
+            self.seasonal_[sid] = {"kind": kind, "indices": [float(x) for x in si]}
+            kinds[str(kind)] = kinds.get(str(kind), 0) + 1
+            adj = v / si[np.arange(len(v)) % len(si)] if kind == "multiplicative" else (
+                v - si[np.arange(len(v)) % len(si)] if kind == "additive" else v)
+            adjusted_positive = adjusted_positive and bool(np.all(adj > 0))
+        log = adjusted_positive if _is_auto(self.log) else bool(self.log)
+        if _is_auto(self.window_norm):
+            window_norm = None if self.difference else "last"
+        else:
+            window_norm = self.window_norm
+        # log-ratios to the window's last value are already on one scale for every series;
+        # anything else (levels, differences, covariates) is standardised per series
+        plain = log and window_norm is not None and self.__dict__.get("_n_exog", 0) == 0
+        scaler = (None if plain else "standard") if _is_auto(self.scaler) else self.scaler
+        if len(ys) == 1:
+            deseason: Any = next(iter(self.seasonal_.values()))["kind"] or "none"
+        else:
+            deseason = {("none" if k == "None" else k): n for k, n in sorted(kinds.items())}
+        self.resolved_params_ = {
+            "season": m, "deseasonalize": deseason, "log": bool(log), "scaler": scaler,
+            "window_norm": window_norm, "time_steps": int(T), "horizon": int(H),
+            "loss": "mae" if _is_auto(self.loss) else self.loss, "n_series": len(ys),
+        }
+
+    def _resolve_budget(self, n_windows: int, has_validation: bool) -> None:
+        """Resolve the "auto" training budget from the number of training windows."""
+        r = self.resolved_params_
+        if _is_auto(self.batch_size):  # ~ 1/64 of the windows per batch, between 32 and 256
+            b = int(np.clip(2 ** math.floor(math.log2(max(n_windows, 1) / 64)) if n_windows >= 64 else 32, 32, 256))
+        else:
+            b = int(self.batch_size)
+        if _is_auto(self.steps_per_epoch):
+            full = -(-n_windows // b)
+            spe = _MAX_STEPS_PER_EPOCH if full > _MAX_STEPS_PER_EPOCH else None
+        else:
+            spe = self.steps_per_epoch
+        epochs = (_MAX_EPOCHS if has_validation else 50) if _is_auto(self.epochs) else int(self.epochs)
+        refit = has_validation if _is_auto(self.refit) else bool(self.refit) and has_validation
+        r.update({"batch_size": b, "steps_per_epoch": spe, "epochs": int(epochs), "refit": bool(refit),
+                  "n_windows": int(n_windows)})
+
     def _fit_many(self, ys: dict[str, pd.Series], Xs: dict[str, pd.DataFrame] | None) -> None:
         from . import _keras_net
 
-        span, H = self._span(), int(self.horizon)
+        self.resolved_params_ = None
+        self._n_exog = 0 if Xs is None else next(iter(Xs.values())).shape[1]
+        self._resolve_data(ys)
+        span, H = self._span(), int(self._rp("horizon"))
         vf = float(self.validation_fraction)
         d = int(bool(self.difference))
         self.scalers_ = {}
-        arrays, train_starts, val_starts = [], [], []
+        arrays, train_starts, val_starts, pads = [], [], [], []
         for sid, s in ys.items():
             yv = s.to_numpy()
             Xv = None if Xs is None else Xs[sid].to_numpy()
-            g = self._levels(yv, f"series {sid!r}" if sid != _SINGLE else "y")
+            g = self._levels(yv, f"series {self._key(sid)!r}" if sid != _SINGLE else "y", sid)
             # the network's inputs, built in float32 and scaled in place (long series stay cheap)
             Z = np.empty((len(g) - d, 1 + (0 if Xv is None else Xv.shape[1])), dtype=np.float32)
             Z[:, 0] = np.diff(g) if d else g
             if Xv is not None:
                 Z[:, 1:] = Xv[d:]
-            nw = len(Z) - span - H + 1
+            pad = max(0, span + H - len(Z))  # a series shorter than one window: its first row repeated before it
+            nw = len(Z) + pad - span - H + 1
             cut = nw
-            if vf > 0:
+            if vf > 0 and not pad:
                 cut = max(1, min(int(nw * (1 - vf)), nw - H))
             # the scaler sees only rows of training windows (inputs and targets)
-            sc = self.scalers_[sid] = self._fit_scaler(Z[: cut - 1 + span + H])
+            sc = self.scalers_[sid] = self._fit_scaler(Z[: max(1, cut - 1 + span + H - pad)])
             Z -= np.asarray(sc["loc"], dtype=np.float32)
             Z /= np.asarray(sc["scale"], dtype=np.float32)
+            if pad:
+                Z = np.concatenate([np.repeat(Z[:1], pad, axis=0), Z])
+            pads.append(pad)
             arrays.append(Z)
             train_starts.append(range(cut))
             val_starts.append(range(cut + H - 1, nw) if vf > 0 else range(0))
+        has_val = sum(len(v) for v in val_starts) > 0
+        self._resolve_budget(sum(len(t) for t in train_starts), has_val)
+        r = self.resolved_params_
+        r["padded_series"] = int(sum(p > 0 for p in pads))
         n_ex = 0 if Xs is None else next(iter(Xs.values())).shape[1]
         future = None if n_ex == 0 else [a[:, 1:] for a in arrays]
         self.n_exog_ = n_ex
         self.spec_ = self._spec(1 + n_ex, H * n_ex)
-        common = {"time_steps": self.time_steps, "horizon": H, "lag": self.lag,
-                  "batch_size": self.batch_size, "future": future, "window_norm": self.window_norm}
+        common = {"time_steps": r["time_steps"], "horizon": H, "lag": self.lag,
+                  "batch_size": r["batch_size"], "future": future, "window_norm": r["window_norm"]}
         train = WindowBatches(arrays, starts=train_starts, shuffle=bool(self.shuffle), seed=self.seed,
-                              steps_per_epoch=self.steps_per_epoch, **common)
-        has_val = sum(len(v) for v in val_starts) > 0
+                              steps_per_epoch=r["steps_per_epoch"], **common)
         val = WindowBatches(arrays, starts=val_starts, shuffle=False, **common) if has_val else None
         net = _keras_net.acquire(self.spec_)
         try:
             net.reset()
-            self.history_ = net.train(train, epochs=int(self.epochs), validation=val,
+            self.history_ = net.train(train, epochs=r["epochs"], validation=val,
                                       patience=int(self.patience),
                                       callback=getattr(self, "_callback", None), verbose=int(self.verbose))
             self.weights_ = net.get_weights()
@@ -433,12 +600,45 @@ class RecurrentForecaster(Forecaster):
         self.residuals_ = {}
         for k, (sid, s) in enumerate(ys.items()):
             starts = np.asarray(val_starts[k] if len(val_starts[k]) else train_starts[k][-200:], dtype=np.int64)
-            ends = starts + span - 1 + d  # position in y of each window's last input
+            ends = starts + span - 1 + d - pads[k]  # position in y of each window's last input
             yv = s.to_numpy()
             Xv = None if Xs is None else Xs[sid].to_numpy()
             fc = self._forecast([(sid, yv, Xv, ends, H)])[0]
             actual = yv[ends[:, None] + 1 + np.arange(H)[None, :]]
             self.residuals_[sid] = (actual - fc).tolist()
+        r["epochs_run"] = len(self.history_["loss"])
+        r["best_epoch"] = int(self.history_["best_epoch"])
+        if r["refit"]:
+            self._refit_all(arrays, pads, common)
+
+    def _refit_all(self, arrays: list[np.ndarray], pads: list[int], common: dict[str, Any]) -> None:
+        """Train again from the initial weights on every window, the validation windows (the
+        newest data) included, for the number of epochs early stopping found best. The
+        conformal residuals stay those of the early-stopped network on data it did not see."""
+        from . import _keras_net
+
+        span, H = self._span(), int(self._rp("horizon"))
+        epochs = int(self.history_["best_epoch"])
+        starts = [range(len(a) - span - H + 1) for a in arrays]
+        full = WindowBatches(arrays, starts=starts, shuffle=bool(self.shuffle), seed=self.seed,
+                             steps_per_epoch=self._rp("steps_per_epoch"), **common)
+        net = _keras_net.acquire(self.spec_)
+        try:
+            net.reset()
+            refit = net.train(full, epochs=epochs, validation=None)
+            self.weights_ = net.get_weights()
+            self._token = _keras_net.new_token()
+            net.loaded = self._token
+        except (ValueError, TypeError, RuntimeError) as err:
+            raise ModelError(f"{type(self).__name__}: training the network failed: {err}") from err
+        finally:
+            _keras_net.release(net)
+        if not all(np.all(np.isfinite(w)) for w in self.weights_):
+            raise ModelError(f"{type(self).__name__}: training diverged (non-finite weights); "
+                             "lower learning_rate, keep clipnorm on, or scale the series")
+        self.history_["refit_loss"] = refit["loss"]
+        if self.verbose:
+            print(f"refit on every window for {epochs} epoch(s) - loss {refit['loss'][-1]:.5f}")
 
     # ------------------------------------------------------------------ forecasting core
     def _forecast(self, jobs: Sequence[tuple[str, np.ndarray, np.ndarray | None, np.ndarray, int]]) -> list[np.ndarray]:
@@ -449,7 +649,8 @@ class RecurrentForecaster(Forecaster):
         X must cover up to ``max(ends) + steps``. Returns ``(len(ends), steps)`` arrays on
         the original scale.
         """
-        span, T, H, lag = self._span(), int(self.time_steps), int(self.horizon), int(self.lag)
+        span, T, H, lag = self._span(), int(self._rp("time_steps")), int(self._rp("horizon")), int(self.lag)
+        window_norm = self._rp("window_norm")
         d = int(bool(self.difference))
         steps_max = max(j[4] for j in jobs)
         blocks = -(-steps_max // H)
@@ -464,16 +665,21 @@ class RecurrentForecaster(Forecaster):
                 Xh = Xv[:need]
                 if len(Xh) < need:  # beyond the requested steps: repeat the last known row
                     Xh = np.concatenate([Xh, np.repeat(Xh[-1:], need - len(Xh), axis=0)])
-            lo = max(0, int(ends.min()) - d - span + 1)  # only the tail the windows need
-            Z = self._model_space(sid, yv[lo:n_hist], None)
-            rows = ends - d - lo  # row of each origin in model space
+            lo = int(ends.min()) - d - span + 1  # only the tail the windows need
+            pad, lo = max(0, -lo), max(0, lo)
+            Z = self._model_space(sid, yv[lo:n_hist], None, start=lo)
+            if pad:  # a window longer than the data: the first value repeated before it, as in fit
+                Z = np.concatenate([np.repeat(Z[:1], pad, axis=0), Z])
+            rows = ends - d - lo + pad  # row of each origin in model space
             idx = rows[:, None] + np.arange(-span + 1, 1)[None, :]
             tgt = np.zeros((len(ends), L))
             tgt[:, :span] = Z[idx, 0]
             tgt_all.append(tgt)
             if Xh is not None:
                 E = self._exog_space(sid, Xh)
-                eidx = ends[:, None] + np.arange(-span + 1, blocks * H + 1)[None, :]
+                if pad:
+                    E = np.concatenate([np.repeat(E[:1], pad, axis=0), E])
+                eidx = ends[:, None] + pad + np.arange(-span + 1, blocks * H + 1)[None, :]
                 ex_all.append(E[eidx])
             meta.append((sid, yv, ends, steps, len(ends)))
         tgt = np.concatenate(tgt_all)
@@ -484,8 +690,8 @@ class RecurrentForecaster(Forecaster):
             win = q - span + offsets
             x = tgt[:, win][:, :, None]
             ref = None
-            if self.window_norm is not None:
-                ref = x[:, -1, 0] if self.window_norm == "last" else x[:, :, 0].mean(axis=1)
+            if window_norm is not None:
+                ref = x[:, -1, 0] if window_norm == "last" else x[:, :, 0].mean(axis=1)
                 x = x - ref[:, None, None]
             if ex is not None:
                 x = np.concatenate([x, ex[:, win]], axis=2)
@@ -503,9 +709,9 @@ class RecurrentForecaster(Forecaster):
             sc = self.scalers_[sid]
             dhat = zhat * sc["scale"][0] + sc["loc"][0]
             if d:
-                g_end = self._levels(yv[ends], "y")
+                g_end = self._levels(yv[ends], "y", sid, positions=ends)
                 dhat = g_end[:, None] + np.cumsum(dhat, axis=1)
-            results.append(np.exp(dhat) if self.log else dhat)
+            results.append(self._unlevels(sid, dhat, ends[:, None] + 1 + np.arange(steps)[None, :]))
         return results
 
     def _prediction(self, sid: str, mean: np.ndarray) -> Prediction:
@@ -513,7 +719,7 @@ class RecurrentForecaster(Forecaster):
         if cache is None or cache[0] is not self.residuals_:  # arrays built once per fit/load
             cache = self._residual_cache = (self.residuals_, {})
         if sid not in cache[1]:
-            cache[1][sid] = np.asarray(self.residuals_[sid], dtype=float).reshape(-1, int(self.horizon))
+            cache[1][sid] = np.asarray(self.residuals_[sid], dtype=float).reshape(-1, int(self._rp("horizon")))
         residuals = cache[1][sid]
         steps = len(mean)
 
@@ -569,7 +775,7 @@ class RecurrentForecaster(Forecaster):
                 raise InputError("this model was fitted without exogenous regressors; drop X")
             jobs.append(self._job(sid, y, None if self.X_ is None else self.X_[sid], horizon, Xf))
         means = self._forecast(jobs)
-        return {sid: Forecast.from_prediction(self._prediction(sid, m[0]), index[sid], name=repr(self))
+        return {self._key(sid): Forecast.from_prediction(self._prediction(sid, m[0]), index[sid], name=repr(self))
                 for (sid, *_), m in zip(jobs, means, strict=True)}
 
     def update(self, y_new: Any, X_new: Any = None) -> RecurrentForecaster:
@@ -664,7 +870,7 @@ class RecurrentForecaster(Forecaster):
             stamps.append([ahead[p:p + horizon] for p in positions])
         means = self._forecast(jobs)  # every origin of every series: one batched network pass per head block
         name = repr(self)
-        return {job[0]: [Forecast.from_prediction(self._prediction(job[0], m), idx, name=name)
+        return {self._key(job[0]): [Forecast.from_prediction(self._prediction(job[0], m), idx, name=name)
                          for m, idx in zip(mean, idx_list, strict=True)]
                 for job, mean, idx_list in zip(jobs, means, stamps, strict=True)}
 
@@ -673,7 +879,8 @@ class RecurrentForecaster(Forecaster):
         self._network_call(lambda net: net.model.save(folder / _NETWORK_FILE))
         return {"network": _NETWORK_FILE, "spec": self.spec_, "scalers": self.scalers_,
                 "residuals": self.residuals_, "history": self.history_, "versions": self.versions_,
-                "seed": self.seed_, "n_exog": self.n_exog_}
+                "seed": self.seed_, "n_exog": self.n_exog_, "resolved": self.resolved_params_,
+                "seasonal": self.seasonal_, "ids": [[k, v] for k, v in self.__dict__.get("ids_", {}).items()]}
 
     def _set_state(self, state: dict[str, Any], folder: Path) -> None:
         import keras
@@ -700,6 +907,10 @@ class RecurrentForecaster(Forecaster):
         self.versions_ = state["versions"]
         self.seed_ = state["seed"]
         self.n_exog_ = int(state["n_exog"])
+        self.resolved_params_ = state.get("resolved")
+        self.seasonal_ = state.get("seasonal", {})
+        if state.get("ids"):
+            self.ids_ = {str(k): v for k, v in state["ids"]}
 
 
 def _with_default_cell(cell: str) -> Callable[..., None]:
