@@ -9,12 +9,24 @@ fitted with ``X``), then a ReLU MLP head (``dense_layers``) and a ``Dense(horizo
 output: a direct multi-output forecast of the next ``horizon`` steps (``horizon=1``:
 many-to-one). Longer forecasts roll the head forward recursively on its own outputs.
 
+Defaults: every preprocessing and training setting is ``"auto"`` and resolved in ``fit``
+on the training data only, then reported in ``resolved_params_`` (plain values): the
+season from the time index (:func:`forecast.io.season_length`), deseasonalisation when the
+M4 90% autocorrelation test finds seasonality (classical multiplicative indices for a
+positive series, additive otherwise; :func:`forecast.seasonality.seasonal_adjustment`),
+log for positive series, each window relative to its last value, a window of three seasons
+(1.5 horizons, at least 8, without a season) bounded by the series length, a direct head
+of one season (the backtest sets it to its horizon), MAE loss, batches and epochs that
+scale with the number of windows, then a refit on every window.
+
 Training: windows are drawn as shuffled mini-batches from zero-copy views
 (:class:`forecast.windows.WindowBatches`); Adam with gradient clipping (``clipnorm``); the
 last ``validation_fraction`` of the windows (chronologically, after a gap of
 ``horizon - 1`` windows so no target is shared) drive early stopping, which restores the
-best weights. Scaling (log, differencing, a scikit-learn scaler, per-window normalisation)
-is fitted on the training part inside ``fit`` and undone on the forecasts.
+best weights; with ``refit`` (the default) the network is then trained again from its
+initial weights on every window, the newest included, for the best epoch count.
+Preprocessing (deseasonalisation, log, differencing, a scikit-learn scaler, per-window
+normalisation) is fitted on the training part inside ``fit`` and undone on the forecasts.
 
 Intervals are split-conformal, per horizon step: the absolute errors of the forecasts made
 from the validation windows (in-sample training windows when there is no validation part)
@@ -24,8 +36,11 @@ each step; steps beyond the head's ``horizon`` widen the last step's quantile by
 
 Global models: ``fit`` also takes a panel (a dict or list of Series, or a long DataFrame
 with columns ``series_id``, ``timestamp``, ``value``); one network is trained on the
-windows of every series, each scaled on its own. ``predict`` then returns a dict
-``{series id: Forecast}`` and ``update`` takes a dict of new observations.
+windows of every series, each scaled (and deseasonalised) on its own; a series shorter
+than one window is padded at the start with its first value. ``predict`` then returns a
+dict ``{series id: Forecast}`` keyed by the ids as given (an int stays an int; series in
+the order of their ids, so a dict and a long frame give the same network) and ``update``
+takes a dict of new observations.
 
 Speed: compiled networks are cached per architecture and seed, so refitting (as a
 backtest does) restores initial weights instead of rebuilding and retracing; forecasts
@@ -39,8 +54,10 @@ Keras is imported only when a network is fitted, used or loaded.
 >>> model = fc.LSTM(time_steps=12, horizon=6, units=8, epochs=3, seed=0)
 >>> model.get_tags()["needs_keras"], model.cell
 (True, 'lstm')
->>> fc.GRU(units=16).min_length()  # 24 input steps, 1 target, 1 validation window
+>>> fc.GRU(time_steps=24, horizon=1).min_length()  # 24 input steps, 1 target, 1 validation window
 26
+>>> fc.GRU().min_length()  # "auto" window: bounded by the data, short series padded
+3
 """
 
 from __future__ import annotations
@@ -127,10 +144,13 @@ class RecurrentForecaster(Forecaster):
     cell : {"lstm", "gru", "rnn"}
         Recurrent cell: long short-term memory, gated recurrent unit, or simple Elman RNN
         (``h_t = act(W_x x_t + W_h h_{t-1} + b)``).
-    time_steps : int, default 24
-        Input steps per window.
-    horizon : int, default 1
-        Outputs of the direct multi-output head; longer forecasts roll it forward.
+    time_steps : int or "auto", default "auto"
+        Input steps per window; "auto": three seasons (``1.5 * horizon``, at least 8, without
+        a season), at most what leaves the median series two horizons of targets.
+    horizon : int or "auto", default "auto"
+        Outputs of the direct multi-output head; longer forecasts roll it forward. The
+        backtest sets "auto" to its horizon; fitted directly, "auto" is one season (1
+        without a season), at most a quarter of the median series length.
     lag : int, default 1
         Spacing of the input steps (``x(t), x(t - lag), ...``).
     units : int, default 32
@@ -149,9 +169,12 @@ class RecurrentForecaster(Forecaster):
         Adam learning rate.
     clipnorm : float or None, default 1.0
         Gradient clipping by norm (``None`` or 0 turns it off).
-    loss : {"mse", "mae", "huber"}, default "mse"
-    epochs : int, default 100
-    batch_size : int, default 32
+    loss : {"auto", "mse", "mae", "huber"}, default "auto"
+        "auto": "mae".
+    epochs : int or "auto", default "auto"
+        Most epochs; "auto": 100 with early stopping (50 without validation).
+    batch_size : int or "auto", default "auto"
+        "auto": about 1/64 of the training windows, a power of two from 32 to 256.
     shuffle : bool, default True
         Shuffle the windows each epoch (seeded by ``seed``).
     validation_fraction : float, default 0.1
@@ -159,16 +182,28 @@ class RecurrentForecaster(Forecaster):
         conformal intervals; 0 trains on everything.
     patience : int, default 10
         Epochs without validation improvement before stopping (best weights restored).
-    steps_per_epoch : int or None, default None
-        Cap on the mini-batches per epoch (for very long series).
-    scaler : {"standard", "minmax", None}, default "standard"
-        scikit-learn scaler fitted on the training part, per series and per column.
-    window_norm : {None, "last", "mean"}, default None
-        Normalise each window by its last value or mean (target channel).
-    log : bool, default False
-        Model ``log(y)`` (needs positive values).
+    steps_per_epoch : int, None or "auto", default "auto"
+        Cap on the mini-batches per epoch (for very long series); "auto": 100.
+    scaler : {"auto", "standard", "minmax", None}, default "auto"
+        scikit-learn scaler fitted on the training part, per series and per column; "auto":
+        none for logged, window-normalised data without covariates, else "standard".
+    window_norm : {"auto", None, "last", "mean"}, default "auto"
+        Normalise each window by its last value or mean (target channel); "auto": "last"
+        (None with ``difference``).
+    log : bool or "auto", default "auto"
+        Model ``log(y)`` (needs positive values); "auto": when every series is positive.
     difference : bool, default False
         Model first differences.
+    season : int or "auto", default "auto"
+        Season length ``m``; "auto": from the time index's frequency, 1 when it has none.
+    deseasonalize : {"auto", "multiplicative", "additive", None}, default "auto"
+        Remove classical seasonal indices before the network, put them back on forecasts;
+        "auto": when the 90% autocorrelation test finds the series seasonal (per series),
+        multiplicative for a positive series, else additive.
+    refit : bool or "auto", default "auto"
+        After early stopping, train again on every window for the best epoch count ("auto":
+        whenever there is a validation part). Intervals keep the residuals of the
+        early-stopped network on the windows it did not train on.
     seed : int or None, default None
         Seed of weights, dropout and shuffling: with a seed, forecasts repeat exactly.
     jit_compile : bool, default False
@@ -189,6 +224,11 @@ class RecurrentForecaster(Forecaster):
         Library versions and Keras backend used by ``fit``.
     seed_ : int or None
         The seed used.
+    resolved_params_ : dict
+        The settings used, "auto" ones resolved: season, deseasonalize (per panel: how many
+        series each way), log, scaler, window_norm, time_steps, horizon, loss, batch_size,
+        steps_per_epoch, epochs, epochs_run, best_epoch, refit, n_series, n_windows,
+        padded_series.
     """
 
     _tags = {"needs_keras": True, "intervals": True, "supports_exog": True,
