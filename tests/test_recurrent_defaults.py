@@ -102,10 +102,14 @@ def test_int_ids_stay_int_and_long_frame_equals_dict():
 @pytest.mark.keras
 def test_the_backtest_sets_the_direct_head_to_its_horizon(airline):
     kw = dict(time_steps=12, units=4, epochs=2, seed=0)
-    res = fc.backtest({"auto": fc.LSTM(**kw), "six": fc.LSTM(horizon=6, **kw)}, airline[:132],
+    res = fc.backtest({"auto": fc.LSTM(**kw), "six": fc.LSTM(horizon=6, **kw), "naive": "naive"}, airline[:132],
                       horizon=6, initial=120, step=6)
     f = res.forecasts
     a = f[f["model"] == "auto"]["y_pred"].to_numpy()
     b = f[f["model"] == "six"]["y_pred"].to_numpy()
     assert len(a) == 12 and np.all(np.isfinite(a))
     np.testing.assert_allclose(a, b, rtol=1e-6)
+    # what the model chose is recorded with the run, as plain values
+    chosen = res.meta["resolved_params"]["auto"]
+    assert chosen["horizon"] == 6 and chosen["season"] == 12 and chosen["deseasonalize"] == "multiplicative"
+    assert "naive" not in res.meta["resolved_params"]

@@ -83,7 +83,9 @@ class BacktestResult:
     timings : DataFrame
         Per task: ``series_id, model, segment, n_origins, fit_seconds, predict_seconds``.
     meta : dict
-        Settings, package versions, seed, data hash, task counts.
+        Settings, package versions, seed, data hash, task counts; ``resolved_params``: per
+        model that chooses settings itself (``"auto"`` parameters), the values its last fit
+        used (``resolved_params_``).
     """
 
     def __init__(self, forecasts: pd.DataFrame, actuals: pd.DataFrame, failures: pd.DataFrame,
@@ -103,6 +105,10 @@ class BacktestResult:
         for rec in records:
             parts.setdefault((rec["series_id"], rec["model"]), []).append(rec)
         failures, timings = [], []
+        resolved: dict[str, dict[str, Any]] = {}  # per model: what its last fit chose ("auto" settings)
+        for rec in sorted(records, key=lambda r: r["segment"]):  # stable: the last segment wins
+            if rec.get("resolved"):
+                resolved[rec["model"]] = rec["resolved"]
         cols: dict[str, list] = {k: [] for k in ("series_id", "model", "step", "y_true", "y_pred", "lower", "upper")}
         origin_parts, stamp_parts = [], []
         for sid, series in panel.items():
@@ -147,6 +153,7 @@ class BacktestResult:
                                                 "fit_seconds", "predict_seconds"])
         meta = dict(meta)
         meta["model_names"] = list(model_names)
+        meta["resolved_params"] = resolved
         meta["index"] = {sid: _index_kind(s.index) for sid, s in panel.items()}
         return cls(forecasts, actuals, fails, timing, meta)
 

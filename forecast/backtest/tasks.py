@@ -206,7 +206,14 @@ def run_task(task: Task | GlobalTask) -> dict[str, Any]:
                          "error_type": "NonFiniteForecast",
                          "message": "the model returned NaN or infinite forecasts"})
     failures.sort(key=lambda f: f["origin"])
-    return _record(task, mean, lower, upper, ok, failures, fit_seconds, predict_seconds)
+    return {**_record(task, mean, lower, upper, ok, failures, fit_seconds, predict_seconds),
+            "resolved": _resolved(model)}
+
+
+def _resolved(model: Forecaster) -> dict[str, Any] | None:
+    """The settings a fitted model chose itself ("auto" parameters), as plain values."""
+    resolved = getattr(model, "resolved_params_", None)
+    return dict(resolved) if isinstance(resolved, dict) else None
 
 
 def _record(task, mean, lower, upper, ok, failures, fit_seconds, predict_seconds):
@@ -293,11 +300,11 @@ def run_global_task(task: GlobalTask) -> dict[str, Any]:
                     except Exception as err:  # noqa: BLE001
                         out[sid]["failures"].append(_failure(task.origins[sid][i], "predict", err))
         predict_seconds = time.perf_counter() - start
-    return _global_record(task, out, fit_seconds, predict_seconds)
+    return _global_record(task, out, fit_seconds, predict_seconds, _resolved(model))
 
 
 def _global_record(task: GlobalTask, out: dict[str, dict[str, Any]], fit_seconds: float,
-                   predict_seconds: float) -> dict[str, Any]:
+                   predict_seconds: float, resolved: dict[str, Any] | None = None) -> dict[str, Any]:
     n = max(1, len(out))
     records = []
     for sid, rec in out.items():
@@ -312,7 +319,7 @@ def _global_record(task: GlobalTask, out: dict[str, dict[str, Any]], fit_seconds
         one = Task(key=task.key, series_id=sid, model_name=task.model_name, segment=task.segment,
                    model=task.model, y=task.ys[sid], X=None, n_train=task.n_train[sid],
                    origins=task.origins[sid], horizon=task.horizon, level=task.level, seed=task.seed)
-        records.append(_record(one, mean, rec["lower"], rec["upper"], ok, failures,
-                               fit_seconds / n, predict_seconds / n))
+        records.append({**_record(one, mean, rec["lower"], rec["upper"], ok, failures,
+                                  fit_seconds / n, predict_seconds / n), "resolved": resolved})
     return {"key": task.key, "model": task.model_name, "segment": task.segment, "global": True,
             "fit_seconds": float(fit_seconds), "predict_seconds": float(predict_seconds), "records": records}
