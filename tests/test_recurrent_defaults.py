@@ -81,7 +81,7 @@ def test_short_series_in_a_panel_are_padded_not_refused():
 
 
 @pytest.mark.keras
-def test_int_ids_stay_int_and_long_frame_equals_dict():
+def test_int_ids_stay_int_and_long_frame_equals_dict(tmp_path):
     train, _, _ = load_m3("quarterly", split=True)
     keys = list(train)[:3]
     panel = {i: train[k] for i, k in enumerate(keys)}
@@ -97,6 +97,9 @@ def test_int_ids_stay_int_and_long_frame_equals_dict():
         np.testing.assert_allclose(by_frame[i].mean.to_numpy(), by_dict[i].mean.to_numpy(), rtol=1e-6)
     origins = model.predict_origins({}, {1: [panel[1].index[-1].to_timestamp()]}, 2)
     assert list(origins) == [1]
+    loaded = fc.load(model.save(tmp_path / "int-ids"))  # ids, seasonal factors and settings are saved
+    assert list(loaded.predict(4)) == [0, 1, 2] and loaded.resolved_params_ == model.resolved_params_
+    np.testing.assert_array_equal(loaded.predict(4)[2].mean.to_numpy(), by_frame[2].mean.to_numpy())
 
 
 @pytest.mark.keras

@@ -527,8 +527,7 @@ class RecurrentForecaster(Forecaster):
         adjusted_positive = True
         for sid, s in ys.items():
             v = s.to_numpy(dtype=float)
-            kind, si = seasonal_adjustment(v, m, self.deseasonalize if not _is_auto(self.deseasonalize) else "auto") \
-                if self.deseasonalize is not None else (None, np.ones(max(m, 1)))
+            kind, si = seasonal_adjustment(v, m, self.deseasonalize)  # on this series' training data only
             self.seasonal_[sid] = {"kind": kind, "indices": [float(x) for x in si]}
             kinds[str(kind)] = kinds.get(str(kind), 0) + 1
             adj = v / si[np.arange(len(v)) % len(si)] if kind == "multiplicative" else (
