@@ -8,16 +8,22 @@ before them (the competition's protocol):
   are non-seasonal), as in the M3/M4 benchmark code;
 - ``AR``, ``ARMA(auto)``, ``ARIMA(auto)``: the toolkit's classical models, one per series,
   fitted on the seasonally adjusted series where seasonal (then reseasonalised);
-- ``LSTM``, ``GRU``: global models, one network per M3 set trained on windows of all its
-  series (log, seasonal adjustment where seasonal, each window shifted by its last input
-  value; MIMO output of the whole horizon), an ensemble of ``--seeds`` networks (median);
+- ``LSTM``, ``GRU``: the product's defaults, as a user gets them: ``fc.LSTM(seed=0)`` /
+  ``fc.GRU(seed=0)`` with every setting ``"auto"`` (season from the time index,
+  deseasonalisation by the 90% ACF test, log, per-window normalisation, window of three
+  seasons, MAE loss, early stopping then a refit on every window, a budget that scales with
+  the data), one global network over the set, the direct head set to the horizon as the
+  backtest sets it. ``LSTM-norefit`` keeps the early-stopped network (measures the refit);
+  ``LSTM-tuned`` is the former benchmark recipe written as parameters; ``--seeds k`` takes
+  the median of ``k`` networks (measures an ensemble);
+- ``ARIMA(auto)`` when the registry knows ``arima(auto)``; ``sf-AutoARIMA``: statsforecast's
+  ``AutoARIMA`` per series when statsforecast is installed;
 - the published M3 submissions (THETA, ForecastPro, B-J automatic, Auto-ANN, NAIVE2) from
   the competition's forecast files; the quarterly set has no published forecasts bundled.
 
 Metrics: sMAPE (M3/M4 definition, percent, mean over series and steps), MASE (in-sample
-naive scale with the set's season, mean over series) and OWA against our Naive2. The
-networks are reported in two fixed training set-ups side by side (all windows for a fixed
-number of epochs; early stopping on held-out windows); nothing is tuned on the test set.
+naive scale with the set's season, mean over series) and OWA against our Naive2. Nothing
+is tuned on the test set.
 
 Peers (``--methods darts-LSTM,skforecast-LSTM``, needing the ``[bench]`` extra): darts'
 ``BlockRNNModel`` as a global LSTM with its defaults, and skforecast's ``ForecasterRnn``
@@ -52,6 +58,7 @@ CLASSICAL = {
     "AR": 'arma(p="auto", q=0, max_p=3)',
     "ARMA(auto)": "arma(auto, max_p=2, max_q=2)",
     "ARIMA": 'arima(0, 1, 1, trend="t")',
+    "ARIMA(auto)": "arima(auto)",
 }
 # input window of the global networks (in observations) per set
 WINDOW = {"yearly": 8, "quarterly": 12, "other": 16}
@@ -89,94 +96,27 @@ def classical(spec: str):
     return fit_predict
 
 
-def _windows(train: list[np.ndarray], L: int, h: int):
-    """Training windows in log space, each shifted by its last input value."""
-    X, Y = [], []
-    for z in train:
-        if len(z) < L + h:  # pad short series at the start with their first value
-            z = np.concatenate([np.repeat(z[0], L + h - len(z)), z])
-        for i in range(len(z) - L - h + 1):
-            base = z[i + L - 1]
-            X.append(z[i:i + L] - base)
-            Y.append(z[i + L:i + L + h] - base)
-    return np.asarray(X, "float32")[..., None], np.asarray(Y, "float32")
+def fc_default(kind: str, *, seeds: int = 1, **params):
+    """The toolkit's recurrent model as a user gets it: ``fc.LSTM(seed=...)`` / ``fc.GRU``
+    with its defaults (every preprocessing and training setting ``"auto"``, resolved on the
+    training data), one global network over the set's series, the direct head set to the
+    horizon as the backtest sets it; ``params`` override defaults (a tuned set-up). With
+    ``seeds > 1``, the median of that many networks (seeds 0, 1, ...)."""
 
-
-def _last_inputs(train: list[np.ndarray], L: int) -> tuple[np.ndarray, np.ndarray]:
-    X, base = [], []
-    for z in train:
-        if len(z) < L:
-            z = np.concatenate([np.repeat(z[0], L - len(z)), z])
-        X.append(z[-L:] - z[-1])
-        base.append(z[-1])
-    return np.asarray(X, "float32")[..., None], np.asarray(base)
-
-
-def global_rnn(kind: str, *, seeds: int, epochs: int, units: int = 64, batch: int = 256):
-    """A global network over all series of a set (Keras; the benchmark's own set-up)."""
-
-    def run(trains: list[np.ndarray], m: int, h: int, L: int) -> np.ndarray:
-        import keras
-
-        logs, outs = [], []
-        for x in trains:
-            xa, s_out = adjust(x, m, h)
-            logs.append(np.log(xa))
-            outs.append(s_out)
-        X, Y = _windows(logs, L, h)
-        Xo, base = _last_inputs(logs, L)
-        preds = []
-        layer = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}[kind]
-        for s in range(seeds):
-            keras.utils.set_random_seed(1000 + s)
-            model = keras.Sequential([keras.Input((L, 1)), layer(units), keras.layers.Dense(h)])
-            model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mae")
-            model.fit(X, Y, epochs=epochs, batch_size=batch, shuffle=True, verbose=0)
-            preds.append(np.asarray(model(Xo, training=False)))
-        p = np.median(np.stack(preds), axis=0)
-        return np.exp(p + base[:, None]) * np.stack(outs)
-
-    run.n_windows = None
-    return run
-
-
-def fc_global(kind: str, *, seeds: int, epochs: int, units: int = 64, batch: int = 256,
-              early_stopping: bool = False):
-    """The toolkit's recurrent model as a global model over all series of a set:
-    ``fc.LSTM``/``fc.GRU`` fitted on a dict of seasonally adjusted series with ``log=True``,
-    ``window_norm="last"`` (each window shifted by its last input), a MIMO head of the whole
-    horizon and the MAE loss; median of ``seeds`` networks.
-
-    Two training set-ups: the default trains on every window for ``epochs`` epochs (no
-    scaler beyond the log and the window shift: the recipe of the plain Keras reference);
-    ``early_stopping=True`` also scales each series (standard scaler) and stops on the last
-    10% of each series' windows (patience 5), which then are not trained on."""
-
-    def run(trains: list[np.ndarray], m: int, h: int, L: int) -> np.ndarray:
+    def run(trains: list[np.ndarray], m: int, h: int, L: int, index=None) -> np.ndarray:
         import forecast as fc
 
         cls = {"lstm": fc.LSTM, "gru": fc.GRU}[kind]
-        extra = (dict(scaler="standard", validation_fraction=0.1, patience=5) if early_stopping
-                 else dict(scaler=None, validation_fraction=0.0))
-
-        def make(seed):
-            return cls(time_steps=L, horizon=h, units=units, epochs=epochs, batch_size=batch, loss="mae",
-                       log=True, window_norm="last", seed=seed, **extra)
-
-        need = make(0).min_length()
-        panel, outs = {}, []
-        for i, x in enumerate(trains):
-            xa, s_out = adjust(x, m, h)
-            if len(xa) < need:  # pad short series at the start with their first value
-                xa = np.concatenate([np.repeat(xa[0], need - len(xa)), xa])
-            panel[f"s{i}"] = pd.Series(xa)
-            outs.append(s_out)
+        panel = {i: pd.Series(x, index=None if index is None else index[i]) for i, x in enumerate(trains)}
         preds = []
         for s in range(seeds):
-            out = make(1000 + s).fit(panel).predict(h)
-            preds.append(np.stack([out[f"s{i}"].mean.to_numpy() for i in range(len(trains))]))
-        return np.median(np.stack(preds), axis=0) * np.stack(outs)
+            model = cls(seed=s, horizon=h, **params).fit(panel)
+            out = model.predict(h)
+            preds.append(np.stack([out[i].mean.to_numpy() for i in range(len(trains))]))
+            run.resolved = model.resolved_params_
+        return np.median(np.stack(preds), axis=0)
 
+    run.resolved = {}
     return run
 
 
@@ -282,9 +222,15 @@ def evaluate(subset: str, *, n_series: int | None, every: int = 1, seeds: int, e
 
     t0 = time.perf_counter()
     add("Naive2", [naive2(x, m, h) for x in trains], "this benchmark", time.perf_counter() - t0)
-    specs = {"AR": CLASSICAL["AR"], "ARMA(auto)": CLASSICAL["ARMA(auto)"], "ARIMA": CLASSICAL["ARIMA"]}
-    for name, spec in specs.items():
+    for name, spec in CLASSICAL.items():
         if name not in methods:
+            continue
+        try:
+            import forecast as fc
+
+            fc.create(spec)
+        except Exception as err:  # noqa: BLE001 - e.g. arima(auto) before AutoARIMA is registered
+            log(f"  {name}: `{spec}` is not available here ({err}); skipped")
             continue
         fn = classical(spec)
         t0 = time.perf_counter()
@@ -298,22 +244,41 @@ def evaluate(subset: str, *, n_series: int | None, every: int = 1, seeds: int, e
         fcs = [f for f, _ in fcs]
         note = f" ({failures} failed fits: naive used)" if failures else ""
         add(name, fcs, f"forecast `{spec}`{note}", time.perf_counter() - t0)
+    index = [train[i].index for i in ids]
     for name in ("LSTM", "GRU"):
-        if name in methods:
+        variants = {
+            name: ({}, "defaults"),
+            f"{name}-norefit": ({"refit": False}, "defaults but refit=False (the early-stopped network; "
+                                                  "the newest 10% of windows never trained on)"),
+            f"{name}-tuned": ({"units": 64, "epochs": epochs, "batch_size": 256, "validation_fraction": 0.0,
+                               "time_steps": WINDOW[subset]},
+                              f"the former benchmark recipe as parameters: 64 units, every window, {epochs} epochs, "
+                              f"batch 256, window {WINDOW[subset]}"),
+        }
+        for key, (params, what) in variants.items():
+            if key not in methods:
+                continue
             t0 = time.perf_counter()
-            fcs = fc_global(name.lower(), seeds=seeds, epochs=epochs)(trains, m, h, WINDOW[subset])
-            add(name, list(fcs), f"forecast `fc.{name}` global, 64 units, {epochs} epochs, {seeds} seed(s)",
+            run = fc_default(name.lower(), seeds=seeds, **params)
+            fcs = run(trains, m, h, WINDOW[subset], index)
+            r = run.resolved
+            got = (f"resolved: window {r.get('time_steps')}, log {r.get('log')}, deseasonalised {r.get('deseasonalize')}, "
+                   f"batch {r.get('batch_size')}, best epoch {r.get('best_epoch')} of {r.get('epochs_run')}, "
+                   f"refit {r.get('refit')}, padded series {r.get('padded_series')}")
+            label = {name: f"{name} (defaults)", f"{name}-norefit": f"{name} (defaults, no refit)",
+                     f"{name}-tuned": f"{name} (tuned set-up)"}[key]
+            seeds_note = f", median of {seeds} seeds" if seeds > 1 else ""
+            add(label, list(fcs), f"`fc.{name}(seed=0, horizon={h})` one global network, {what}{seeds_note}; {got}",
                 time.perf_counter() - t0)
-        if f"{name}-es" in methods:
+    if "sf-AutoARIMA" in methods:
+        try:
+            from statsforecast.models import AutoARIMA
+        except ImportError:
+            log("  statsforecast is not installed: sf-AutoARIMA skipped")
+        else:
             t0 = time.perf_counter()
-            fcs = fc_global(name.lower(), seeds=seeds, epochs=epochs, early_stopping=True)(trains, m, h, WINDOW[subset])
-            add(f"{name} (early stopping)", list(fcs),
-                f"forecast `fc.{name}` global, standard scaler, early stopping on the last 10%, {seeds} seed(s)",
-                time.perf_counter() - t0)
-        if f"keras-{name}" in methods:
-            t0 = time.perf_counter()
-            fcs = global_rnn(name.lower(), seeds=seeds, epochs=epochs)(trains, m, h, WINDOW[subset])
-            add(f"{name} (plain Keras)", list(fcs), f"plain Keras {name}(64) global, {seeds} seed(s), fixed epochs",
+            fcs = [AutoARIMA(season_length=m).forecast(y=x, h=h)["mean"] for x in trains]
+            add("statsforecast AutoARIMA", fcs, f"statsforecast `AutoARIMA(season_length={m})` per series",
                 time.perf_counter() - t0)
     if "darts-LSTM" in methods:
         t0 = time.perf_counter()
@@ -357,9 +322,10 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--subsets", default="yearly,quarterly,other")
     p.add_argument("--quick", action="store_true", help="40 series per set, 1 seed, few epochs")
-    p.add_argument("--seeds", type=int, default=5)
+    p.add_argument("--seeds", type=int, default=1, help="median of this many networks per recurrent method")
     p.add_argument("--epochs", type=int, default=40)
-    p.add_argument("--methods", default="AR,ARMA(auto),ARIMA,LSTM,GRU")
+    p.add_argument("--methods", default="ARMA(auto),ARIMA,ARIMA(auto),LSTM,GRU,sf-AutoARIMA",
+                   help="also: AR, LSTM-norefit, GRU-norefit, LSTM-tuned, GRU-tuned, darts-LSTM, skforecast-LSTM")
     p.add_argument("--every", type=int, default=1, help="score every k-th series only (a systematic sample)")
     p.add_argument("--n-jobs", type=int, default=2)
     p.add_argument("--out", default=None, help="write the Markdown tables to this file")

@@ -575,25 +575,26 @@ def resolve_config(args: argparse.Namespace) -> Any:
 
 
 def default_models(season: int, *, exog: bool = False, recurrent: bool = True) -> list[str]:
-    """The default comparison: baselines, the ARMA family and two small recurrent networks.
+    """The default comparison: the strongest model of each family with its automatic settings:
+    naive, seasonal naive, automatic ARIMA, ARMA(auto), and an LSTM and a GRU whose
+    preprocessing, window, direct head (the backtest's horizon) and training budget are
+    chosen on the training data (one global network per refit on a panel).
 
     >>> default_models(12, recurrent=False)
-    ['naive', 'snaive(12)', 'ar(12)', 'arma(auto)', 'arima((0,1,1), seasonal=(0,1,1,12))']
+    ['naive', 'snaive(12)', 'arima((0,1,1), seasonal=(0,1,1,12))', 'arma(auto)']
+    >>> default_models(1)
+    ['naive', 'arima(1,1,1)', 'arma(auto)', 'lstm', 'gru']
     """
     specs = ["naive"]
     if season > 1:
         specs.append(f"snaive({season})")
-    specs.append(f"ar({season if 1 < season <= 24 else 2})")
+    # TODO(arima(auto)): use "arima(auto)" here once the registry knows it (branch autoarima)
+    specs.append(f"arima((0,1,1), seasonal=(0,1,1,{season}))" if 1 < season <= 24 else "arima(1,1,1)")
     specs.append("arma(auto)")
-    if 1 < season <= 24:
-        specs.append(f"arima((0,1,1), seasonal=(0,1,1,{season}))")
-    else:
-        specs.append("arima(1,1,1)")
     if exog:
         specs.append("armax(1,1)")
     if recurrent:
-        steps = season if 1 < season <= 24 else 6
-        specs += [f"{cell}(units=16, time_steps={steps}, epochs=30, difference=true)" for cell in ("lstm", "gru")]
+        specs += ["lstm", "gru"]
     return specs
 
 

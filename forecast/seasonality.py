@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["acf", "is_seasonal", "seasonal_indices", "naive2_forecast"]
+__all__ = ["acf", "is_seasonal", "seasonal_indices", "seasonal_adjustment", "naive2_forecast"]
 
 
 def acf(x: Any, max_lag: int) -> np.ndarray:
@@ -62,6 +62,41 @@ def seasonal_indices(x: Any, m: int) -> np.ndarray:
 
     seasonal = seasonal_decompose(v, model="multiplicative", period=int(m), two_sided=True).seasonal
     return np.asarray(seasonal[:m], dtype=float)
+
+
+def seasonal_adjustment(x: Any, m: int, kind: str | None = "auto") -> tuple[str | None, np.ndarray]:
+    """The seasonal component of ``x`` for deseasonalisation: ``(kind used, indices)``.
+
+    ``indices[i]`` applies to positions ``i, i+m, ...`` counted from the first value: divide
+    by it (``"multiplicative"``) or subtract it (``"additive"``). ``kind="auto"`` runs the
+    90% autocorrelation test and, when it finds seasonality, uses the classical
+    multiplicative decomposition for a positive series and the additive one otherwise;
+    ``"multiplicative"``/``"additive"`` decompose without the test (multiplicative needs
+    positive values). Returns ``(None, ones)`` when nothing is removed: ``m <= 1``, fewer
+    than two full seasons (three for ``"auto"``), or no seasonality found.
+
+    >>> import forecast as fc
+    >>> kind, si = seasonal_adjustment(fc.datasets.load("airline").to_numpy(), 12)
+    >>> kind, si.shape, bool(si.max() > 1.1 > 0.9 > si.min())
+    ('multiplicative', (12,), True)
+    """
+    v = np.asarray(x, dtype=float).ravel()
+    m = int(m)
+    none = (None, np.ones(max(m, 1)))
+    if kind is None or m <= 1 or v.size < 2 * m:
+        return none
+    if kind == "auto":
+        if not is_seasonal(v, m):
+            return none
+        kind = "multiplicative" if (v > 0).all() else "additive"
+    if kind not in ("multiplicative", "additive"):
+        raise ValueError(f"kind must be 'auto', 'multiplicative', 'additive' or None; got {kind!r}")
+    if kind == "multiplicative" and (v <= 0).any():
+        return none
+    from statsmodels.tsa.seasonal import seasonal_decompose
+
+    seasonal = seasonal_decompose(v, model=kind, period=m, two_sided=True).seasonal
+    return kind, np.asarray(seasonal[:m], dtype=float)
 
 
 def naive2_forecast(x: Any, m: int, horizon: int) -> np.ndarray:

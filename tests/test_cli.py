@@ -83,7 +83,7 @@ def test_models_lists_parameters_and_tensorflow_need_without_importing_it():
     assert res.returncode == 0, res.stderr
     lines = {line.split()[0]: line for line in res.stdout.splitlines() if line.strip()}
     assert "p=1" in lines["ar"] and lines["ar"].split()[-1] != "yes"
-    assert " yes " in lines["lstm"] and "units=32" in lines["lstm"]
+    assert " yes " in lines["lstm"] and "time_steps='auto'" in lines["lstm"]
     assert " no " in lines["arma"]
     assert "cell='gru'" in lines["gru"]
     assert res.stderr.strip().splitlines()[-1] == "IMPORTED False False"

@@ -220,7 +220,7 @@ def test_lstm_learns_a_noisy_sine_far_better_than_naive():
     y = pd.Series(np.sin(np.arange(n) * 2 * np.pi / 20) + 0.2 * rng.normal(size=n))
     train, test = y[:500], y[500:]
     model = fc.LSTM(time_steps=8, horizon=1, units=8, epochs=5, learning_rate=0.01, seed=0,
-                    validation_fraction=0.0).fit(train)
+                    validation_fraction=0.0, loss="mse", window_norm=None).fit(train)
     origins = [train.index[-1], *test.index[:-1]]
     pred = np.array([f.mean.iloc[0] for f in model.predict_origins(test[:-1], origins, 1)])
     naive = np.r_[train.iloc[-1], test.to_numpy()[:-1]]
@@ -260,8 +260,12 @@ def test_too_few_calibration_residuals_warn_flag_and_widen_the_95_interval(airli
     """Airline with 10% validation: 11 validation windows, so 95% (which needs 19) cannot be
     conformal: fit warns, the model and the forecast say so, and 95% is wider than the
     largest residual instead of equal to it."""
+    # log=False, deseasonalize=None: the old defaults, under which the network's scale is the
+    # data's divided by the scaler's scale, so the half-widths are order statistics of the
+    # residuals in data units (rdefaults made both "auto": log and seasonal factors on airline)
     with pytest.warns(fc.errors.FitWarning, match="11 residuals per step"):
-        model = fc.LSTM(time_steps=12, horizon=3, units=4, epochs=2, seed=0).fit(airline)
+        model = fc.LSTM(time_steps=12, horizon=3, units=4, epochs=2, seed=0, log=False,
+                        deseasonalize=None).fit(airline)
     cal = model.calibration_
     assert cal["n"] == 11 and cal["pooled"] == 1 and not cal["in_sample"]
     assert cal["max_conformal_level"] == pytest.approx(100 * 11 / 12)
@@ -292,12 +296,17 @@ def test_global_model_pools_scaled_calibration_residuals_over_the_panel():
     assert all(len(r) == 1 for r in model.scaled_residuals_.values())
     assert model.calibration_["pooled"] == len(panel) == model.calibration_["n"] >= 19
     out = model.predict(h)
+    # the half-width in the network's scale: in logs when the model chose log (the "auto"
+    # default for these positive series since the merge with rdefaults), else in data units
+    log = model.resolved_params_["log"]
     ratios = []
     for sid, f in out.items():
         w80 = (f.interval(80)["upper"] - f.interval(80)["lower"]).to_numpy()
         w95 = (f.interval(95)["upper"] - f.interval(95)["lower"]).to_numpy()
         assert (w95 > w80).all(), sid
-        ratios.append(w95 / model.scalers_[sid]["scale"][0])
+        upper, mean = f.interval(95)["upper"].to_numpy(), f.mean.to_numpy()
+        half95 = np.log(upper / mean) if log else upper - mean
+        ratios.append(half95 / model.scalers_[sid]["scale"][0])
     # one pooled quantile in the network's scale: the same for every series
     np.testing.assert_allclose(np.array(ratios), np.array(ratios[:1]).repeat(len(ratios), axis=0), rtol=1e-9)
     assert "pooled over" in out[next(iter(out))].interval_method
@@ -422,6 +431,6 @@ def test_architecture_variants_train_on_sunspots_and_progress_hook(params):
 @pytest.mark.keras
 def test_verbose_prints_epochs_and_log_needs_positive_values(airline, capsys):
     fc.RNN(time_steps=6, horizon=1, units=2, epochs=2, verbose=1, seed=0).fit(airline)
-    assert capsys.readouterr().out.count("epoch") == 2
+    assert capsys.readouterr().out.count("val_loss") == 2  # then one line for the refit on every window
     with pytest.raises(InputError, match="log=True"):
         fc.RNN(time_steps=6, units=2, epochs=1, log=True).fit(airline - 200)

@@ -28,9 +28,14 @@ def test_arma_auto_records_the_orders_it_chose_per_fit():
 
 
 def test_network_records_its_window_and_the_epochs_it_ran():
+    # Since the merge with rdefaults a network's resolved settings are its resolved_params_
+    # (plain values under the parameters' names) instead of text keys built from history_.
     y = fc.datasets.load("airline")
     model = fc.LSTM(units=4, time_steps=12, epochs=40, patience=2, seed=3).fit(y.iloc[:120])
     got = resolved_settings(model)
-    assert got["window"] == "12"
-    assert got["epochs run"] == f"{len(model.history_['loss'])} of 40"
-    assert got["best epoch"] == str(model.history_["best_epoch"])
+    assert got == model.resolved_params_
+    assert got["time_steps"] == 12 and got["epochs"] == 40
+    assert got["epochs_run"] == len(model.history_["loss"])
+    assert got["best_epoch"] == model.history_["best_epoch"]
+    text = summarize([{"model": "lstm", "settings": got}])["lstm"]
+    assert text["time_steps"] == "12" and text["epochs_run"] == str(got["epochs_run"])

@@ -87,7 +87,11 @@ class BacktestResult:
     timings : DataFrame
         Per task: ``series_id, model, segment, n_origins, fit_seconds, predict_seconds``.
     meta : dict
-        Settings, package versions, seed, data hash, task counts.
+        Settings, package versions, seed, data hash, task counts; ``resolved``: one row per
+        fit (series x refit segment) of a model that resolves settings itself,
+        ``{series_id, model, segment, settings}`` with plain values (see
+        :func:`forecast.backtest.resolved.resolved_settings`: the orders ``arma(auto)`` chose,
+        a network's ``resolved_params_``); a global model's fit is listed under each series.
     """
 
     def __init__(self, forecasts: pd.DataFrame, actuals: pd.DataFrame, failures: pd.DataFrame,
@@ -155,7 +159,7 @@ class BacktestResult:
         meta = dict(meta)
         meta["model_names"] = list(model_names)
         meta["index"] = {sid: _index_kind(s.index) for sid, s in panel.items()}
-        meta["resolved"] = resolved  # settings each fit resolved (orders chosen, epochs run)
+        meta["resolved"] = resolved  # per fit: the settings it resolved (orders chosen, a network's "auto" settings)
         return cls(forecasts, actuals, fails, timing, meta)
 
     # ------------------------------------------------------------------ basics

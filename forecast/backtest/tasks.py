@@ -118,6 +118,14 @@ def _seed_everything(model: Forecaster, seed: int | None, needs_keras: bool) -> 
     return model
 
 
+def _set_horizon(model: Forecaster, horizon: int) -> Forecaster:
+    """A model with ``horizon="auto"`` (the recurrent family's direct head) gets the
+    backtest's horizon, on the task's own copy."""
+    if model.get_params().get("horizon", None) == "auto":
+        model.set_params(horizon=int(horizon))
+    return model
+
+
 def _fraction(level: float) -> float:
     return level / 100.0 if level > 1 else level
 
@@ -161,7 +169,7 @@ def run_task(task: Task | GlobalTask) -> dict[str, Any]:
     ok = np.zeros(n_o, dtype=bool)
     with limit_threads(task.limit_threads, needs_keras), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = _seed_everything(task.model.clone(), task.seed, needs_keras)
+        model = _set_horizon(_seed_everything(task.model.clone(), task.seed, needs_keras), task.horizon)
         y_train = task.y.iloc[: task.n_train]
         X_train = None if task.X is None else task.X.iloc[: task.n_train]
         start = time.perf_counter()
@@ -202,8 +210,9 @@ def run_task(task: Task | GlobalTask) -> dict[str, Any]:
     return _record(task, mean, lower, upper, ok, failures, fit_seconds, predict_seconds, resolved)
 
 
-def _resolved(model: Forecaster) -> dict[str, str]:
-    """The settings the fitted model resolved (orders chosen, epochs run); never fails a task."""
+def _resolved(model: Forecaster) -> dict[str, Any]:
+    """The settings the fitted model resolved, as plain values (orders chosen; a network's
+    ``resolved_params_``: its "auto" settings, epochs run); never fails a task."""
     from .resolved import resolved_settings
 
     try:
@@ -251,7 +260,7 @@ def run_global_task(task: GlobalTask) -> dict[str, Any]:
     fit_seconds = predict_seconds = 0.0
     with limit_threads(task.limit_threads, needs_keras), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = _seed_everything(task.model.clone(), task.seed, needs_keras)
+        model = _set_horizon(_seed_everything(task.model.clone(), task.seed, needs_keras), task.horizon)
         y_train = {sid: task.ys[sid].iloc[: task.n_train[sid]] for sid in sids}
         X_train = None if task.Xs is None else {sid: task.Xs[sid].iloc[: task.n_train[sid]] for sid in sids}
         start = time.perf_counter()

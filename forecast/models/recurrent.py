@@ -9,31 +9,50 @@ fitted with ``X``), then a ReLU MLP head (``dense_layers``) and a ``Dense(horizo
 output: a direct multi-output forecast of the next ``horizon`` steps (``horizon=1``:
 many-to-one). Longer forecasts roll the head forward recursively on its own outputs.
 
+Defaults: every preprocessing and training setting is ``"auto"`` and resolved in ``fit``
+on the training data only, then reported in ``resolved_params_`` (plain values): the
+season from the time index (:func:`forecast.io.season_length`), deseasonalisation when the
+M4 90% autocorrelation test finds seasonality (classical multiplicative indices for a
+positive series, additive otherwise; :func:`forecast.seasonality.seasonal_adjustment`),
+log for positive series, each window relative to its last value, a window of three seasons
+(1.5 horizons, at least 8, without a season) bounded by the series length, a direct head
+of one season (the backtest sets it to its horizon), MAE loss, batches and epochs that
+scale with the number of windows, then a refit on every window.
+
 Training: windows are drawn as shuffled mini-batches from zero-copy views
 (:class:`forecast.windows.WindowBatches`); Adam with gradient clipping (``clipnorm``); the
 last ``validation_fraction`` of the windows (chronologically, after a gap of
 ``horizon - 1`` windows so no target is shared) drive early stopping, which restores the
-best weights. Scaling (log, differencing, a scikit-learn scaler, per-window normalisation)
-is fitted on the training part inside ``fit`` and undone on the forecasts.
+best weights; with ``refit`` (the default) the network is then trained again from its
+initial weights on every window, the newest included, for the best epoch count.
+Preprocessing (deseasonalisation, log, differencing, a scikit-learn scaler, per-window
+normalisation) is fitted on the training part inside ``fit`` and undone on the forecasts.
 
 Intervals are split-conformal, per forecast step. From every rolling origin of the
 held-out validation windows the network forecasts every step up to the end of the
 training data (recursively beyond the head's ``horizon``, as ``predict`` does; at most 60
-steps), and the errors are taken step by step in the network's scale (log scale with
-``log=True``, divided by the series' scaler scale). Without a validation part the last
-training windows are used, for the head's steps only, which guarantees nothing. A model
-fitted on a panel pools the residuals over all its series, so short series borrow
-strength. For level ``1 - alpha`` the half-width at a step with ``n`` residuals is the
-``ceil((n + 1)(1 - alpha))``-th smallest absolute residual. When that rank exceeds ``n``
-(fewer than 19 residuals for a 95% interval) the interval is not clipped to the largest
-residual: it gets a wider Student-t bound, ``fit`` warns (when the head's steps are short
-of 19), and ``calibration_`` and each forecast's ``interval_method`` say so. Steps beyond
-the last calibrated step ``S`` widen its half-width by ``sqrt(step / S)``.
+steps), and the errors are taken step by step in the network's scale (deseasonalised by
+the factors of each step's position, in logs with ``log``, divided by the series' scaler
+scale); bounds are built in that scale around the forecast and mapped back. With
+``refit`` the residuals stay those of the early-stopped network, on windows it did not
+train on. Without a validation part the last training windows are used, for the head's
+steps only, which guarantees nothing. A model fitted on a panel pools the residuals over
+all its series, so short series borrow strength (a series too short for validation
+windows, or padded, adds none and uses the others'). For level ``1 - alpha`` the
+half-width at a step with ``n`` residuals is the ``ceil((n + 1)(1 - alpha))``-th smallest
+absolute residual. When that rank exceeds ``n`` (fewer than 19 residuals for a 95%
+interval) the interval is not clipped to the largest residual: it gets a wider Student-t
+bound, ``fit`` warns (when the head's steps are short of 19), and ``calibration_`` and
+each forecast's ``interval_method`` say so. Steps beyond the last calibrated step ``S``
+widen its half-width by ``sqrt(step / S)``.
 
 Global models: ``fit`` also takes a panel (a dict or list of Series, or a long DataFrame
 with columns ``series_id``, ``timestamp``, ``value``); one network is trained on the
-windows of every series, each scaled on its own. ``predict`` then returns a dict
-``{series id: Forecast}`` and ``update`` takes a dict of new observations.
+windows of every series, each scaled (and deseasonalised) on its own; a series shorter
+than one window is padded at the start with its first value. ``predict`` then returns a
+dict ``{series id: Forecast}`` keyed by the ids as given (an int stays an int; series in
+the order of their ids, so a dict and a long frame give the same network) and ``update``
+takes a dict of new observations.
 
 Speed: compiled networks are cached per architecture and seed, so refitting (as a
 backtest does) restores initial weights instead of rebuilding and retracing; forecasts
@@ -47,8 +66,10 @@ Keras is imported only when a network is fitted, used or loaded.
 >>> model = fc.LSTM(time_steps=12, horizon=6, units=8, epochs=3, seed=0)
 >>> model.get_tags()["needs_keras"], model.cell
 (True, 'lstm')
->>> fc.GRU(units=16).min_length()  # 24 input steps, 1 target, 1 validation window
+>>> fc.GRU(time_steps=24, horizon=1).min_length()  # 24 input steps, 1 target, 1 validation window
 26
+>>> fc.GRU().min_length()  # "auto" window: bounded by the data, short series padded
+3
 """
 
 from __future__ import annotations
@@ -70,8 +91,18 @@ from ..windows import WindowBatches, window_span
 __all__ = ["RecurrentForecaster", "RNN", "LSTM", "GRU"]
 
 _SINGLE = "y"
-_SCALERS = ("standard", "minmax", None)
-_WINDOW_NORMS = (None, "last", "mean")
+_SCALERS = ("auto", "standard", "minmax", None)
+_WINDOW_NORMS = ("auto", None, "last", "mean")
+_DESEASONALIZE = ("auto", "multiplicative", "additive", None)
+# parameters that take "auto": resolved on the training data in ``fit`` (``resolved_params_``)
+_AUTO_PARAMS = ("time_steps", "horizon", "loss", "epochs", "batch_size", "steps_per_epoch", "scaler",
+                "window_norm", "log", "season", "deseasonalize", "refit")
+_MAX_STEPS_PER_EPOCH = 100  # "auto": an epoch is at most this many mini-batches
+_MAX_EPOCHS = 100  # "auto": at most this many epochs (early stopping usually ends sooner)
+
+
+def _is_auto(value: Any) -> bool:
+    return isinstance(value, str) and value == "auto"
 _NETWORK_FILE = "network.keras"
 _CAL_STEPS = 60  # calibrated forecast steps at most; later steps widen the last one by sqrt(step)
 
@@ -89,6 +120,19 @@ def _int_param(model: Any, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
         raise InputError(f"{type(model).__name__}: {name} must be a whole number >= {minimum}; got {value!r}")
     return int(value)
+
+
+def _original_ids(y: Any, ys: dict[str, pd.Series]) -> dict[str, Any]:
+    """``{str id: the caller's id}``: dict keys and long-frame ids keep their type (an int stays
+    an int; NumPy scalars become Python ones)."""
+    if isinstance(y, Mapping):
+        keys = list(y.keys())
+    elif isinstance(y, pd.DataFrame) and "series_id" in y.columns:
+        keys = list(pd.unique(y["series_id"]))
+    else:
+        keys = []
+    out = {str(k): (k.item() if isinstance(k, np.generic) else k) for k in keys}
+    return {sid: out.get(sid, sid) for sid in ys}
 
 
 def _conformal(residuals: np.ndarray, frac: float, steps: int) -> np.ndarray:
@@ -129,11 +173,17 @@ def _conformal(residuals: np.ndarray, frac: float, steps: int) -> np.ndarray:
     return np.concatenate([width, extra])
 
 
-def _calibration_note(n: list[int], head: int, pooled: int, in_sample: bool) -> str:
-    """What intervals calibrated on ``n[h]`` residuals at step ``h + 1`` can promise."""
-    where = (f"pooled over {pooled} series after each series' scaling" if pooled > 1 else "of one series")
-    source = "in-sample training windows (validation_fraction=0: no guarantee, likely too narrow)" \
-        if in_sample else "held-out validation windows"
+def _calibration_note(n: list[int], head: int, pooled: int, in_sample: bool, calibrated: int | None = None) -> str:
+    """What intervals calibrated on ``n[h]`` residuals at step ``h + 1`` can promise
+    (``calibrated``: how many of the ``pooled`` series have held-out windows)."""
+    calibrated = pooled if calibrated is None else calibrated
+    if pooled > 1:
+        some = f"{calibrated} of {pooled}" if calibrated < pooled else f"{pooled}"
+        where = f"pooled over {some} series after each series' scaling"
+    else:
+        where = "of one series"
+    source = ("in-sample training windows (no validation windows: validation_fraction=0 or series too "
+              "short; no guarantee, likely too narrow)" if in_sample else "held-out validation windows")
     m = n[head - 1] if n else 0
     if m == 0:
         return f"no calibration residuals ({source}): intervals are infinite"
@@ -154,10 +204,13 @@ class RecurrentForecaster(Forecaster):
     cell : {"lstm", "gru", "rnn"}
         Recurrent cell: long short-term memory, gated recurrent unit, or simple Elman RNN
         (``h_t = act(W_x x_t + W_h h_{t-1} + b)``).
-    time_steps : int, default 24
-        Input steps per window.
-    horizon : int, default 1
-        Outputs of the direct multi-output head; longer forecasts roll it forward.
+    time_steps : int or "auto", default "auto"
+        Input steps per window; "auto": three seasons (``1.5 * horizon``, at least 8, without
+        a season), at most what leaves the median series two horizons of targets.
+    horizon : int or "auto", default "auto"
+        Outputs of the direct multi-output head; longer forecasts roll it forward. The
+        backtest sets "auto" to its horizon; fitted directly, "auto" is one season (1
+        without a season), at most a quarter of the median series length.
     lag : int, default 1
         Spacing of the input steps (``x(t), x(t - lag), ...``).
     units : int, default 32
@@ -176,9 +229,12 @@ class RecurrentForecaster(Forecaster):
         Adam learning rate.
     clipnorm : float or None, default 1.0
         Gradient clipping by norm (``None`` or 0 turns it off).
-    loss : {"mse", "mae", "huber"}, default "mse"
-    epochs : int, default 100
-    batch_size : int, default 32
+    loss : {"auto", "mse", "mae", "huber"}, default "auto"
+        "auto": "mae".
+    epochs : int or "auto", default "auto"
+        Most epochs; "auto": 100 with early stopping (50 without validation).
+    batch_size : int or "auto", default "auto"
+        "auto": about 1/64 of the training windows, a power of two from 32 to 256.
     shuffle : bool, default True
         Shuffle the windows each epoch (seeded by ``seed``).
     validation_fraction : float, default 0.1
@@ -186,16 +242,28 @@ class RecurrentForecaster(Forecaster):
         conformal intervals; 0 trains on everything.
     patience : int, default 10
         Epochs without validation improvement before stopping (best weights restored).
-    steps_per_epoch : int or None, default None
-        Cap on the mini-batches per epoch (for very long series).
-    scaler : {"standard", "minmax", None}, default "standard"
-        scikit-learn scaler fitted on the training part, per series and per column.
-    window_norm : {None, "last", "mean"}, default None
-        Normalise each window by its last value or mean (target channel).
-    log : bool, default False
-        Model ``log(y)`` (needs positive values).
+    steps_per_epoch : int, None or "auto", default "auto"
+        Cap on the mini-batches per epoch (for very long series); "auto": 100.
+    scaler : {"auto", "standard", "minmax", None}, default "auto"
+        scikit-learn scaler fitted on the training part, per series and per column; "auto":
+        none for logged, window-normalised data without covariates, else "standard".
+    window_norm : {"auto", None, "last", "mean"}, default "auto"
+        Normalise each window by its last value or mean (target channel); "auto": "last"
+        (None with ``difference``).
+    log : bool or "auto", default "auto"
+        Model ``log(y)`` (needs positive values); "auto": when every series is positive.
     difference : bool, default False
         Model first differences.
+    season : int or "auto", default "auto"
+        Season length ``m``; "auto": from the time index's frequency, 1 when it has none.
+    deseasonalize : {"auto", "multiplicative", "additive", None}, default "auto"
+        Remove classical seasonal indices before the network, put them back on forecasts;
+        "auto": when the 90% autocorrelation test finds the series seasonal (per series),
+        multiplicative for a positive series, else additive.
+    refit : bool or "auto", default "auto"
+        After early stopping, train again on every window for the best epoch count ("auto":
+        whenever there is a validation part). Intervals keep the residuals of the
+        early-stopped network on the windows it did not train on.
     seed : int or None, default None
         Seed of weights, dropout and shuffling: with a seed, forecasts repeat exactly.
     jit_compile : bool, default False
@@ -219,26 +287,33 @@ class RecurrentForecaster(Forecaster):
     residuals_ : dict
         Per series, the calibration residuals ``(n, horizon)`` (actual - forecast) of the
         head's steps in the data's units; ``scaled_residuals_`` those of every calibrated
-        step in the network's scale (None where an origin has no actual value; pooled over
-        the series of a panel for the intervals).
+        step in the network's scale (deseasonalised, logged, scaled as the network's inputs;
+        None where an origin has no actual value; pooled over the series of a panel for the
+        intervals). Empty for a panel series without validation windows.
     calibration_ : dict
         ``n`` calibration residuals per head step (pooled), ``n_per_step`` for every
         calibrated step, ``steps`` calibrated, ``pooled`` series, ``in_sample``,
         ``max_conformal_level`` (percent, head steps: higher levels use the Student-t
         bound) and a ``note`` in words, also given as each forecast's ``interval_method``.
+    resolved_params_ : dict
+        The settings used, "auto" ones resolved: season, deseasonalize (per panel: how many
+        series each way), log, scaler, window_norm, time_steps, horizon, loss, batch_size,
+        steps_per_epoch, epochs, epochs_run, best_epoch, refit, n_series, n_windows,
+        padded_series.
     """
 
     _tags = {"needs_keras": True, "intervals": True, "supports_exog": True,
              "deterministic": True, "global_model": True}
 
-    def __init__(self, *, cell: str = "lstm", time_steps: int = 24, horizon: int = 1, lag: int = 1,
+    def __init__(self, *, cell: str = "lstm", time_steps: int | str = "auto", horizon: int | str = "auto", lag: int = 1,
                  units: int = 32, layers: int = 1, dense_layers: tuple[int, ...] = (),
                  bidirectional: bool = False, dropout: float = 0.0, recurrent_dropout: float = 0.0,
                  activation: str = "tanh", learning_rate: float = 1e-3, clipnorm: float | None = 1.0,
-                 loss: str = "mse", epochs: int = 100, batch_size: int = 32, shuffle: bool = True,
+                 loss: str = "auto", epochs: int | str = "auto", batch_size: int | str = "auto", shuffle: bool = True,
                  validation_fraction: float = 0.1, patience: int = 10,
-                 steps_per_epoch: int | None = None, scaler: str | None = "standard",
-                 window_norm: str | None = None, log: bool = False, difference: bool = False,
+                 steps_per_epoch: int | str | None = "auto", scaler: str | None = "auto",
+                 window_norm: str | None = "auto", log: bool | str = "auto", difference: bool = False,
+                 season: int | str = "auto", deseasonalize: str | None = "auto", refit: bool | str = "auto",
                  seed: int | None = None, jit_compile: bool = False, verbose: int = 0) -> None:
         self.cell = cell
         self.time_steps = time_steps
@@ -264,6 +339,9 @@ class RecurrentForecaster(Forecaster):
         self.window_norm = window_norm
         self.log = log
         self.difference = difference
+        self.season = season
+        self.deseasonalize = deseasonalize
+        self.refit = refit
         self.seed = seed
         self.jit_compile = jit_compile
         self.verbose = verbose
@@ -278,10 +356,18 @@ class RecurrentForecaster(Forecaster):
         if self.cell not in ("lstm", "gru", "rnn"):
             raise InputError(f"{name}: cell must be 'lstm', 'gru' or 'rnn'; got {self.cell!r}")
         for p, lo in [("time_steps", 1), ("horizon", 1), ("lag", 1), ("units", 1), ("layers", 1),
-                      ("epochs", 1), ("batch_size", 1), ("patience", 1)]:
-            _int_param(self, p, lo)
-        if self.steps_per_epoch is not None:
+                      ("epochs", 1), ("batch_size", 1), ("patience", 1), ("season", 1)]:
+            if not (p in _AUTO_PARAMS and _is_auto(getattr(self, p))):
+                _int_param(self, p, lo)
+        if self.steps_per_epoch is not None and not _is_auto(self.steps_per_epoch):
             _int_param(self, "steps_per_epoch", 1)
+        if self.deseasonalize not in _DESEASONALIZE:
+            raise InputError(f"{name}: deseasonalize must be 'auto', 'multiplicative', 'additive' or None; "
+                             f"got {self.deseasonalize!r}")
+        for p in ("log", "refit"):
+            v = getattr(self, p)
+            if not (_is_auto(v) or isinstance(v, bool | np.bool_)):
+                raise InputError(f"{name}: {p} must be 'auto', True or False; got {v!r}")
         dense = self.dense_layers
         if not isinstance(dense, list | tuple) or any(isinstance(u, bool) or not isinstance(u, int | np.integer) or u < 1 for u in dense):
             raise InputError(f"{name}: dense_layers must be a tuple of whole numbers >= 1 (units per layer); got {dense!r}")
@@ -294,44 +380,96 @@ class RecurrentForecaster(Forecaster):
             raise InputError(f"{name}: validation_fraction must be in [0, 1); got {vf!r}")
         if self.activation not in ("tanh", "relu"):
             raise InputError(f"{name}: activation must be 'tanh' or 'relu'; got {self.activation!r}")
-        if self.loss not in ("mse", "mae", "huber"):
-            raise InputError(f"{name}: loss must be 'mse', 'mae' or 'huber'; got {self.loss!r}")
+        if self.loss not in ("auto", "mse", "mae", "huber"):
+            raise InputError(f"{name}: loss must be 'auto', 'mse', 'mae' or 'huber'; got {self.loss!r}")
         if not isinstance(self.learning_rate, int | float) or not self.learning_rate > 0:
             raise InputError(f"{name}: learning_rate must be a positive number; got {self.learning_rate!r}")
         if self.clipnorm is not None and (not isinstance(self.clipnorm, int | float) or self.clipnorm < 0):
             raise InputError(f"{name}: clipnorm must be a positive number or None; got {self.clipnorm!r}")
         if self.scaler not in _SCALERS:
-            raise InputError(f"{name}: scaler must be 'standard', 'minmax' or None; got {self.scaler!r}")
+            raise InputError(f"{name}: scaler must be 'auto', 'standard', 'minmax' or None; got {self.scaler!r}")
         if self.window_norm not in _WINDOW_NORMS:
-            raise InputError(f"{name}: window_norm must be None, 'last' or 'mean'; got {self.window_norm!r}")
+            raise InputError(f"{name}: window_norm must be 'auto', None, 'last' or 'mean'; got {self.window_norm!r}")
         if not isinstance(self.jit_compile, bool | np.bool_):
             raise InputError(f"{name}: jit_compile must be True or False; got {self.jit_compile!r}")
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int | np.integer)):
             raise InputError(f"{name}: seed must be a whole number or None; got {self.seed!r}")
 
+    def _rp(self, name: str) -> Any:
+        """A parameter as the fitted model uses it: resolved (``resolved_params_``) when fitted."""
+        resolved = self.__dict__.get("resolved_params_")
+        if resolved is not None and name in resolved:
+            return resolved[name]
+        return getattr(self, name)
+
     def _span(self) -> int:
-        return window_span(self.time_steps, self.lag)
+        return window_span(self._rp("time_steps"), self.lag)
 
     def min_length(self) -> int:
         """Observations needed: one input window, the head's horizon, the differencing step,
-        and (with validation) ``horizon + 1`` windows so that one is left for validation."""
+        and (with validation) ``horizon + 1`` windows so that one is left for validation.
+        With ``time_steps="auto"`` the window is bounded by the data and a short series is
+        padded, so ``horizon + 2`` observations (at least 3) are enough."""
         self._check_params()
-        windows = self.horizon + 1 if self.validation_fraction > 0 else 1
-        return self._span() + self.horizon - 1 + windows + int(bool(self.difference))
+        H = 1 if _is_auto(self.horizon) else int(self.horizon)
+        d = int(bool(self.difference))
+        if _is_auto(self.time_steps):
+            return max(3, H + 2) + d
+        windows = H + 1 if self.validation_fraction > 0 else 1
+        return window_span(self.time_steps, self.lag) + H - 1 + windows + d
 
     # ------------------------------------------------------------------ transforms
-    def _levels(self, yv: np.ndarray, where: str) -> np.ndarray:
-        if not self.log:
+    def _seasonal(self, sid: str, positions: np.ndarray) -> tuple[str | None, np.ndarray | None]:
+        """The seasonal factors of series ``sid`` at ``positions`` (counted from its first
+        fitted value), and how they apply; ``(None, None)`` when not deseasonalised."""
+        adj = self.__dict__.get("seasonal_", {}).get(sid)
+        if not adj or adj["kind"] is None:
+            return None, None
+        si = np.asarray(adj["indices"], dtype=float)
+        return adj["kind"], si[np.asarray(positions) % len(si)]
+
+    def _levels(self, yv: np.ndarray, where: str, sid: str = _SINGLE, start: int = 0,
+                positions: np.ndarray | None = None) -> np.ndarray:
+        """Deseasonalised (when chosen) and logged (when chosen) values; ``yv[i]`` is at
+        position ``start + i`` of the series, or at ``positions[i]``."""
+        pos = np.arange(start, start + len(yv)) if positions is None else positions
+        kind, s = self._seasonal(sid, pos)
+        if kind == "multiplicative":
+            yv = yv / s
+        elif kind == "additive":
+            yv = yv - s
+        if not self._rp("log"):
             return yv
         if np.any(yv <= 0):
             pos = int(np.flatnonzero(yv <= 0)[0])
             raise InputError(f"{where} has a non-positive value {yv[pos]} (row {pos}) but log=True needs positive values; "
-                             "set log=False or shift the series")
+                             "set log=False (or log='auto') or shift the series")
         return np.log(yv)
 
-    def _model_space(self, sid: str, yv: np.ndarray, Xv: np.ndarray | None, where: str = "y") -> np.ndarray:
-        """Rows ``(target, exog...)`` in the network's scale; row ``i`` is time ``i + difference``."""
-        g = self._levels(yv, where)
+    def _unlevels(self, sid: str, g: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """Inverse of :meth:`_levels` for values at ``positions`` (same shape)."""
+        out = np.exp(g) if self._rp("log") else g
+        kind, s = self._seasonal(sid, positions)
+        if kind == "multiplicative":
+            out = out * s
+        elif kind == "additive":
+            out = out + s
+        return out
+
+    def _levels_quiet(self, sid: str, g: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """:meth:`_levels` of forecasts or interval bounds (no input checks: a non-positive
+        value under ``log`` gives -inf/NaN, not an error)."""
+        kind, s = self._seasonal(sid, positions)
+        if kind == "multiplicative":
+            g = g / s
+        elif kind == "additive":
+            g = g - s
+        return np.log(g) if self._rp("log") else g
+
+    def _model_space(self, sid: str, yv: np.ndarray, Xv: np.ndarray | None, where: str = "y",
+                     start: int = 0) -> np.ndarray:
+        """Rows ``(target, exog...)`` in the network's scale; row ``i`` is time ``start + i + difference``."""
+        g = self._levels(yv, where, sid, start)
         d = int(bool(self.difference))
         z = np.diff(g) if d else g
         cols = [z[:, None]]
@@ -347,14 +485,15 @@ class RecurrentForecaster(Forecaster):
 
     def _fit_scaler(self, Z: np.ndarray) -> dict[str, list[float]]:
         cols = Z.shape[1]
-        if self.scaler is None:
+        scaler = self._rp("scaler")
+        if scaler is None:
             return {"loc": [0.0] * cols, "scale": [1.0] * cols}
         from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-        sk = StandardScaler() if self.scaler == "standard" else MinMaxScaler()
+        sk = StandardScaler() if scaler == "standard" else MinMaxScaler()
         for lo in range(0, len(Z), 1_000_000):  # in chunks: bounded temporaries on long series
             sk.partial_fit(Z[lo:lo + 1_000_000])
-        if self.scaler == "standard":
+        if scaler == "standard":
             loc, scale = sk.mean_, sk.scale_
         else:
             scale = 1.0 / sk.scale_
@@ -364,13 +503,13 @@ class RecurrentForecaster(Forecaster):
 
     # ------------------------------------------------------------------ network
     def _spec(self, n_features: int, n_future: int) -> dict[str, Any]:
-        return {"cell": self.cell, "time_steps": int(self.time_steps), "horizon": int(self.horizon),
+        return {"cell": self.cell, "time_steps": int(self._rp("time_steps")), "horizon": int(self._rp("horizon")),
                 "n_features": int(n_features), "n_future": int(n_future), "units": int(self.units),
                 "layers": int(self.layers), "dense_layers": [int(u) for u in self.dense_layers],
                 "bidirectional": bool(self.bidirectional), "dropout": float(self.dropout),
                 "recurrent_dropout": float(self.recurrent_dropout), "activation": self.activation,
                 "learning_rate": float(self.learning_rate),
-                "clipnorm": None if not self.clipnorm else float(self.clipnorm), "loss": self.loss,
+                "clipnorm": None if not self.clipnorm else float(self.clipnorm), "loss": self._rp("loss"),
                 "seed": None if self.seed is None else int(self.seed),
                 "jit_compile": bool(self.jit_compile)}
 
@@ -401,13 +540,17 @@ class RecurrentForecaster(Forecaster):
         ys = to_panel(y)
         if not ys:
             raise InputError("the panel passed as y has no series")
+        ids = _original_ids(y, ys)
+        ys = {sid: ys[sid] for sid in sorted(ys)}  # one order, whatever the input's: dict and long frame agree
         Xs = self._panel_exog(X, ys, "X")
-        need = self.min_length()
+        self._check_params()  # a series shorter than a window is padded; it needs the head's horizon and one input
+        need = (1 if _is_auto(self.horizon) else int(self.horizon)) + 1 + int(bool(self.difference))
         for sid, s in ys.items():
             if len(s) < need:
-                raise InputError(f"series {sid!r} has {len(s)} observations but {self!r} needs at least {need}; "
+                raise InputError(f"series {ids[sid]!r} has {len(s)} observations but {self!r} needs at least {need}; "
                                  "drop it from the panel or use a smaller model")
         self._reset()
+        self.ids_ = ids
         self._fit_many(ys, Xs)
         self.y_ = ys
         self.X_ = Xs
@@ -433,48 +576,132 @@ class RecurrentForecaster(Forecaster):
     def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:
         self._fit_many({_SINGLE: y}, None if X is None else {_SINGLE: X})
 
+    def _key(self, sid: str) -> Any:
+        """The caller's id of series ``sid`` (an int id stays an int)."""
+        return self.__dict__.get("ids_", {}).get(sid, sid)
+
+    # ------------------------------------------------------------------ automatic settings
+    def _resolve_data(self, ys: dict[str, pd.Series]) -> None:
+        """Resolve the "auto" preprocessing settings on the training data (``resolved_params_``)
+        and the per-series seasonal factors (``seasonal_``)."""
+        from ..io import season_length
+        from ..seasonality import seasonal_adjustment
+
+        lengths = np.array([len(s) for s in ys.values()])
+        typical = int(np.median(lengths))
+        d = int(bool(self.difference))
+        if _is_auto(self.season):
+            found = {season_length(s.index) for s in ys.values()}
+            m = int(found.pop()) if len(found) == 1 and None not in found else 1
+        else:
+            m = int(self.season)
+        if _is_auto(self.horizon):  # a season ahead (one step for non-seasonal data), within the data
+            H = max(1, min(m if m > 1 else 1, typical // 4))
+        else:
+            H = int(self.horizon)
+        if _is_auto(self.time_steps):  # three seasons, or 1.5 horizons (at least 8) without a season
+            T = 3 * m if m > 1 else max(8, math.ceil(1.5 * H))
+            T = max(2, min(T, (typical - d - 2 * H - 1) // int(self.lag) + 1))
+        else:
+            T = int(self.time_steps)
+        self.seasonal_, kinds = {}, {}
+        adjusted_positive = True
+        for sid, s in ys.items():
+            v = s.to_numpy(dtype=float)
+            kind, si = seasonal_adjustment(v, m, self.deseasonalize)  # on this series' training data only
+            self.seasonal_[sid] = {"kind": kind, "indices": [float(x) for x in si]}
+            kinds[str(kind)] = kinds.get(str(kind), 0) + 1
+            adj = v / si[np.arange(len(v)) % len(si)] if kind == "multiplicative" else (
+                v - si[np.arange(len(v)) % len(si)] if kind == "additive" else v)
+            adjusted_positive = adjusted_positive and bool(np.all(adj > 0))
+        log = adjusted_positive if _is_auto(self.log) else bool(self.log)
+        if _is_auto(self.window_norm):
+            window_norm = None if self.difference else "last"
+        else:
+            window_norm = self.window_norm
+        # log-ratios to the window's last value are already on one scale for every series;
+        # anything else (levels, differences, covariates) is standardised per series
+        plain = log and window_norm is not None and self.__dict__.get("_n_exog", 0) == 0
+        scaler = (None if plain else "standard") if _is_auto(self.scaler) else self.scaler
+        if len(ys) == 1:
+            deseason: Any = next(iter(self.seasonal_.values()))["kind"] or "none"
+        else:
+            deseason = {("none" if k == "None" else k): n for k, n in sorted(kinds.items())}
+        self.resolved_params_ = {
+            "season": m, "deseasonalize": deseason, "log": bool(log), "scaler": scaler,
+            "window_norm": window_norm, "time_steps": int(T), "horizon": int(H),
+            "loss": "mae" if _is_auto(self.loss) else self.loss, "n_series": len(ys),
+        }
+
+    def _resolve_budget(self, n_windows: int, has_validation: bool) -> None:
+        """Resolve the "auto" training budget from the number of training windows."""
+        r = self.resolved_params_
+        if _is_auto(self.batch_size):  # ~ 1/64 of the windows per batch, between 32 and 256
+            b = int(np.clip(2 ** math.floor(math.log2(max(n_windows, 1) / 64)) if n_windows >= 64 else 32, 32, 256))
+        else:
+            b = int(self.batch_size)
+        if _is_auto(self.steps_per_epoch):
+            full = -(-n_windows // b)
+            spe = _MAX_STEPS_PER_EPOCH if full > _MAX_STEPS_PER_EPOCH else None
+        else:
+            spe = self.steps_per_epoch
+        epochs = (_MAX_EPOCHS if has_validation else 50) if _is_auto(self.epochs) else int(self.epochs)
+        refit = has_validation if _is_auto(self.refit) else bool(self.refit) and has_validation
+        r.update({"batch_size": b, "steps_per_epoch": spe, "epochs": int(epochs), "refit": bool(refit),
+                  "n_windows": int(n_windows)})
+
     def _fit_many(self, ys: dict[str, pd.Series], Xs: dict[str, pd.DataFrame] | None) -> None:
         from . import _keras_net
 
-        span, H = self._span(), int(self.horizon)
+        self.resolved_params_ = None
+        self._n_exog = 0 if Xs is None else next(iter(Xs.values())).shape[1]
+        self._resolve_data(ys)
+        span, H = self._span(), int(self._rp("horizon"))
         vf = float(self.validation_fraction)
         d = int(bool(self.difference))
         self.scalers_ = {}
-        arrays, train_starts, val_starts = [], [], []
+        arrays, train_starts, val_starts, pads = [], [], [], []
         for sid, s in ys.items():
             yv = s.to_numpy()
             Xv = None if Xs is None else Xs[sid].to_numpy()
-            g = self._levels(yv, f"series {sid!r}" if sid != _SINGLE else "y")
+            g = self._levels(yv, f"series {self._key(sid)!r}" if sid != _SINGLE else "y", sid)
             # the network's inputs, built in float32 and scaled in place (long series stay cheap)
             Z = np.empty((len(g) - d, 1 + (0 if Xv is None else Xv.shape[1])), dtype=np.float32)
             Z[:, 0] = np.diff(g) if d else g
             if Xv is not None:
                 Z[:, 1:] = Xv[d:]
-            nw = len(Z) - span - H + 1
+            pad = max(0, span + H - len(Z))  # a series shorter than one window: its first row repeated before it
+            nw = len(Z) + pad - span - H + 1
             cut = nw
-            if vf > 0:
+            if vf > 0 and not pad:
                 cut = max(1, min(int(nw * (1 - vf)), nw - H))
             # the scaler sees only rows of training windows (inputs and targets)
-            sc = self.scalers_[sid] = self._fit_scaler(Z[: cut - 1 + span + H])
+            sc = self.scalers_[sid] = self._fit_scaler(Z[: max(1, cut - 1 + span + H - pad)])
             Z -= np.asarray(sc["loc"], dtype=np.float32)
             Z /= np.asarray(sc["scale"], dtype=np.float32)
+            if pad:
+                Z = np.concatenate([np.repeat(Z[:1], pad, axis=0), Z])
+            pads.append(pad)
             arrays.append(Z)
             train_starts.append(range(cut))
             val_starts.append(range(cut + H - 1, nw) if vf > 0 else range(0))
+        has_val = sum(len(v) for v in val_starts) > 0
+        self._resolve_budget(sum(len(t) for t in train_starts), has_val)
+        r = self.resolved_params_
+        r["padded_series"] = int(sum(p > 0 for p in pads))
         n_ex = 0 if Xs is None else next(iter(Xs.values())).shape[1]
         future = None if n_ex == 0 else [a[:, 1:] for a in arrays]
         self.n_exog_ = n_ex
         self.spec_ = self._spec(1 + n_ex, H * n_ex)
-        common = {"time_steps": self.time_steps, "horizon": H, "lag": self.lag,
-                  "batch_size": self.batch_size, "future": future, "window_norm": self.window_norm}
+        common = {"time_steps": r["time_steps"], "horizon": H, "lag": self.lag,
+                  "batch_size": r["batch_size"], "future": future, "window_norm": r["window_norm"]}
         train = WindowBatches(arrays, starts=train_starts, shuffle=bool(self.shuffle), seed=self.seed,
-                              steps_per_epoch=self.steps_per_epoch, **common)
-        has_val = sum(len(v) for v in val_starts) > 0
+                              steps_per_epoch=r["steps_per_epoch"], **common)
         val = WindowBatches(arrays, starts=val_starts, shuffle=False, **common) if has_val else None
         net = _keras_net.acquire(self.spec_)
         try:
             net.reset()
-            self.history_ = net.train(train, epochs=int(self.epochs), validation=val,
+            self.history_ = net.train(train, epochs=r["epochs"], validation=val,
                                       patience=int(self.patience),
                                       callback=getattr(self, "_callback", None), verbose=int(self.verbose))
             self.weights_ = net.get_weights()
@@ -489,45 +716,62 @@ class RecurrentForecaster(Forecaster):
                              "lower learning_rate, keep clipnorm on, or scale the series")
         self.versions_ = _keras_net.versions()
         self.seed_ = self.seed
-        self._calibrate(ys, Xs, val_starts, train_starts)
+        # intervals from the early-stopped network on windows it did not train on, then the refit
+        self._calibrate(ys, Xs, val_starts, train_starts, pads)
+        r["epochs_run"] = len(self.history_["loss"])
+        r["best_epoch"] = int(self.history_["best_epoch"])
+        if r["refit"]:
+            self._refit_all(arrays, pads, common)
 
     def _calibrate(self, ys: dict[str, pd.Series], Xs: dict[str, pd.DataFrame] | None,
-                   val_starts: list[range], train_starts: list[range]) -> None:
+                   val_starts: list[range], train_starts: list[range], pads: list[int]) -> None:
         """Conformal calibration residuals: from each rolling origin of the held-out
-        validation windows (the last training windows, head steps only, when there is no
-        validation part), the forecast of every step up to the end of the training data
+        validation windows (the last training windows, head steps only, when no series has
+        a validation part), the forecast of every step up to the end of the training data
         (recursive beyond the head's ``horizon``, as ``predict`` makes it; at most
-        ``_CAL_STEPS`` steps) against
-        the actual values, so step ``h`` calibrates step ``h``. ``residuals_`` keeps the
-        head's steps in the data's units; ``scaled_residuals_`` every step in the network's
-        scale (log scale with ``log=True``, divided by the series' scaler scale; None where
-        an origin has no actual value), where a global model pools them over its series."""
-        span, H, d = self._span(), int(self.horizon), int(bool(self.difference))
-        in_sample = any(not len(v) for v in val_starts)
+        ``_CAL_STEPS`` steps) against the actual values, so step ``h`` calibrates step
+        ``h``. In a panel, a series without validation windows (too short, or padded)
+        contributes no residuals and borrows the pooled ones of the others. ``residuals_``
+        keeps the head's steps in the data's units; ``scaled_residuals_`` every step in the
+        network's scale (deseasonalised and logged as chosen, divided by the series' scaler
+        scale; None where an origin has no actual value), where a global model pools them
+        over its series. Called with the early-stopped network, before any refit."""
+        span, H, d = self._span(), int(self._rp("horizon")), int(bool(self.difference))
+        in_sample = not any(len(v) for v in val_starts)
         parts = []
         for k, (sid, s) in enumerate(ys.items()):
-            starts = np.asarray(val_starts[k] if len(val_starts[k]) else train_starts[k][-200:], dtype=np.int64)
-            ends = starts + span - 1 + d  # position in y of each window's last input (the origin)
+            starts = np.asarray(train_starts[k][-200:] if in_sample else val_starts[k], dtype=np.int64)
+            ends = starts + span - 1 + d - pads[k]  # position in y of each window's last input (the origin)
             parts.append((sid, s.to_numpy(), None if Xs is None else Xs[sid].to_numpy(), ends))
+        used = [p for p in parts if len(p[3])]
         # steps beyond the head only from held-out origins (in-sample residuals guarantee nothing)
-        S = H if in_sample else max(H, min(_CAL_STEPS, max(len(yv) - 1 - int(ends.min()) for _, yv, _, ends in parts)))
-        forecasts = self._forecast([(sid, yv, Xv, ends, S) for sid, yv, Xv, ends in parts])
+        S = H if in_sample else max(H, min(_CAL_STEPS, max(len(yv) - 1 - int(ends.min()) for _, yv, _, ends in used)))
+        forecasts = dict(zip([p[0] for p in used], self._forecast([(sid, yv, Xv, ends, S) for sid, yv, Xv, ends in used]),
+                             strict=True))
         self.residuals_, self.scaled_residuals_ = {}, {}
         counts = np.zeros(S, dtype=np.int64)
-        for (sid, yv, _, ends), fc in zip(parts, forecasts, strict=True):
+        for sid, yv, _, ends in parts:
+            if sid not in forecasts:
+                self.residuals_[sid], self.scaled_residuals_[sid] = [], []
+                continue
+            fc = forecasts[sid]
             idx = ends[:, None] + 1 + np.arange(S)[None, :]
             seen = idx < len(yv)
             actual = np.where(seen, yv[np.minimum(idx, len(yv) - 1)], np.nan)
             self.residuals_[sid] = (actual[:, :H] - fc[:, :H]).tolist()
-            where = f"series {sid!r}" if sid != _SINGLE else "y"
-            level = self._levels(np.where(seen, actual, 1.0), where)
-            scaled = (level - (np.log(fc) if self.log else fc)) / self.scalers_[sid]["scale"][0]
+            where = f"series {self._key(sid)!r}" if sid != _SINGLE else "y"
+            # both sides through the same transform as the network's inputs (seasonal factors
+            # at each target's position, log); an unseen target takes the forecast's place
+            level = self._levels(np.where(seen, actual, fc), where, sid, positions=idx)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                centre = self._levels_quiet(sid, fc, idx)
+            scaled = (level - centre) / self.scalers_[sid]["scale"][0]
             self.scaled_residuals_[sid] = [[float(v) if ok else None for v, ok in zip(row, okrow, strict=True)]
                                            for row, okrow in zip(scaled, seen, strict=True)]
             counts += seen.sum(axis=0)
         pooled = len(ys)
         n = [int(c) for c in counts]
-        note = _calibration_note(n, H, pooled, in_sample)
+        note = _calibration_note(n, H, pooled, in_sample, len(used))
         m = n[H - 1]
         self.calibration_ = {"n": m, "n_per_step": n, "steps": S, "pooled": int(pooled),
                              "in_sample": bool(in_sample), "max_conformal_level": 100 * m / (m + 1), "note": note}
@@ -540,6 +784,35 @@ class RecurrentForecaster(Forecaster):
                           "validation_fraction, fit a longer series or a global model on a panel",
                           FitWarning, stacklevel=5 if list(ys) == [_SINGLE] else 4)  # the caller of fit
 
+    def _refit_all(self, arrays: list[np.ndarray], pads: list[int], common: dict[str, Any]) -> None:
+        """Train again from the initial weights on every window, the validation windows (the
+        newest data) included, for the number of epochs early stopping found best. The
+        conformal residuals stay those of the early-stopped network on data it did not see."""
+        from . import _keras_net
+
+        span, H = self._span(), int(self._rp("horizon"))
+        epochs = int(self.history_["best_epoch"])
+        starts = [range(len(a) - span - H + 1) for a in arrays]
+        full = WindowBatches(arrays, starts=starts, shuffle=bool(self.shuffle), seed=self.seed,
+                             steps_per_epoch=self._rp("steps_per_epoch"), **common)
+        net = _keras_net.acquire(self.spec_)
+        try:
+            net.reset()
+            refit = net.train(full, epochs=epochs, validation=None)
+            self.weights_ = net.get_weights()
+            self._token = _keras_net.new_token()
+            net.loaded = self._token
+        except (ValueError, TypeError, RuntimeError) as err:
+            raise ModelError(f"{type(self).__name__}: training the network failed: {err}") from err
+        finally:
+            _keras_net.release(net)
+        if not all(np.all(np.isfinite(w)) for w in self.weights_):
+            raise ModelError(f"{type(self).__name__}: training diverged (non-finite weights); "
+                             "lower learning_rate, keep clipnorm on, or scale the series")
+        self.history_["refit_loss"] = refit["loss"]
+        if self.verbose:
+            print(f"refit on every window for {epochs} epoch(s) - loss {refit['loss'][-1]:.5f}")
+
     # ------------------------------------------------------------------ forecasting core
     def _forecast(self, jobs: Sequence[tuple[str, np.ndarray, np.ndarray | None, np.ndarray, int]]) -> list[np.ndarray]:
         """Forecasts for many (series, origins) at once, batched through the network.
@@ -549,7 +822,8 @@ class RecurrentForecaster(Forecaster):
         X must cover up to ``max(ends) + steps``. Returns ``(len(ends), steps)`` arrays on
         the original scale.
         """
-        span, T, H, lag = self._span(), int(self.time_steps), int(self.horizon), int(self.lag)
+        span, T, H, lag = self._span(), int(self._rp("time_steps")), int(self._rp("horizon")), int(self.lag)
+        window_norm = self._rp("window_norm")
         d = int(bool(self.difference))
         steps_max = max(j[4] for j in jobs)
         blocks = -(-steps_max // H)
@@ -564,16 +838,21 @@ class RecurrentForecaster(Forecaster):
                 Xh = Xv[:need]
                 if len(Xh) < need:  # beyond the requested steps: repeat the last known row
                     Xh = np.concatenate([Xh, np.repeat(Xh[-1:], need - len(Xh), axis=0)])
-            lo = max(0, int(ends.min()) - d - span + 1)  # only the tail the windows need
-            Z = self._model_space(sid, yv[lo:n_hist], None)
-            rows = ends - d - lo  # row of each origin in model space
+            lo = int(ends.min()) - d - span + 1  # only the tail the windows need
+            pad, lo = max(0, -lo), max(0, lo)
+            Z = self._model_space(sid, yv[lo:n_hist], None, start=lo)
+            if pad:  # a window longer than the data: the first value repeated before it, as in fit
+                Z = np.concatenate([np.repeat(Z[:1], pad, axis=0), Z])
+            rows = ends - d - lo + pad  # row of each origin in model space
             idx = rows[:, None] + np.arange(-span + 1, 1)[None, :]
             tgt = np.zeros((len(ends), L))
             tgt[:, :span] = Z[idx, 0]
             tgt_all.append(tgt)
             if Xh is not None:
                 E = self._exog_space(sid, Xh)
-                eidx = ends[:, None] + np.arange(-span + 1, blocks * H + 1)[None, :]
+                if pad:
+                    E = np.concatenate([np.repeat(E[:1], pad, axis=0), E])
+                eidx = ends[:, None] + pad + np.arange(-span + 1, blocks * H + 1)[None, :]
                 ex_all.append(E[eidx])
             meta.append((sid, yv, ends, steps, len(ends)))
         tgt = np.concatenate(tgt_all)
@@ -584,8 +863,8 @@ class RecurrentForecaster(Forecaster):
             win = q - span + offsets
             x = tgt[:, win][:, :, None]
             ref = None
-            if self.window_norm is not None:
-                ref = x[:, -1, 0] if self.window_norm == "last" else x[:, :, 0].mean(axis=1)
+            if window_norm is not None:
+                ref = x[:, -1, 0] if window_norm == "last" else x[:, :, 0].mean(axis=1)
                 x = x - ref[:, None, None]
             if ex is not None:
                 x = np.concatenate([x, ex[:, win]], axis=2)
@@ -603,9 +882,9 @@ class RecurrentForecaster(Forecaster):
             sc = self.scalers_[sid]
             dhat = zhat * sc["scale"][0] + sc["loc"][0]
             if d:
-                g_end = self._levels(yv[ends], "y")
+                g_end = self._levels(yv[ends], "y", sid, positions=ends)
                 dhat = g_end[:, None] + np.cumsum(dhat, axis=1)
-            results.append(np.exp(dhat) if self.log else dhat)
+            results.append(self._unlevels(sid, dhat, ends[:, None] + 1 + np.arange(steps)[None, :]))
         return results
 
     def _widths(self, sid: str, frac: float, steps: int) -> np.ndarray:
@@ -625,18 +904,23 @@ class RecurrentForecaster(Forecaster):
             widths[(key, frac, steps)] = _conformal(scores[key], frac, steps)
         return widths[(key, frac, steps)]
 
-    def _prediction(self, sid: str, mean: np.ndarray) -> Prediction:
+    def _prediction(self, sid: str, mean: np.ndarray, end: int) -> Prediction:
+        """A forecast ``mean`` from the origin at position ``end`` of series ``sid``, with
+        bounds at the conformal half-widths around it in the network's scale (the scale the
+        calibration residuals were taken in: deseasonalised by the factors of each step's
+        position, logged as chosen, times the scaler's scale), mapped back to the data."""
         scale = float(self.scalers_[sid]["scale"][0])
         steps = len(mean)
-        log = bool(self.log)
+        positions = int(end) + 1 + np.arange(steps)
+        plain = not self._rp("log") and self._seasonal(sid, positions)[0] is None
 
         def bounds(frac: float, mean: np.ndarray = mean) -> tuple[np.ndarray, np.ndarray]:
             w = self._widths(sid, frac, steps) * scale
-            if not log:
+            if plain:
                 return mean - w, mean + w
-            with np.errstate(over="ignore", divide="ignore"):
-                centre = np.log(mean)
-                return np.exp(centre - w), np.exp(centre + w)
+            with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+                centre = self._levels_quiet(sid, mean, positions)
+                return self._unlevels(sid, centre - w, positions), self._unlevels(sid, centre + w, positions)
 
         return Prediction(mean, bounds=bounds, interval_method=self.calibration_["note"])
 
@@ -649,8 +933,9 @@ class RecurrentForecaster(Forecaster):
         return (sid, yv, Xv, np.array([len(yv) - 1]), horizon)
 
     def _predict_one(self, sid, y, Xhist, horizon, Xfut) -> Prediction:
-        mean = self._forecast([self._job(sid, y, Xhist, horizon, Xfut)])[0][0]
-        return self._prediction(sid, mean)
+        job = self._job(sid, y, Xhist, horizon, Xfut)
+        mean = self._forecast([job])[0][0]
+        return self._prediction(sid, mean, int(job[3][0]))
 
     def _predict_origins(self, y_new: pd.Series, positions: list[int], horizon: int,
                          X_all: pd.DataFrame | None) -> list[Prediction]:
@@ -659,7 +944,7 @@ class RecurrentForecaster(Forecaster):
         Xv = None if self.X_ is None else np.concatenate([self.X_.to_numpy(), X_all.to_numpy()])
         ends = len(self.y_) - 1 + np.asarray(positions)
         means = self._forecast([(_SINGLE, yv, Xv, ends, horizon)])[0]
-        return [self._prediction(_SINGLE, m) for m in means]
+        return [self._prediction(_SINGLE, m, e) for m, e in zip(means, ends, strict=True)]
 
     # ------------------------------------------------------------------ panels
     @property
@@ -686,8 +971,9 @@ class RecurrentForecaster(Forecaster):
                 raise InputError("this model was fitted without exogenous regressors; drop X")
             jobs.append(self._job(sid, y, None if self.X_ is None else self.X_[sid], horizon, Xf))
         means = self._forecast(jobs)
-        return {sid: Forecast.from_prediction(self._prediction(sid, m[0]), index[sid], name=repr(self))
-                for (sid, *_), m in zip(jobs, means, strict=True)}
+        return {self._key(sid): Forecast.from_prediction(self._prediction(sid, m[0], int(ends[0])), index[sid],
+                                                         name=repr(self))
+                for (sid, _, _, ends, _), m in zip(jobs, means, strict=True)}
 
     def update(self, y_new: Any, X_new: Any = None) -> RecurrentForecaster:
         """Append new observations (the input window shifts; no retraining). For a panel,
@@ -781,8 +1067,8 @@ class RecurrentForecaster(Forecaster):
             stamps.append([ahead[p:p + horizon] for p in positions])
         means = self._forecast(jobs)  # every origin of every series: one batched network pass per head block
         name = repr(self)
-        return {job[0]: [Forecast.from_prediction(self._prediction(job[0], m), idx, name=name)
-                         for m, idx in zip(mean, idx_list, strict=True)]
+        return {self._key(job[0]): [Forecast.from_prediction(self._prediction(job[0], m, e), idx, name=name)
+                                    for m, e, idx in zip(mean, job[3], idx_list, strict=True)]
                 for job, mean, idx_list in zip(jobs, means, stamps, strict=True)}
 
     # ------------------------------------------------------------------ persistence
@@ -791,7 +1077,8 @@ class RecurrentForecaster(Forecaster):
         return {"network": _NETWORK_FILE, "spec": self.spec_, "scalers": self.scalers_,
                 "residuals": self.residuals_, "scaled_residuals": self.scaled_residuals_,
                 "calibration": self.calibration_, "history": self.history_, "versions": self.versions_,
-                "seed": self.seed_, "n_exog": self.n_exog_}
+                "seed": self.seed_, "n_exog": self.n_exog_, "resolved": self.resolved_params_,
+                "seasonal": self.seasonal_, "ids": [[k, v] for k, v in self.__dict__.get("ids_", {}).items()]}
 
     def _set_state(self, state: dict[str, Any], folder: Path) -> None:
         import keras
@@ -823,6 +1110,10 @@ class RecurrentForecaster(Forecaster):
         self.versions_ = state["versions"]
         self.seed_ = state["seed"]
         self.n_exog_ = int(state["n_exog"])
+        self.resolved_params_ = state.get("resolved")
+        self.seasonal_ = state.get("seasonal", {})
+        if state.get("ids"):
+            self.ids_ = {str(k): v for k, v in state["ids"]}
 
 
 def _with_default_cell(cell: str) -> Callable[..., None]:
