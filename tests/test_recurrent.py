@@ -285,6 +285,18 @@ def test_too_few_calibration_residuals_warn_flag_and_widen_the_95_interval(airli
 
 
 @pytest.mark.keras
+def test_calibration_warning_points_at_the_caller_of_fit(airline):
+    """One series (fit goes through Forecaster.fit) and a panel (RecurrentForecaster.fit
+    directly): the warning names this file, not a line inside forecast."""
+    with pytest.warns(fc.errors.FitWarning) as one:
+        fc.LSTM(time_steps=12, horizon=3, units=2, epochs=1, seed=0).fit(airline)
+    with pytest.warns(fc.errors.FitWarning) as many:
+        fc.LSTM(time_steps=12, horizon=3, units=2, epochs=1, seed=0).fit({"a": airline[:100], "b": airline[44:]})
+    for record in (one, many):
+        assert [w.filename for w in record if issubclass(w.category, fc.errors.FitWarning)] == [__file__]
+
+
+@pytest.mark.keras
 def test_global_model_pools_scaled_calibration_residuals_over_the_panel():
     """M3 yearly series have one validation window each: a global model pools them (after
     each series' scaling) so every series gets a conformal 95% interval, wider than 80%."""

@@ -782,7 +782,7 @@ class RecurrentForecaster(Forecaster):
 
             warnings.warn(f"{type(self).__name__}: intervals: {note}; for more calibration data raise "
                           "validation_fraction, fit a longer series or a global model on a panel",
-                          FitWarning, stacklevel=5 if list(ys) == [_SINGLE] else 4)  # the caller of fit
+                          FitWarning, stacklevel=6 if list(ys) == [_SINGLE] else 4)  # the caller of fit
 
     def _refit_all(self, arrays: list[np.ndarray], pads: list[int], common: dict[str, Any]) -> None:
         """Train again from the initial weights on every window, the validation windows (the
