@@ -11,11 +11,12 @@ Every choice is made on the training series given to ``fit``:
 4. the orders ``(p, q)(P, Q)`` and the constant (a mean when ``d + D == 0``, a drift when
    ``d + D == 1``, none otherwise) by the stepwise search, minimising AICc by default.
 
-Every candidate is estimated by exact Gaussian maximum likelihood on the differenced
-series (non-seasonal ones by :func:`._arma_mle.fit_arma`, seasonal ones by the same
-concentrated likelihood through statsmodels' innovations algorithm) or, on long series
-(``n > 150`` or ``m > 12``, R's rule), by conditional sum of squares, in which case the
-chosen model is then re-estimated by exact maximum likelihood. The estimate is filtered
+Every candidate is estimated on the differenced series by exact Gaussian maximum
+likelihood (the concentrated likelihood of the innovations algorithm, as in
+:mod:`._arma_mle`, maximised by Levenberg-Marquardt from the conditional-sum-of-squares
+optimum: R's "CSS-ML") or, on long series (``n > 150`` or ``m > 12``, R's rule), by
+conditional sum of squares alone. The chosen model is then estimated by exact maximum
+likelihood to full precision (non-seasonal ones by :func:`._arma_mle.fit_arma`). The estimate is filtered
 through statsmodels' state-space ARIMA, so forecasts, updates and intervals are
 statsmodels' own. As in R, candidates with an AR or MA root within 1.01 of the unit
 circle are rejected.
@@ -91,9 +92,18 @@ def seasonal_strength(x: np.ndarray, m: int) -> float:
 
 # ------------------------------------------------------------------ one candidate's estimate
 def _constrain(u: np.ndarray) -> np.ndarray:
+    """statsmodels' stationarity transform (Monahan); for one coefficient it is
+    ``u / sqrt(1 + u^2)``, written out because it runs at every likelihood evaluation."""
+    if len(u) == 1:
+        return u / np.sqrt(1.0 + u * u)
+    if not len(u):
+        return _EMPTY
     from statsmodels.tsa.statespace.tools import constrain_stationary_univariate
 
-    return constrain_stationary_univariate(u) if len(u) else np.zeros(0)
+    return constrain_stationary_univariate(u)
+
+
+_EMPTY = np.zeros(0)
 
 
 def _unconstrain(c: np.ndarray) -> np.ndarray:
@@ -137,8 +147,12 @@ class _Orders:
             out[self.m::self.m] = sign * c
             return out
 
-        a = np.convolve(np.r_[1.0, -ar], seasonal(sar, -1.0))
-        b = np.convolve(np.r_[1.0, ma], seasonal(sma, 1.0))
+        a = np.concatenate(([1.0], -ar))
+        b = np.concatenate(([1.0], ma))
+        if len(sar):
+            a = np.convolve(a, seasonal(sar, -1.0))
+        if len(sma):
+            b = np.convolve(b, seasonal(sma, 1.0))
         return a, b
 
     def min_root(self, ar, ma, sar, sma) -> float:
@@ -152,12 +166,19 @@ class _Orders:
         return out
 
 
-def _lm(residuals, x0: np.ndarray) -> tuple[np.ndarray, bool]:
+#: Levenberg-Marquardt tolerances of the search (a relative change of 1e-6 in the sum of
+#: squares moves the criterion by about n * 1e-6, far below any difference between
+#: candidates) and of the chosen model's final estimate.
+SEARCH_TOL = {"xtol": 1e-4, "ftol": 1e-6, "gtol": 1e-8, "max_nfev": 60}
+FINAL_TOL = {"xtol": 1e-8, "ftol": 1e-10, "gtol": 1e-10, "max_nfev": 200}
+
+
+def _lm(residuals, x0: np.ndarray, tol: dict | None = None) -> tuple[np.ndarray, bool]:
     if not len(x0):
         return x0, True
     from scipy.optimize import least_squares
 
-    sol = least_squares(residuals, x0, method="lm", xtol=1e-8, ftol=1e-10, gtol=1e-10, max_nfev=60)
+    sol = least_squares(residuals, x0, method="lm", **(tol or SEARCH_TOL))
     if not np.isfinite(sol.x).all():
         raise ModelError("the likelihood search diverged")
     return sol.x, bool(sol.status > 0)
@@ -177,7 +198,8 @@ def _innovations(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[np.ndar
     return _whiten(Z, np.asarray(ar, dtype=float), np.asarray(ma, dtype=float))
 
 
-def _exact_seasonal(w: np.ndarray, const: bool, orders: _Orders, x0: np.ndarray | None):
+def _exact(w: np.ndarray, const: bool, orders: _Orders, x0: np.ndarray | None,
+                    tol: dict | None = None):
     """Exact ML of a seasonal ARMA with an optional constant on the differenced series ``w``:
     the concentrated Gaussian likelihood (constant by GLS, variance in closed form) from
     statsmodels' innovations algorithm, maximised by Levenberg-Marquardt."""
@@ -200,11 +222,11 @@ def _exact_seasonal(w: np.ndarray, const: bool, orders: _Orders, x0: np.ndarray 
     def residuals(u: np.ndarray) -> np.ndarray:
         try:
             r, v, _ = profile(u)
-        except (ValueError, np.linalg.LinAlgError):
+        except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
             return np.full(n, 1e6)
         return r * np.exp(0.5 * np.mean(np.log(v))) / np.sqrt(n)
 
-    u, converged = _lm(residuals, np.zeros(orders.k) if x0 is None else x0)
+    u, converged = _lm(residuals, np.zeros(orders.k) if x0 is None else x0, tol)
     r, v, beta = profile(u)
     sigma2 = float(r @ r / n)
     llf = -0.5 * n * (np.log(2 * np.pi * sigma2) + 1.0) - 0.5 * float(np.sum(np.log(v)))
@@ -401,7 +423,7 @@ class AutoARIMA(_StateSpaceARIMA):
             try:
                 chosen = self._final(key, x, d, D, m)
                 break
-            except (ModelError, ValueError, np.linalg.LinAlgError) as err:
+            except (ModelError, ValueError, np.linalg.LinAlgError, ZeroDivisionError) as err:
                 notes.append(f"ARIMA{key} could not be re-estimated ({err}); the next best was taken")
                 self._tried[key]["status"] = "failed exact re-estimate"
         if chosen is None:
@@ -427,24 +449,15 @@ class AutoARIMA(_StateSpaceARIMA):
     def _estimate_candidate(self, key: tuple, *, exact: bool, x0: np.ndarray | None = None):
         """``(coefficients, constant, sigma2, llf-or-css-n, converged)`` of one candidate on
         the differenced series."""
-        from ._arma_mle import FastFitError, fit_arma
-
         p, q, P, Q, const = key
         orders = _Orders(p, q, P, Q, self._m)
         w = self._w
         if not exact:
             u, beta, sigma2, n_used, conv = _css(w, const, orders)
             return orders.coefs(u), beta, sigma2, n_used, conv
-        if P == 0 and Q == 0 and x0 is None:
-            try:
-                fit = fit_arma(w, np.ones((len(w), 1)) if const else None, p, q)
-                beta = float(fit.beta[0]) if const else 0.0
-                return (fit.ar, fit.ma, np.zeros(0), np.zeros(0)), beta, fit.sigma2, fit.llf, fit.converged
-            except FastFitError:
-                pass  # the general estimator below
         if x0 is None:  # start from the CSS optimum (R's default "CSS-ML")
             x0 = _css(w, const, orders)[0]
-        u, beta, sigma2, llf, conv = _exact_seasonal(w, const, orders, x0)
+        u, beta, sigma2, llf, conv = _exact(w, const, orders, x0)
         return orders.coefs(u), beta, sigma2, llf, conv
 
     def _try(self, key: tuple) -> float:
@@ -459,7 +472,7 @@ class AutoARIMA(_StateSpaceARIMA):
         try:
             with np.errstate(all="ignore"):
                 coefs, beta, sigma2, stat, conv = self._estimate_candidate(key, exact=not self._approx)
-        except (ModelError, ValueError, np.linalg.LinAlgError, FloatingPointError) as err:
+        except (ModelError, ValueError, np.linalg.LinAlgError, FloatingPointError, ZeroDivisionError) as err:
             row["status"] = f"failed: {err}"
             return np.inf
         if not (np.isfinite(sigma2) and sigma2 > 0):
@@ -526,17 +539,33 @@ class AutoARIMA(_StateSpaceARIMA):
         return best if np.isfinite(best_ic) else None
 
     # -------------------------------------------------------------- the chosen model
+    def _final_estimate(self, key: tuple, coefs: tuple) -> tuple[tuple, float, float]:
+        """The chosen candidate's exact ML estimate to full precision, from the search's
+        optimum: by the fast estimator :func:`._arma_mle.fit_arma` for a non-seasonal model,
+        by the seasonal likelihood above otherwise (or if the fast estimator gives up)."""
+        from ._arma_mle import FastFitError, fit_arma
+
+        p, q, P, Q, const = key
+        w = self._w
+        if not (P or Q):
+            try:
+                fit = fit_arma(w, np.ones((len(w), 1)) if const else None, p, q, coefs[0], coefs[1])
+                return ((fit.ar, fit.ma, _EMPTY, _EMPTY), float(fit.beta[0]) if const else 0.0, fit.sigma2)
+            except FastFitError:
+                pass
+        orders = _Orders(p, q, P, Q, self._m)
+        u, beta, sigma2, _, _ = _exact(w, const, orders, orders.unconstrain(*coefs), FINAL_TOL)
+        return orders.coefs(u), beta, sigma2
+
     def _final(self, key: tuple, x: np.ndarray, d: int, D: int, m: int):
         """Exact ML estimate of the chosen candidate (re-estimated from the CSS optimum when
         searched by CSS), filtered through statsmodels: ``(key, results, warnings)``."""
         p, q, P, Q, const = key
         orders = _Orders(p, q, P, Q, m)
         coefs, beta, sigma2 = self._fits[key]
-        if self._approx:
-            u, beta, sigma2, _, _ = _exact_seasonal(self._w, const, orders, orders.unconstrain(*coefs))
-            coefs = orders.coefs(u)
-            if orders.min_root(*coefs) < MIN_ROOT:
-                raise ModelError("a root near the unit circle after the exact re-estimate")
+        coefs, beta, sigma2 = self._final_estimate(key, coefs)
+        if orders.min_root(*coefs) < MIN_ROOT:
+            raise ModelError("a root near the unit circle after the exact re-estimate")
         ar, ma, sar, sma = coefs
         trend = self._trend_kind if const else "n"
         # statsmodels' layout: trend, ar, ma, seasonal ar, seasonal ma, sigma2; a drift b
