@@ -280,7 +280,8 @@ class AutoARIMA(_StateSpaceARIMA):
     d, D : int, optional
         Fix the number of differences / seasonal differences instead of testing for them.
     max_p, max_q, max_P, max_Q : int
-        Largest orders the search may reach; ``max_order`` caps ``p + q + P + Q``.
+        Largest orders the stepwise search may reach (as in R, ``p + q + P + Q`` is not
+        capped in a stepwise search).
     max_d, max_D : int
         Most differences the KPSS tests / seasonal differences the seasonal-strength test may choose.
     ic : {"aicc", "aic", "bic"}
@@ -322,7 +323,7 @@ class AutoARIMA(_StateSpaceARIMA):
     maxiter = None
     trend = None
 
-    def __init__(self, m=None, d=None, D=None, max_p=5, max_q=5, max_P=2, max_Q=2, max_order=5,
+    def __init__(self, m=None, d=None, D=None, max_p=5, max_q=5, max_P=2, max_Q=2,
                  max_d=2, max_D=1, ic="aicc", approximation=None, allow_constant=True) -> None:
         self.m = m
         self.d = d
@@ -331,7 +332,6 @@ class AutoARIMA(_StateSpaceARIMA):
         self.max_q = max_q
         self.max_P = max_P
         self.max_Q = max_Q
-        self.max_order = max_order
         self.max_d = max_d
         self.max_D = max_D
         self.ic = ic
@@ -347,7 +347,7 @@ class AutoARIMA(_StateSpaceARIMA):
         owner = type(self).__name__
         if self.m is not None:
             _whole(self.m, "m", owner, low=1)
-        for name in ("max_p", "max_q", "max_P", "max_Q", "max_order", "max_d", "max_D"):
+        for name in ("max_p", "max_q", "max_P", "max_Q", "max_d", "max_D"):
             _whole(getattr(self, name), name, owner)
         if self.d is not None:
             _whole(self.d, "d", owner)
@@ -499,10 +499,9 @@ class AutoARIMA(_StateSpaceARIMA):
         """R's stepwise search; returns the best candidate's key (or None)."""
         self._fits: dict[tuple, tuple] = {}
         mp, mq, mP, mQ = self._caps
-        max_order = int(self.max_order)
 
         def allowed(p, q, P, Q):
-            return 0 <= p <= mp and 0 <= q <= mq and 0 <= P <= mP and 0 <= Q <= mQ and p + q + P + Q <= max_order
+            return 0 <= p <= mp and 0 <= q <= mq and 0 <= P <= mP and 0 <= Q <= mQ
 
         starts = [(min(2, mp), min(2, mq), min(1, mP), min(1, mQ), allow_const),
                   (0, 0, 0, 0, allow_const),
