@@ -147,3 +147,12 @@ def test_registry_spellings():
     assert isinstance(registry.create("autoarima(12)"), fc.AutoARIMA)
     assert "autoarima" in registry.available()
     assert registry.create("arima(1,1,1)").order == (1, 1, 1)  # the fixed-order spec is unchanged
+
+
+def test_deterministic_series_keep_their_level_and_slope():
+    # a constant series forecasts its value (not zero), a straight line continues its slope
+    flat = fc.AutoARIMA().fit(pd.Series(np.full(30, 5.0)))
+    np.testing.assert_allclose(flat.predict(3).mean.to_numpy(), 5.0, rtol=1e-9)
+    line = fc.AutoARIMA().fit(pd.Series(np.arange(40.0)))
+    assert line.order_[1] == 1 and line.trend_ == "t"
+    np.testing.assert_allclose(line.predict(3).mean.to_numpy(), [40.0, 41.0, 42.0], rtol=1e-9)

@@ -409,11 +409,14 @@ class AutoARIMA(_StateSpaceARIMA):
                       min(int(self.max_P), n // (3 * m)) if seasonal else 0,
                       min(int(self.max_Q), n // (3 * m)) if seasonal else 0)
         self._w, self._trend_kind = w, ("c" if d + D == 0 else "t" if d + D == 1 else "n")
-        allow_const = bool(self.allow_constant) and d + D <= 1 and not _is_constant(w)
+        allow_const = bool(self.allow_constant) and d + D <= 1
         self._tried: dict[tuple, dict] = {}
-        best = self._stepwise(allow_const, seasonal)
+        if _is_constant(w):  # a deterministic series (R's rule): its mean or drift, no search
+            best = self._deterministic(allow_const, x)
+        else:
+            best = self._stepwise(allow_const, seasonal)
         table = pd.DataFrame(list(self._tried.values()))
-        ok = table[np.isfinite(table["ic"])].sort_values("ic", kind="stable")
+        ok = table[table["ic"] < np.inf].sort_values("ic", kind="stable")
         if ok.empty or best is None:
             raise ModelError(f"{owner}: every candidate failed ({len(table)} tried); "
                              "check the series, or fix d/D or give smaller max orders")
@@ -442,7 +445,7 @@ class AutoARIMA(_StateSpaceARIMA):
         self.fit_method_ = "css+exact-ml" if self._approx else "exact-ml"
         self.fit_warnings_ = notes + caught
         self._set_summary(results, None)
-        for name in ("_w", "_tried", "_fits", "_caps"):
+        for name in ("_w", "_tried", "_fits", "_caps", "_exact_given"):
             self.__dict__.pop(name, None)
 
     # -------------------------------------------------------------- candidates
@@ -489,15 +492,30 @@ class AutoARIMA(_StateSpaceARIMA):
             ic = aic + (np.log(nstar) - 2) * npar
         else:
             ic = aic + 2 * npar * (npar + 1) / (nstar - npar - 1) if nstar - npar - 1 > 0 else np.inf
+            if not np.isfinite(ic):
+                row["status"] = "too few observations for AICc"
         row["ic"] = float(ic)
         if not conv:
             row["status"] = "ok (search stopped early)"
         self._fits[key] = (coefs, beta, sigma2)
         return row["ic"]
 
+    def _deterministic(self, allow_const: bool, x: np.ndarray) -> tuple:
+        """The (seasonally) differenced series is constant: ARIMA(0,d,0)(0,D,0) with its
+        mean as the constant or drift (R's rule), a vanishing innovation variance."""
+        key = (0, 0, 0, 0, allow_const)
+        w = self._w
+        sigma2 = max(float(np.var(w)), 1e-12 * max(1.0, float(np.mean(x * x))))
+        self._fits = {key: ((_EMPTY,) * 4, float(np.mean(w)) if allow_const else 0.0, sigma2)}
+        self._exact_given = {key}
+        self._tried[key] = {"p": 0, "q": 0, "P": 0, "Q": 0, "constant": allow_const, "ic": -np.inf,
+                            "status": "constant after differencing: no search"}
+        return key
+
     def _stepwise(self, allow_const: bool, seasonal: bool) -> tuple | None:
         """R's stepwise search; returns the best candidate's key (or None)."""
         self._fits: dict[tuple, tuple] = {}
+        self._exact_given: set[tuple] = set()
         mp, mq, mP, mQ = self._caps
 
         def allowed(p, q, P, Q):
@@ -562,7 +580,8 @@ class AutoARIMA(_StateSpaceARIMA):
         p, q, P, Q, const = key
         orders = _Orders(p, q, P, Q, m)
         coefs, beta, sigma2 = self._fits[key]
-        coefs, beta, sigma2 = self._final_estimate(key, coefs)
+        if key not in self._exact_given:
+            coefs, beta, sigma2 = self._final_estimate(key, coefs)
         if orders.min_root(*coefs) < MIN_ROOT:
             raise ModelError("a root near the unit circle after the exact re-estimate")
         ar, ma, sar, sma = coefs
