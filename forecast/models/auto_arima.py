@@ -580,10 +580,15 @@ class AutoARIMA(_StateSpaceARIMA):
         p, q, P, Q, const = key
         orders = _Orders(p, q, P, Q, m)
         coefs, beta, sigma2 = self._fits[key]
+        notes = []
         if key not in self._exact_given:
-            coefs, beta, sigma2 = self._final_estimate(key, coefs)
-        if orders.min_root(*coefs) < MIN_ROOT:
-            raise ModelError("a root near the unit circle after the exact re-estimate")
+            final = self._final_estimate(key, coefs)
+            if orders.min_root(*final[0]) >= MIN_ROOT:
+                coefs, beta, sigma2 = final
+            else:  # as R: keep the search's estimate, say so
+                notes.append("the exact re-estimate of the chosen model has a root within 1.01 of the unit "
+                             "circle; the search's estimate (" + ("CSS" if self._approx else "exact ML, search "
+                             "tolerance") + ") is kept")
         ar, ma, sar, sma = coefs
         trend = self._trend_kind if const else "n"
         # statsmodels' layout: trend, ar, ma, seasonal ar, seasonal ma, sigma2; a drift b
@@ -594,7 +599,7 @@ class AutoARIMA(_StateSpaceARIMA):
         mod = self._model(x, None, (p, d, q), seasonal_order, trend)
         results, caught = _catch(f"filtering ARIMA{(p, d, q)}x{seasonal_order} on {len(x)} observations",
                                  type(self).__name__, mod.filter, params, cov_type="none")
-        return key, results, caught
+        return key, results, notes + caught
 
     # -------------------------------------------------------------- persistence
     def _get_state(self, folder: Path) -> dict[str, Any]:
