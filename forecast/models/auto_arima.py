@@ -171,6 +171,8 @@ class _Orders:
 #: candidates) and of the chosen model's final estimate.
 SEARCH_TOL = {"xtol": 1e-4, "ftol": 1e-6, "gtol": 1e-8, "max_nfev": 60}
 FINAL_TOL = {"xtol": 1e-8, "ftol": 1e-10, "gtol": 1e-10, "max_nfev": 200}
+#: the CSS optimum only starts the exact search: a rough one does
+START_TOL = {"xtol": 1e-3, "ftol": 1e-4, "gtol": 1e-6, "max_nfev": 30}
 
 
 def _lm(residuals, x0: np.ndarray, tol: dict | None = None) -> tuple[np.ndarray, bool]:
@@ -233,7 +235,7 @@ def _exact(w: np.ndarray, const: bool, orders: _Orders, x0: np.ndarray | None,
     return u, beta * scale, sigma2 * scale**2, llf - n * np.log(scale), converged
 
 
-def _css(w: np.ndarray, const: bool, orders: _Orders):
+def _css(w: np.ndarray, const: bool, orders: _Orders, tol: dict | None = None):
     """Conditional sum of squares (R's CSS): residuals after the first ``p + P m`` values,
     MA errors before the sample set to zero, the constant concentrated out by least squares."""
     from scipy.signal import lfilter
@@ -256,15 +258,10 @@ def _css(w: np.ndarray, const: bool, orders: _Orders):
         e, e1 = lfilter(a, b, ws)[n0:], lfilter(a, b, ones)[n0:]
         return float(e1 @ e / (e1 @ e1)) * scale
 
-    u, converged = _lm(resid, np.zeros(orders.k))
+    u, converged = _lm(resid, np.zeros(orders.k), tol)
     r = resid(u)
     sigma2 = float(r @ r / len(r)) * scale**2
     return u, beta_of(u) if const else 0.0, sigma2, len(r), converged
-
-
-def _keys(table: pd.DataFrame) -> list[tuple]:
-    return [(int(p), int(q), int(P), int(Q), bool(c))
-            for p, q, P, Q, c in table[["p", "q", "P", "Q", "constant"]].itertuples(index=False)]
 
 
 # ------------------------------------------------------------------ the model
@@ -415,14 +412,13 @@ class AutoARIMA(_StateSpaceARIMA):
             best = self._deterministic(allow_const, x)
         else:
             best = self._stepwise(allow_const, seasonal)
-        table = pd.DataFrame(list(self._tried.values()))
-        ok = table[table["ic"] < np.inf].sort_values("ic", kind="stable")
-        if ok.empty or best is None:
-            raise ModelError(f"{owner}: every candidate failed ({len(table)} tried); "
+        ok = sorted((k for k, row in self._tried.items() if row["ic"] < np.inf), key=lambda k: self._tried[k]["ic"])
+        if not ok or best is None:
+            raise ModelError(f"{owner}: every candidate failed ({len(self._tried)} tried); "
                              "check the series, or fix d/D or give smaller max orders")
         notes: list[str] = []
         chosen = None
-        for key in _keys(ok)[:5]:
+        for key in ok[:5]:
             try:
                 chosen = self._final(key, x, d, D, m)
                 break
@@ -438,9 +434,7 @@ class AutoARIMA(_StateSpaceARIMA):
         self.trend_ = self._trend_kind if const else "n"
         self.m_ = int(m)
         self.differencing_ = info
-        table = pd.DataFrame(list(self._tried.values()))
-        table["chosen"] = [k == key for k in _keys(table)]
-        self.selection_ = table
+        self.selection_ = pd.DataFrame([{**row, "chosen": k == key} for k, row in self._tried.items()])
         self.results_ = results
         self.fit_method_ = "css+exact-ml" if self._approx else "exact-ml"
         self.fit_warnings_ = notes + caught
@@ -459,7 +453,7 @@ class AutoARIMA(_StateSpaceARIMA):
             u, beta, sigma2, n_used, conv = _css(w, const, orders)
             return orders.coefs(u), beta, sigma2, n_used, conv
         if x0 is None:  # start from the CSS optimum (R's default "CSS-ML")
-            x0 = _css(w, const, orders)[0]
+            x0 = _css(w, const, orders, START_TOL)[0]
         u, beta, sigma2, llf, conv = _exact(w, const, orders, x0)
         return orders.coefs(u), beta, sigma2, llf, conv
 
