@@ -300,9 +300,18 @@ class AutoARIMA(_StateSpaceARIMA):
     differencing_ : dict
         ``d`` and ``D``, how each was chosen, the KPSS p-values and the seasonal strength.
     selection_ : pandas.DataFrame
-        Every candidate tried, in search order: ``p, q, P, Q, constant, ic, status``.
+        Every candidate tried, in search order: ``p, q, P, Q, constant, ic, status, chosen``.
+        ``ic`` is the criterion of the search (from the exact likelihood of the differenced
+        series, or with CSS its approximation up to a constant shared by all candidates);
+        ``inf`` with the reason in ``status`` for a rejected one (a root within 1.01 of
+        the unit circle, a failed fit, too few observations for AICc).
     fit_method_ : str
         ``"exact-ml"`` or ``"css+exact-ml"`` (searched by CSS, chosen model by exact ML).
+    params_, aic_, bic_, llf_, fit_warnings_ : as for :class:`~forecast.models.arima.ARIMA`
+        statsmodels' values for the chosen model and its estimates. The estimates maximise
+        the likelihood of the differenced series (as R and statsforecast do); statsmodels'
+        state-space likelihood, with the seasonal differences in the state, can differ from
+        it a little on short seasonal series, so ``llf_`` is not always ``ic``'s likelihood.
 
     Examples
     --------
