@@ -164,3 +164,16 @@ def test_deterministic_series_keep_their_level_and_slope():
     line = fc.AutoARIMA().fit(pd.Series(np.arange(40.0)))
     assert line.order_[1] == 1 and line.trend_ == "t"
     np.testing.assert_allclose(line.predict(3).mean.to_numpy(), [40.0, 41.0, 42.0], rtol=1e-9)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_coefficient_transform_is_statsmodels_own(size):
+    # start values are mapped back with statsmodels' inverse, so the forward transform
+    # must be statsmodels' exactly (a mirrored one starts every search at the wrong point)
+    from statsmodels.tsa.statespace.tools import constrain_stationary_univariate, unconstrain_stationary_univariate
+
+    from forecast.models.auto_arima import _constrain
+
+    u = np.linspace(-1.5, 2.0, size)
+    np.testing.assert_allclose(_constrain(u), constrain_stationary_univariate(u), rtol=1e-12)
+    np.testing.assert_allclose(unconstrain_stationary_univariate(_constrain(u)), u, rtol=1e-9)

@@ -93,9 +93,9 @@ def seasonal_strength(x: np.ndarray, m: int) -> float:
 # ------------------------------------------------------------------ one candidate's estimate
 def _constrain(u: np.ndarray) -> np.ndarray:
     """statsmodels' stationarity transform (Monahan); for one coefficient it is
-    ``u / sqrt(1 + u^2)``, written out because it runs at every likelihood evaluation."""
+    ``-u / sqrt(1 + u^2)``, written out because it runs at every likelihood evaluation."""
     if len(u) == 1:
-        return u / np.sqrt(1.0 + u * u)
+        return -u / np.sqrt(1.0 + u * u)
     if not len(u):
         return _EMPTY
     from statsmodels.tsa.statespace.tools import constrain_stationary_univariate
