@@ -159,7 +159,8 @@ def markdown(rows: list[dict], hourly: list[dict]) -> str:
             secs = "" if not np.isfinite(r.seconds) else f"{r.seconds:.1f} s"
             cpu = "" if not np.isfinite(r.cpu) else f"{r.cpu:.1f} s"
             rel = f"{r.cpu / peer['cpu'].iloc[0]:.2f}" if len(peer) and np.isfinite(r.cpu) else ""
-            lines.append(f"| {r.method} | {r.sMAPE:.2f} | {r.MASE:.3f} | {r.OWA:.3f} | {r.failed} | {secs} | {cpu} | {rel} |")
+            lines.append(f"| {r.method} | {r.sMAPE:.2f} | {r.MASE:.3f} | {r.OWA:.3f} | {r.failed} "
+                         f"| {secs} | {cpu} | {rel} |")
         lines.append("")
     if hourly:
         lines += ["**Hourly series** (700 points, m=24): time of the whole automatic fit", "",
