@@ -37,6 +37,7 @@ _LAZY: dict[str, str] = {
     "ARMA": "forecast.models.arima",
     "ARMAX": "forecast.models.arima",
     "ARIMA": "forecast.models.arima",
+    "AutoARIMA": "forecast.models.auto_arima",
     "RNN": "forecast.models.recurrent",
     "LSTM": "forecast.models.recurrent",
     "GRU": "forecast.models.recurrent",

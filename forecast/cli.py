@@ -581,15 +581,14 @@ def default_models(season: int, *, exog: bool = False, recurrent: bool = True) -
     chosen on the training data (one global network per refit on a panel).
 
     >>> default_models(12, recurrent=False)
-    ['naive', 'snaive(12)', 'arima((0,1,1), seasonal=(0,1,1,12))', 'arma(auto)']
+    ['naive', 'snaive(12)', 'arima(auto, m=12)', 'arma(auto)']
     >>> default_models(1)
-    ['naive', 'arima(1,1,1)', 'arma(auto)', 'lstm', 'gru']
+    ['naive', 'arima(auto, m=1)', 'arma(auto)', 'lstm', 'gru']
     """
     specs = ["naive"]
     if season > 1:
         specs.append(f"snaive({season})")
-    # TODO(arima(auto)): use "arima(auto)" here once the registry knows it (branch autoarima)
-    specs.append(f"arima((0,1,1), seasonal=(0,1,1,{season}))" if 1 < season <= 24 else "arima(1,1,1)")
+    specs.append(f"arima(auto, m={season})")
     specs.append("arma(auto)")
     if exog:
         specs.append("armax(1,1)")

@@ -138,6 +138,8 @@ def split_specs(text: str) -> list[str]:
 def create(spec: str):
     """Build a model from a spec string such as ``"ar(12)"`` or ``"gru(time_steps=48)"``."""
     name, args, kwargs = parse_spec(spec)
+    if name == "arima" and args[:1] == ("auto",):  # arima(auto, ...): the automatic seasonal ARIMA
+        name, args = "autoarima", args[1:]
     entry = get(name)
     params = entry.params(args, kwargs)
     cls = entry.load()
@@ -184,8 +186,10 @@ _BUILTIN = [
     Entry("ar", "forecast.models.arima:AR", ("p",), "autoregressive model AR(p) with constant"),
     Entry("arma", "forecast.models.arima:ARMA", ("p", "q"), "ARMA(p,q) with constant; arma(auto) picks the order by AIC", build=_arma_build),
     Entry("armax", "forecast.models.arima:ARMAX", ("p", "q"), "ARMA(p,q) with exogenous regressors"),
-    Entry("arima", "forecast.models.arima:ARIMA", ("order",), "ARIMA(p,d,q), optionally seasonal", build=_arima_build,
-          spec_names={"seasonal_order": "seasonal"}),
+    Entry("arima", "forecast.models.arima:ARIMA", ("order",), "ARIMA(p,d,q), optionally seasonal; arima(auto) chooses the orders",
+          build=_arima_build, spec_names={"seasonal_order": "seasonal"}),
+    Entry("autoarima", "forecast.models.auto_arima:AutoARIMA", ("m",),
+          "automatic seasonal ARIMA (Hyndman-Khandakar stepwise, AICc); also written arima(auto)"),
     Entry("rnn", "forecast.models.recurrent:RNN", (), "simple (Elman) recurrent network", needs_keras=True),
     Entry("lstm", "forecast.models.recurrent:LSTM", (), "long short-term memory network", needs_keras=True),
     Entry("gru", "forecast.models.recurrent:GRU", (), "gated recurrent unit network", needs_keras=True),
