@@ -2,20 +2,26 @@
 
 The model is ``y_t = x_t' b + u_t`` with ``u_t`` a stationary, invertible ARMA(p, q)
 (``x_t`` holds the constant and any regressors; an ARIMA is fitted on the differenced
-series and regressors). The likelihood is the exact one that statsmodels' state-space
-ARIMA maximises, computed with the innovations algorithm (statsmodels' compiled
-``arma_innovations``): the one-step prediction errors ``e_t`` of the data and their
-variances ``sigma2 * v_t``. Given the ARMA coefficients, the regression coefficients ``b``
-(generalised least squares on the whitened data) and ``sigma2`` have closed forms, so they
-are concentrated out, and maximising the likelihood becomes the nonlinear least-squares
-problem
+series and regressors). The likelihood is the exact one, computed with the innovations
+algorithm (statsmodels' compiled ``arma_innovations``): the one-step prediction errors
+``e_t`` of the data and their variances ``sigma2 * v_t``. Given the ARMA coefficients, the
+regression coefficients ``b`` (generalised least squares on the whitened data) and
+``sigma2`` have closed forms, so they are concentrated out, and maximising the likelihood
+becomes the nonlinear least-squares problem
 
     minimise over (phi, theta):   (1/n) sum_t e_t^2 / v_t  *  (prod_t v_t)^(1/n)
 
-which Levenberg-Marquardt (``scipy.optimize.least_squares``) solves in a few iterations
-from statsmodels' own start values, in the same unconstrained parametrisation (the AR and
-MA coefficients mapped through statsmodels' stationarity transform), so it finds the
-optimum statsmodels' L-BFGS search finds, at a fraction of the cost.
+in the unconstrained parametrisation statsmodels uses (the AR and MA coefficients mapped
+through its stationarity transform). It is solved by Levenberg-Marquardt with a
+convergence criterion, from statsmodels' start values and, where the likelihood has
+several optima or none inside the region, from further starts (:func:`fit_arma`).
+
+This is the likelihood statsmodels' state-space model computes for the same parameters
+when the differencing states start from an exact diffuse prior (``arima.py`` builds its
+models so), up to the constant ``log(2 pi) / 2`` per differenced-away observation; for
+d = 0 it is statsmodels' default likelihood. The caller compares the estimate with
+statsmodels' own fit wherever the search is not conclusive, so the reported fit is never
+worse than statsmodels'.
 """
 
 from __future__ import annotations
@@ -27,7 +33,10 @@ import numpy as np
 
 __all__ = ["ArmaFit", "fit_arma", "FastFitError"]
 
-MAX_NFEV = 40  # Levenberg-Marquardt steps (each with a Jacobian of p + q likelihood evaluations)
+TOL = 1e-8  # convergence: relative change of the criterion, the parameters or the gradient
+MAX_ITER = 200  # Marquardt iterations: far above what a well-posed search needs (5-30)
+JOIN = 0.05  # a later search this close to an earlier optimum is heading for it
+BOUNDARY = 7.0  # |unconstrained value| above which a partial autocorrelation exceeds 0.99
 
 
 class FastFitError(RuntimeError):
@@ -42,7 +51,9 @@ class ArmaFit:
     sigma2: float
     llf: float
     nfev: int
-    converged: bool = True
+    converged: bool = True  # the best search met the convergence criterion
+    boundary: bool = False  # ... but ended at a unit root (the supremum is on the boundary)
+    modes: int = 1  # distinct optima the searches from different starts ended at
 
 
 def _constrain(x: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
@@ -103,15 +114,16 @@ def _innovations_kernels():
         return None
 
 
-def _whiten(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _whiten(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     """One-step prediction errors of every column of ``Z`` under the ARMA (unit innovation
-    variance) and their variances, by the innovations algorithm."""
+    variance), as a list of columns, and their variances, by the innovations algorithm."""
     kernels = _innovations_kernels()
     if kernels is None:  # pragma: no cover - the public, slower route
         from statsmodels.tsa.innovations.arma_innovations import arma_innovations
 
         u, v = arma_innovations(Z, ar_params=ar, ma_params=ma, sigma2=1.0)
-        return np.asarray(u).reshape(Z.shape), np.asarray(v, dtype=float)
+        u = np.asarray(u).reshape(Z.shape)
+        return [u[:, j] for j in range(Z.shape[1])], np.asarray(v, dtype=float)
     transformed, algo, filt = kernels
     n = Z.shape[0]
     ar = np.ascontiguousarray(ar, dtype=float)
@@ -121,31 +133,122 @@ def _whiten(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[np.ndarray, 
     m = max(len(ar), len(ma))
     acv1, acv2 = transformed(np.concatenate(([1.0], -ar)), np.concatenate(([1.0], ma)),
                              _acovf(ar, ma, min(n, 2 * m + 2)))
-    acv2 = np.concatenate([np.asarray(acv2), np.zeros(max(n - m - len(acv2), 0))])
-    theta, v = algo(n, ar, ma, acv1, acv2)
-    u = np.empty_like(Z)
-    for j in range(Z.shape[1]):
-        u[:, j] = filt(np.ascontiguousarray(Z[:, j]), ar, ma, theta)
-    return u, np.asarray(v, dtype=float)
+    acv2 = np.asarray(acv2)
+    full = np.zeros(max(n - m, len(acv2)))
+    full[:len(acv2)] = acv2
+    theta, v = algo(n, ar, ma, acv1, full)
+    if not Z.flags.f_contiguous:
+        Z = np.asfortranarray(Z)
+    return [np.asarray(filt(Z[:, j], ar, ma, theta)) for j in range(Z.shape[1])], np.asarray(v)
 
 
 def _profile(Z: np.ndarray, k: int, ar: np.ndarray, ma: np.ndarray):
     """Whitened residuals after GLS on the regressors, their variances and the GLS
-    coefficients, for fixed ARMA coefficients. ``Z`` = [y, X]."""
+    coefficients, for fixed ARMA coefficients. ``Z`` = [y, X] (Fortran order is fastest)."""
     u, v = _whiten(Z, ar, ma)
-    if not (np.all(v > 0) and np.isfinite(u).all()):
+    if not (v.min() > 0 and all(np.isfinite(col.sum()) for col in u)):
         raise FastFitError("innovations variances not positive")
-    w = u / np.sqrt(v)[:, None]
+    scale = 1.0 / np.sqrt(v)
+    w0 = u[0] * scale
     if k == 1:  # a constant (or one regressor): closed-form least squares
-        x1 = w[:, 1]
-        beta = np.array([x1 @ w[:, 0] / (x1 @ x1)]) if x1 @ x1 > 0 else np.zeros(1)
-        r = w[:, 0] - x1 * beta[0]
+        x1 = u[1] * scale
+        xx = float(x1 @ x1)
+        beta = np.array([float(x1 @ w0) / xx]) if xx > 0 else np.zeros(1)
+        r = w0 - x1 * beta[0]
     elif k:
-        beta, *_ = np.linalg.lstsq(w[:, 1:], w[:, 0], rcond=None)
-        r = w[:, 0] - w[:, 1:] @ beta
+        W = np.column_stack([col * scale for col in u[1:]])
+        beta, *_ = np.linalg.lstsq(W, w0, rcond=None)
+        r = w0 - W @ beta
     else:
-        beta, r = np.zeros(0), w[:, 0]
+        beta, r = np.zeros(0), w0
     return r, v, beta
+
+
+def _search(residuals, x0: np.ndarray, max_iter: int, known: np.ndarray | None = None):
+    """Levenberg-Marquardt from ``x0``: ``(x, cost, evaluations, converged)``.
+
+    A plain Marquardt iteration (forward-difference Jacobian, damping scaled by the
+    diagonal of J'J) in NumPy. scipy's ``least_squares(method="lm")`` is not used because
+    two identical calls of it in one process can end at different points (its MINPACK
+    workspace carries state between calls); this loop repeats bit for bit. It stops when an
+    accepted step lowers the criterion by less than ``TOL`` relative and moves the
+    parameters by less than ``TOL`` (converged), when no step can lower it (converged:
+    a stationary point to working precision), or after ``max_iter`` iterations (not
+    converged). With ``known`` (an optimum found before), it stops as soon as it comes
+    within ``JOIN`` of that point, returning ``converged=None``: it is on its way there.
+    """
+    x = np.array(x0, dtype=float)
+    r = residuals(x)
+    cost = float(r @ r)
+    m = len(x)
+    evals, lam = 1, 1e-3
+    for _ in range(max_iter):
+        J = np.empty((len(r), m))
+        for j in range(m):
+            h = 1.5e-8 * max(1.0, abs(x[j]))
+            xh = x.copy()
+            xh[j] += h
+            J[:, j] = (residuals(xh) - r) / h
+        evals += m
+        g = J.T @ r
+        A = J.T @ J
+        if float(np.max(np.abs(g))) <= TOL * max(cost, 1e-300):
+            return x, cost, evals, True
+        d = np.diag(A).copy()
+        d[d <= 0] = 1.0
+        while True:
+            try:
+                step = np.linalg.solve(A + lam * np.diag(d), -g)
+            except np.linalg.LinAlgError:
+                step = np.full(m, np.nan)
+            x_new = x + step
+            r_new = residuals(x_new) if np.isfinite(x_new).all() else None
+            evals += 1
+            cost_new = float(r_new @ r_new) if r_new is not None else np.inf
+            if cost_new < cost:
+                lam = max(lam / 5.0, 1e-12)
+                break
+            lam *= 4.0
+            if lam > 1e12:  # no step lowers the criterion: a stationary point
+                return x, cost, evals, True
+        small_gain = cost - cost_new <= TOL * cost
+        small_step = float(np.max(np.abs(step))) <= TOL * (TOL + float(np.max(np.abs(x))))
+        x, r, cost = x_new, r_new, cost_new
+        if known is not None and float(np.max(np.abs(x - known))) < JOIN:
+            return x, cost, evals, None
+        if small_gain or small_step:
+            return x, cost, evals, True
+    return x, cost, evals, False
+
+
+def _other_starts(x0: np.ndarray, x1: np.ndarray, p: int, q: int) -> list[np.ndarray]:
+    """Further start values after a first search from ``x0`` ended at ``x1``.
+
+    ARMA likelihoods often have two optima of near-cancelling AR and MA factors with
+    opposite signs (an "AR persistent, MA negative" and an "AR alternating, MA positive"
+    one), and which one a search reaches depends on where it starts. So the searches start
+    again from the mirror image of the first optimum (every partial autocorrelation's sign
+    flipped) and from white noise (zero coefficients; if the first start was already
+    zero, from a persistent AR part with a partly cancelling MA part).
+    """
+    out = [np.clip(-x1, -3.0, 3.0)]
+    if np.any(x0):
+        out.append(np.zeros(p + q))
+    else:
+        alt = np.zeros(p + q)
+        if p:
+            alt[0] = 2.0  # partial autocorrelation 0.9
+        if q:
+            alt[p] = -0.6
+        out.append(alt)
+    return [start for start in out if not np.array_equal(start, x0)]
+
+
+def _on_boundary(x: np.ndarray) -> bool:
+    """Whether a partial autocorrelation of the AR or MA polynomial is within 1% of +-1
+    (the unconstrained value x maps to x / sqrt(1 + x^2)): a unit root, where the
+    likelihood's supremum lies on the edge of the region and searches stop anywhere."""
+    return bool(len(x)) and float(np.max(np.abs(x))) > BOUNDARY
 
 
 def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
@@ -153,8 +256,15 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
     """Maximum likelihood estimates of ARMA(p, q) errors around ``X @ beta``.
 
     ``X`` (n, k) holds the regressors (a column of ones for a constant) or is None for a
-    zero mean. Start values default to zero AR and MA coefficients. Raises
-    :class:`FastFitError` when the optimum cannot be trusted.
+    zero mean. The first search starts from the given start values (statsmodels' own, by
+    the caller); two more start from the mirror image of its optimum and from white noise
+    (:func:`_other_starts`), and the best optimum is kept. Each search stops on a
+    convergence criterion (relative change of the criterion or of the parameters below
+    ``TOL``), not on a step count. ``modes`` on the result counts the distinct optima found,
+    ``converged`` and ``boundary`` say how the best search ended: callers compare with
+    another optimiser unless the searches agree on one converged interior optimum.
+    Pure function of its arguments: the same call gives the same bits. Raises
+    :class:`FastFitError` when no trustworthy optimum can be produced.
     """
     y = np.asarray(y, dtype=float)
     n = len(y)
@@ -166,36 +276,38 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
         raise FastFitError("too few observations")
     # scale the data (the optimum is invariant to it) so the criterion is of order one
     scale = float(np.std(y)) or 1.0
-    Z = Z / np.r_[scale, np.ones(k)]
+    Z = np.asfortranarray(Z / np.r_[scale, np.ones(k)])
 
     def residuals(x: np.ndarray) -> np.ndarray:
         ar, ma = _constrain(x, p)
         try:
             r, v, _ = _profile(Z, k, ar, ma)
-        except (FastFitError, ValueError, np.linalg.LinAlgError):
+        except (FastFitError, ValueError, ZeroDivisionError, FloatingPointError, np.linalg.LinAlgError):
             return np.full(n, 1e6)
         return r * np.exp(0.5 * np.mean(np.log(v))) / np.sqrt(n)
 
-    nfev, converged = 1, True
     try:  # start values outside the stationary/invertible region start from zero instead
         with np.errstate(all="ignore"):
             x0 = _unconstrain(np.zeros(p) if start_ar is None else start_ar,
                               np.zeros(q) if start_ma is None else start_ma)
     except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
         x0 = np.zeros(p + q)
+    x0 = np.where(np.isfinite(x0), np.clip(x0, -3, 3), 0.0)
+    nfev, converged, boundary, modes = 1, True, False, 1
     if p + q:
-        from scipy.optimize import least_squares
-
-        x0 = np.where(np.isfinite(x0), np.clip(x0, -8, 8), 0.0)
-        # A cap on evaluations: where the likelihood is flat or its supremum lies on the
-        # boundary (a unit root, common on short series), Levenberg-Marquardt would creep
-        # on for thousands of steps; each step only improves the fit, so the last point is
-        # kept and flagged as not converged (as statsmodels' own fit warns there).
-        sol = least_squares(residuals, x0, method="lm", xtol=1e-9, ftol=1e-11, gtol=1e-10,
-                            max_nfev=MAX_NFEV)
-        if sol.status < 0 or not np.isfinite(sol.x).all():
-            raise FastFitError(f"Levenberg-Marquardt failed ({sol.message})")
-        x, nfev, converged = sol.x, int(sol.nfev), sol.status > 0
+        x, cost, nfev, converged = _search(residuals, x0, MAX_ITER)
+        boundary = _on_boundary(x)
+        first = x
+        for start in _other_starts(x0, x, p, q):
+            x2, cost2, nfev2, conv2 = _search(residuals, start, MAX_ITER, known=first)
+            nfev += nfev2
+            if conv2 is None:  # joined the first search's optimum
+                continue
+            if abs(cost2 - cost) > 1e-6 * cost:
+                modes += 1
+            if cost2 < cost * (1 - 1e-12):  # the best optimum wins, ties to the earlier start
+                x, cost, converged = x2, cost2, conv2
+                boundary = _on_boundary(x)
     else:
         x = x0
     ar, ma = _constrain(x, p)
@@ -209,4 +321,4 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
     llf_y = llf - n * np.log(scale)
     beta_y = beta * scale
     return ArmaFit(ar=ar, ma=ma, beta=beta_y, sigma2=sigma2_y, llf=float(llf_y), nfev=nfev,
-                   converged=converged)
+                   converged=converged, boundary=boundary, modes=modes)

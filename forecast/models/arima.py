@@ -20,6 +20,7 @@ state-space forecast variance (Gaussian errors).
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -63,6 +64,16 @@ def _catch(action: str, owner: str, fn, *args, hint: str = "", **kwargs):
             ) from err
     messages = [f"{w.category.__name__}: {w.message}" for w in caught]
     return out, messages
+
+
+@dataclass(frozen=True)
+class _Estimated:
+    """A finished estimate (statsmodels results, notes, method name), kept by an order
+    search so that the chosen order is not estimated again."""
+
+    results: Any
+    notes: list[str]
+    method: str
 
 
 class _StateSpaceARIMA(Forecaster):
@@ -126,11 +137,21 @@ class _StateSpaceARIMA(Forecaster):
     def _model(self, y: np.ndarray, X: np.ndarray | None, order, seasonal_order, trend):
         from statsmodels.tsa.arima.model import ARIMA as _SMARIMA
 
-        return _SMARIMA(
+        mod = _SMARIMA(
             y, exog=X, order=order, seasonal_order=seasonal_order, trend=trend,
             enforce_stationarity=self.enforce_stationarity,
             enforce_invertibility=self.enforce_invertibility,
         )
+        if (order[1] or seasonal_order[1]) and self.enforce_stationarity:
+            # The differencing states start from an exact diffuse prior (Durbin-Koopman),
+            # so the likelihood is the exact likelihood of the differenced data: scale-free,
+            # and the one the fast estimator maximises. statsmodels' default, an
+            # approximate diffuse prior of variance 1e6, is informative on series whose
+            # level is in the thousands and moves the optimum with the units of the data.
+            mod.use_exact_diffuse = True
+            mod.loglikelihood_burn = 0
+            mod.initialize_default()
+        return mod
 
     def _fast_applies(self, order, seasonal_order, trend) -> bool:
         """Whether the fast exact estimator (:mod:`._arma_mle`) covers this specification."""
@@ -168,10 +189,20 @@ class _StateSpaceARIMA(Forecaster):
 
     @staticmethod
     def _fast_notes(fit) -> list[str]:
-        if fit.converged:
-            return []
-        return [f"ConvergenceWarning: the likelihood search stopped after {fit.nfev} evaluations before "
-                "converging (a flat likelihood or a root near the unit circle); estimates may be imprecise"]
+        if not fit.converged:
+            return [f"ConvergenceWarning: the likelihood search did not converge in {fit.nfev} evaluations "
+                    "from any of its starts (a flat likelihood); estimates may be imprecise"]
+        if fit.boundary:
+            return ["ConvergenceWarning: the likelihood is highest at a unit root (an AR or MA root on the "
+                    "unit circle); the estimates lie on the boundary of the stationary/invertible region"]
+        return []
+
+    @staticmethod
+    def _fast_trusted(fit) -> bool:
+        """Whether the fast searches agree on one converged optimum inside the stationary and
+        invertible region. Elsewhere (no convergence, a unit root, or several optima found
+        from different starts) statsmodels' own fit is run too and the higher likelihood kept."""
+        return bool(fit.converged and not fit.boundary and fit.modes == 1)
 
     def _fast_estimate(self, y: np.ndarray, X: np.ndarray | None, order, seasonal_order, trend):
         """The fast estimate ``(statsmodels model, ArmaFit, params)``, or None where the fast
@@ -200,19 +231,27 @@ class _StateSpaceARIMA(Forecaster):
         """
         owner = type(self).__name__
         notes: list[str] = []
+        if isinstance(fast, _Estimated):  # finished by an order search
+            return fast.results, fast.notes, fast.method
         if fast is None:
             fast = self._fast_estimate(y, X, order, seasonal_order, trend)
+        fast_res = None
         if isinstance(fast, tuple):
             mod, fit, params = fast
             try:
                 res, caught = _catch(f"filtering ARIMA{order} on {len(y)} observations", owner,
                                      mod.filter, params, cov_type="none")
-                return res, self._fast_notes(fit) + caught, "exact-ls"
+                fast_res = (res, self._fast_notes(fit) + caught, "exact-ls")
+                if self._fast_trusted(fit):
+                    return fast_res
             except ModelError as err:
                 fast = str(err)
         if isinstance(fast, str):
             notes.append(f"fast estimator failed ({fast}); statsmodels estimated the model instead")
         kwargs: dict[str, Any] = dict(fit_kwargs)
+        # no parameter covariance: nothing here reads standard errors (intervals come from
+        # the forecast variance), and statsmodels' numerical one costs as much as the fit
+        kwargs.setdefault("cov_type", "none")
         if self.method is not None:
             kwargs["method"] = self.method
         if self.maxiter is not None:
@@ -222,7 +261,19 @@ class _StateSpaceARIMA(Forecaster):
             return self._model(y, X, order, seasonal_order, trend).fit(**kwargs)
 
         hint = "; if X is given, drop constant or duplicated columns from it" if X is not None else ""
-        res, caught = _catch(f"estimating ARIMA{order}x{seasonal_order} on {len(y)} observations", owner, run, hint=hint)
+        try:
+            res, caught = _catch(f"estimating ARIMA{order}x{seasonal_order} on {len(y)} observations", owner,
+                                 run, hint=hint)
+        except ModelError:
+            if fast_res is None:
+                raise
+            return fast_res
+        if fast_res is not None:
+            # the fast search ended flat or on the boundary: statsmodels' own fit was run
+            # as well, and the higher likelihood (under the same model) is kept
+            if not fast_res[0].llf >= res.llf:
+                return res, fast_res[1] + caught, "statespace"
+            return fast_res
         return res, notes + caught, "statespace" if self.method is None else str(self.method)
 
     def _criteria(self, y: np.ndarray, X: np.ndarray | None, order, seasonal_order, trend):
@@ -232,12 +283,16 @@ class _StateSpaceARIMA(Forecaster):
         its estimate is returned so that the chosen order is not fitted again.
         """
         fast = self._fast_estimate(y, X, order, seasonal_order, trend)
-        if isinstance(fast, tuple):
+        if isinstance(fast, tuple) and self._fast_trusted(fast[1]):
             _, fit, params = fast
-            k, nobs = len(params), len(y) - order[1]
-            return -2 * fit.llf + 2 * k, -2 * fit.llf + np.log(nobs) * k, len(self._fast_notes(fit)), fast
-        res, caught, _ = self._estimate(y, X, order, seasonal_order, trend, fast=fast, cov_type="none")
-        return float(res.aic), float(res.bic), len(caught), None
+            # the same numbers statsmodels reports for the filtered model: its exact
+            # diffuse log-likelihood counts log(2 pi) / 2 less for each differenced-away
+            # observation, and its effective sample is the whole series
+            llf = fit.llf - 0.5 * np.log(2 * np.pi) * order[1]
+            k = len(params)
+            return -2 * llf + 2 * k, -2 * llf + np.log(len(y)) * k, 0, fast
+        done = _Estimated(*self._estimate(y, X, order, seasonal_order, trend, fast=fast))
+        return float(done.results.aic), float(done.results.bic), len(done.notes), done
 
     def _select(self, y: np.ndarray, X: np.ndarray | None, seasonal_order, trend):
         """``(order to fit, notes, its fast estimate or None)``; subclasses with order
