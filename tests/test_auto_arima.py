@@ -37,9 +37,16 @@ def airline_fit(log_airline):
 
 
 def _sm_fit(y, order, seasonal_order, trend):
+    """statsmodels' own fit of the same model under the likelihood the toolkit uses for
+    differenced models (exact diffuse start of the differencing states)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return SMARIMA(y.to_numpy(float), order=order, seasonal_order=seasonal_order, trend=trend).fit()
+        mod = SMARIMA(y.to_numpy(float), order=order, seasonal_order=seasonal_order, trend=trend)
+        if order[1] or seasonal_order[1]:
+            mod.use_exact_diffuse = True
+            mod.loglikelihood_burn = 0
+            mod.initialize_default()
+        return mod.fit()
 
 
 def test_log_airline_gets_the_airline_model_with_statsmodels_estimates(airline_fit, log_airline):

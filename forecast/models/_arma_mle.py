@@ -164,15 +164,17 @@ def _profile(Z: np.ndarray, k: int, ar: np.ndarray, ma: np.ndarray):
     return r, v, beta
 
 
-def _search(residuals, x0: np.ndarray, max_iter: int, known: np.ndarray | None = None):
+def _search(residuals, x0: np.ndarray, max_iter: int, known: np.ndarray | None = None, *,
+            ftol: float = TOL, xtol: float = TOL, gtol: float = TOL):
     """Levenberg-Marquardt from ``x0``: ``(x, cost, evaluations, converged)``.
 
     A plain Marquardt iteration (forward-difference Jacobian, damping scaled by the
     diagonal of J'J) in NumPy. scipy's ``least_squares(method="lm")`` is not used because
     two identical calls of it in one process can end at different points (its MINPACK
     workspace carries state between calls); this loop repeats bit for bit. It stops when an
-    accepted step lowers the criterion by less than ``TOL`` relative and moves the
-    parameters by less than ``TOL`` (converged), when no step can lower it (converged:
+    accepted step lowers the criterion by less than ``ftol`` relative or moves the
+    parameters by less than ``xtol`` relative (converged), when the gradient is below
+    ``gtol`` (relative to the criterion), when no step can lower it (converged:
     a stationary point to working precision), or after ``max_iter`` iterations (not
     converged). With ``known`` (an optimum found before), it stops as soon as it comes
     within ``JOIN`` of that point, returning ``converged=None``: it is on its way there.
@@ -192,7 +194,7 @@ def _search(residuals, x0: np.ndarray, max_iter: int, known: np.ndarray | None =
         evals += m
         g = J.T @ r
         A = J.T @ J
-        if float(np.max(np.abs(g))) <= TOL * max(cost, 1e-300):
+        if float(np.max(np.abs(g))) <= gtol * max(cost, 1e-300):
             return x, cost, evals, True
         d = np.diag(A).copy()
         d[d <= 0] = 1.0
@@ -211,8 +213,8 @@ def _search(residuals, x0: np.ndarray, max_iter: int, known: np.ndarray | None =
             lam *= 4.0
             if lam > 1e12:  # no step lowers the criterion: a stationary point
                 return x, cost, evals, True
-        small_gain = cost - cost_new <= TOL * cost
-        small_step = float(np.max(np.abs(step))) <= TOL * (TOL + float(np.max(np.abs(x))))
+        small_gain = cost - cost_new <= ftol * cost
+        small_step = float(np.max(np.abs(step))) <= xtol * (xtol + float(np.max(np.abs(x))))
         x, r, cost = x_new, r_new, cost_new
         if known is not None and float(np.max(np.abs(x - known))) < JOIN:
             return x, cost, evals, None

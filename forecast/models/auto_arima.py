@@ -48,11 +48,11 @@ MIN_ROOT = 1.01  # R's auto.arima rejects fits with a root closer to the unit ci
 
 
 def season_of(index: pd.Index) -> int:
-    """The season ``m`` of a time index: the backtest's frequency rule (one place, so it
-    can later follow the library's single season function)."""
-    from ..backtest.engine import season_length
+    """The season ``m`` of a time index by the toolkit's one frequency rule
+    (:func:`forecast.io.season_length`); 1 (non-seasonal) where it has none."""
+    from ..io import season_length
 
-    return season_length(index)
+    return season_length(index) or 1
 
 
 # ------------------------------------------------------------------ differencing tests
@@ -176,14 +176,19 @@ START_TOL = {"xtol": 1e-2, "ftol": 1e-3, "gtol": 1e-6, "max_nfev": 20}
 
 
 def _lm(residuals, x0: np.ndarray, tol: dict | None = None) -> tuple[np.ndarray, bool]:
+    """Levenberg-Marquardt by the fast estimator's deterministic search (scipy's MINPACK
+    "lm" can end identical calls at different points, depending on what ran before)."""
     if not len(x0):
         return x0, True
-    from scipy.optimize import least_squares
+    from ._arma_mle import _search
 
-    sol = least_squares(residuals, x0, method="lm", **(tol or SEARCH_TOL))
-    if not np.isfinite(sol.x).all():
+    tol = tol or SEARCH_TOL
+    max_iter = max(3, tol["max_nfev"] // (len(x0) + 1))  # evaluations -> iterations
+    x, _, _, converged = _search(residuals, np.asarray(x0, dtype=float), max_iter,
+                                 ftol=tol["ftol"], xtol=tol["xtol"], gtol=tol["gtol"])
+    if not np.isfinite(x).all():
         raise ModelError("the likelihood search diverged")
-    return sol.x, bool(sol.status > 0)
+    return x, bool(converged)
 
 
 def _innovations(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -197,7 +202,8 @@ def _innovations(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[np.ndar
 
         e, v = arma_innovations(Z, ar_params=ar, ma_params=ma, sigma2=1.0)
         return np.asarray(e).reshape(Z.shape), np.asarray(v, dtype=float)
-    return _whiten(Z, np.asarray(ar, dtype=float), np.asarray(ma, dtype=float))
+    e, v = _whiten(Z, np.asarray(ar, dtype=float), np.asarray(ma, dtype=float))
+    return np.column_stack(e), v
 
 
 def _exact(w: np.ndarray, const: bool, orders: _Orders, x0: np.ndarray | None,
