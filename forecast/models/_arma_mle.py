@@ -54,6 +54,7 @@ class ArmaFit:
     converged: bool = True  # the best search met the convergence criterion
     boundary: bool = False  # ... but ended at a unit root (the supremum is on the boundary)
     modes: int = 1  # distinct optima the searches from different starts ended at
+    nobs: int = 0  # observations the likelihood was computed on
 
 
 def _constrain(x: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
@@ -254,13 +255,15 @@ def _on_boundary(x: np.ndarray) -> bool:
 
 
 def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
-             start_ar: np.ndarray | None = None, start_ma: np.ndarray | None = None) -> ArmaFit:
+             start_ar: np.ndarray | None = None, start_ma: np.ndarray | None = None, *,
+             other_starts: bool = True) -> ArmaFit:
     """Maximum likelihood estimates of ARMA(p, q) errors around ``X @ beta``.
 
     ``X`` (n, k) holds the regressors (a column of ones for a constant) or is None for a
     zero mean. The first search starts from the given start values (statsmodels' own, by
     the caller); two more start from the mirror image of its optimum and from white noise
-    (:func:`_other_starts`), and the best optimum is kept. Each search stops on a
+    (:func:`_other_starts`; ``other_starts=False`` skips them when the caller compares with
+    another optimiser anyway), and the best optimum is kept. Each search stops on a
     convergence criterion (relative change of the criterion or of the parameters below
     ``TOL``), not on a step count. ``modes`` on the result counts the distinct optima found,
     ``converged`` and ``boundary`` say how the best search ended: callers compare with
@@ -300,7 +303,7 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
         x, cost, nfev, converged = _search(residuals, x0, MAX_ITER)
         boundary = _on_boundary(x)
         first = x
-        for start in _other_starts(x0, x, p, q):
+        for start in _other_starts(x0, x, p, q) if other_starts else ():
             x2, cost2, nfev2, conv2 = _search(residuals, start, MAX_ITER, known=first)
             nfev += nfev2
             if conv2 is None:  # joined the first search's optimum
@@ -323,4 +326,4 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
     llf_y = llf - n * np.log(scale)
     beta_y = beta * scale
     return ArmaFit(ar=ar, ma=ma, beta=beta_y, sigma2=sigma2_y, llf=float(llf_y), nfev=nfev,
-                   converged=converged, boundary=boundary, modes=modes)
+                   converged=converged, boundary=boundary, modes=modes, nobs=n)

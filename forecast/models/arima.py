@@ -34,6 +34,12 @@ __all__ = ["ARIMA", "ARMA", "ARMAX", "AR", "MA"]
 
 _TRENDS = ("n", "c", "t", "ct")
 _CRITERIA = ("aic", "bic")
+#: Up to this many (differenced) observations statsmodels' own fit always runs beside the
+#: fast estimator and the higher likelihood is kept: short series have flat likelihoods
+#: whose supremum often lies at a unit root that no search from inside reaches (seen on
+#: M3 yearly and quarterly series), and statsmodels' fit is cheap there. 150 is the length
+#: above which R's auto.arima treats a series as long.
+SHORT = 150
 
 
 # ------------------------------------------------------------------ parameter checks
@@ -184,7 +190,8 @@ class _StateSpaceARIMA(Forecaster):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             start = np.asarray(mod.start_params, dtype=float)
-        fit = fit_arma(yd, Xd, p, q, start[k_reg:k_reg + p], start[k_reg + p:k_reg + p + q])
+        fit = fit_arma(yd, Xd, p, q, start[k_reg:k_reg + p], start[k_reg + p:k_reg + p + q],
+                       other_starts=len(yd) > SHORT)
         return fit, np.concatenate([fit.beta, fit.ar, fit.ma, [fit.sigma2]])
 
     @staticmethod
@@ -200,9 +207,10 @@ class _StateSpaceARIMA(Forecaster):
     @staticmethod
     def _fast_trusted(fit) -> bool:
         """Whether the fast searches agree on one converged optimum inside the stationary and
-        invertible region. Elsewhere (no convergence, a unit root, or several optima found
-        from different starts) statsmodels' own fit is run too and the higher likelihood kept."""
-        return bool(fit.converged and not fit.boundary and fit.modes == 1)
+        invertible region of a long series. Elsewhere (no convergence, a unit root, several
+        optima found from different starts, or a short series) statsmodels' own fit is run
+        too and the higher likelihood kept."""
+        return bool(fit.nobs > SHORT and fit.converged and not fit.boundary and fit.modes == 1)
 
     def _fast_estimate(self, y: np.ndarray, X: np.ndarray | None, order, seasonal_order, trend):
         """The fast estimate ``(statsmodels model, ArmaFit, params)``, or None where the fast
