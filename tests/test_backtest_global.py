@@ -12,8 +12,6 @@ import forecast as fc
 from forecast.datasets import load_m3
 from forecast.models.recurrent import LSTM
 
-pytest.importorskip("keras")
-
 FITS: list[dict[str, int]] = []  # one entry per fit: {series id: training length}
 
 
