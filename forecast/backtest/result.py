@@ -92,6 +92,8 @@ class BacktestResult:
         ``{series_id, model, segment, settings}`` with plain values (see
         :func:`forecast.backtest.resolved.resolved_settings`: the orders ``arma(auto)`` chose,
         a network's ``resolved_params_``); a global model's fit is listed under each series.
+        ``warnings``: the warnings each task's fit and forecasts raised, as rows of
+        :meth:`fit_warnings`.
     """
 
     def __init__(self, forecasts: pd.DataFrame, actuals: pd.DataFrame, failures: pd.DataFrame,
@@ -110,7 +112,7 @@ class BacktestResult:
         parts: dict[tuple[str, str], list[dict]] = {}
         for rec in records:
             parts.setdefault((rec["series_id"], rec["model"]), []).append(rec)
-        failures, timings, resolved = [], [], []
+        failures, timings, resolved, caught = [], [], [], []
         cols: dict[str, list] = {k: [] for k in ("series_id", "model", "step", "y_true", "y_pred", "lower", "upper")}
         origin_parts, stamp_parts = [], []
         for sid, series in panel.items():
@@ -135,6 +137,11 @@ class BacktestResult:
                     if r.get("resolved"):
                         resolved.append({"series_id": sid, "model": name, "segment": r["segment"],
                                          "settings": r["resolved"]})
+                    for w in r.get("warnings", ()):
+                        caught.append({"series_id": w.get("series_id", sid), "model": name,
+                                       "segment": r["segment"], "stage": w["stage"],
+                                       "category": w["category"], "message": w["message"],
+                                       "count": int(w["count"])})
                     timings.append({"series_id": sid, "model": name, "segment": r["segment"],
                                     "n_origins": len(r["origins"]), "fit_seconds": r["fit_seconds"],
                                     "predict_seconds": r["predict_seconds"]})
@@ -160,6 +167,7 @@ class BacktestResult:
         meta["model_names"] = list(model_names)
         meta["index"] = {sid: _index_kind(s.index) for sid, s in panel.items()}
         meta["resolved"] = resolved  # per fit: the settings it resolved (orders chosen, a network's "auto" settings)
+        meta["warnings"] = caught  # per task: the warnings its fit and forecasts raised (see fit_warnings)
         return cls(forecasts, actuals, fails, timing, meta)
 
     # ------------------------------------------------------------------ basics
@@ -221,6 +229,16 @@ class BacktestResult:
                          "all_failed": model in failed, "stage": top[0], "error_type": top[1],
                          "message": top[2]})
         return pd.DataFrame(rows, columns=cols)
+
+    def fit_warnings(self) -> pd.DataFrame:
+        """The warnings models raised while fitting and forecasting in the backtest (never
+        silenced): one row per task (series x refit segment) and distinct message,
+        ``series_id, model, segment, stage, category, message, count``. ``stage`` is ``fit``
+        or ``predict``; a model's own convergence reports (``fit_warnings_`` of the ARMA
+        family) are included. A global model's rows have ``series_id`` None: one fit
+        covers the panel. Warnings about the software (deprecations) are not listed."""
+        cols = ["series_id", "model", "segment", "stage", "category", "message", "count"]
+        return pd.DataFrame(self.meta.get("warnings", []), columns=cols).astype({"count": int})
 
     def __repr__(self) -> str:
         return (f"BacktestResult({len(self.models)} models, {len(self.series_ids)} series, horizon "
@@ -561,7 +579,8 @@ class BacktestResult:
         left out of its average (see :meth:`undefined`). Skill and OWA are NaN, never an
         error, when the reference scores zero or is undefined. ``status`` is ``failed`` for a model
         without any forecast: it is listed last, without a rank, and left out of the comparison;
-        ``n_failed`` counts each model's failed origins and ``failure`` gives the most frequent reason."""
+        ``n_failed`` counts each model's failed origins and ``failure`` gives the most frequent reason;
+        ``n_warnings`` counts the warnings its fits and forecasts raised (:meth:`fit_warnings`)."""
         primary = self._metric_names(metric or self._primary())[0]
         names = self._metric_names()
         if primary not in names:
@@ -623,6 +642,8 @@ class BacktestResult:
         board["n_dropped"] = [n_all if mdl in failed else n_all - n_ok for mdl in board.index]
         fails = self.failures.groupby("model").size() if len(self.failures) else pd.Series(dtype=int)
         board["n_failed"] = [int(fails.get(mdl, 0)) for mdl in board.index]
+        noted = self.fit_warnings().groupby("model")["count"].sum()
+        board["n_warnings"] = [int(noted.get(mdl, 0)) for mdl in board.index]
         for col in undefined:
             board[col] = counts[col].reindex(board.index).to_numpy()
         summary = self.failure_summary().set_index("model")
