@@ -5,7 +5,9 @@ and forecasting from all their origins of one refit segment (:class:`GlobalTask`
 Tasks are independent and self-contained (they carry only the data up to their last origin,
 plus the exogenous values declared known in advance for the horizon), so they can run in
 any process or on any machine and give the same numbers. :func:`run_task` never raises for
-a model's failure: it records the failure and the origins it concerns.
+a model's failure: it records the failure and the origins it concerns. It never silences
+a warning either: each task records the warnings its fit and forecasts raise
+(:mod:`.caught`). The seed reaches the model through :func:`forecast.seeding.seed_model`.
 """
 
 from __future__ import annotations
