@@ -30,7 +30,7 @@ def resolve_backend(backend: Any, n_jobs: int) -> tuple[str, Any]:
     is a client this module opened (from an address) and closes after the run."""
     n_jobs_given = n_jobs
     try:
-        whole_number(n_jobs, "n_jobs", low=-1)
+        n_jobs = whole_number(n_jobs, "n_jobs", low=-1)
     except InputError:
         n_jobs = 0
     if n_jobs == 0:
