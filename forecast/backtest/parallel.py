@@ -148,7 +148,7 @@ def execute(tasks: Sequence[Task], *, n_jobs: int = 1, backend: Any = None,
         if kind == "serial":
             stream = _iter_serial(tasks, todo)
         elif kind == "joblib":
-            stream = _iter_joblib(tasks, todo, n_jobs, handle)
+            stream = _iter_joblib(tasks, todo, int(n_jobs), handle)
         else:
             stream = _iter_dask(tasks, todo, handle)
         try:
