@@ -31,14 +31,9 @@ from typing import Any
 import numpy as np
 
 from .errors import InputError
+from .validation import whole_number
 
 __all__ = ["make_windows", "window_span", "n_windows", "WindowBatches"]
-
-
-def _positive_int(value: Any, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise InputError(f"{name} must be a whole number >= {minimum}; got {value!r}")
-    return int(value)
 
 
 def window_span(time_steps: int, lag: int = 1) -> int:
@@ -79,10 +74,10 @@ def make_windows(values: Any, time_steps: int, horizon: int, *, lag: int = 1,
         Views into ``values`` (no data copied). Window ``i`` ends at position
         ``i * stride + (time_steps - 1) * lag`` and its targets follow it.
     """
-    time_steps = _positive_int(time_steps, "time_steps")
-    horizon = _positive_int(horizon, "horizon")
-    lag = _positive_int(lag, "lag")
-    stride = _positive_int(stride, "stride")
+    time_steps = whole_number(time_steps, "time_steps", low=1)
+    horizon = whole_number(horizon, "horizon", low=1)
+    lag = whole_number(lag, "lag", low=1)
+    stride = whole_number(stride, "stride", low=1)
     arr = np.asarray(values)
     if arr.ndim == 1:
         arr = arr[:, None]
@@ -154,10 +149,10 @@ class WindowBatches:
                  steps_per_epoch: int | None = None, dtype: Any = np.float32):
         self.series = [np.ascontiguousarray(np.asarray(s, dtype=dtype).reshape(len(s), -1)) for s in series]
         self.future = None if future is None else [np.ascontiguousarray(np.asarray(f, dtype=dtype)) for f in future]
-        self.time_steps = _positive_int(time_steps, "time_steps")
-        self.horizon = _positive_int(horizon, "horizon")
-        self.lag = _positive_int(lag, "lag")
-        self.batch_size = _positive_int(batch_size, "batch_size")
+        self.time_steps = whole_number(time_steps, "time_steps", low=1)
+        self.horizon = whole_number(horizon, "horizon", low=1)
+        self.lag = whole_number(lag, "lag", low=1)
+        self.batch_size = whole_number(batch_size, "batch_size", low=1)
         if window_norm not in (None, "last", "mean"):
             raise InputError(f"window_norm must be None, 'last' or 'mean'; got {window_norm!r}")
         self.window_norm = window_norm

@@ -12,8 +12,6 @@ import forecast as fc
 from forecast.datasets import load_m3
 from forecast.models.recurrent import LSTM
 
-pytest.importorskip("keras")
-
 FITS: list[dict[str, int]] = []  # one entry per fit: {series id: training length}
 
 
@@ -65,6 +63,18 @@ def test_global_model_fitted_once_per_segment_on_data_up_to_each_first_origin(pa
                                   naive[["series_id", "origin", "step", "timestamp", "y_true"]])
     assert lstm.groupby("series_id").size().to_dict() == {sid: 4 * len(o) for sid, o in origins.items()}
     assert (res.timings[res.timings["model"] == "lstm"].groupby("segment").size().tolist() == [4, 4, 3, 2])
+
+
+def test_a_global_fit_lists_its_warnings_once_for_the_panel(serial):
+    res, fits = serial
+    noted = res.fit_warnings()
+    lstm = noted[noted["model"] == "lstm"]
+    # each tiny network's intervals rest on few calibration residuals, and it says so; the
+    # note belongs to the fit over the whole panel, not to one series, and is listed once
+    assert sorted(lstm["segment"]) == list(range(len(fits))) and lstm["series_id"].isna().all()
+    assert set(lstm["category"]) == {"FitWarning"} and lstm["message"].str.startswith("CountingLSTM: intervals").all()
+    assert (lstm["count"] == 1).all() and set(noted["model"]) == {"lstm"}
+    assert res.leaderboard().set_index("model").loc["lstm", "n_warnings"] == len(fits)
 
 
 def test_global_models_false_fits_one_network_per_series(panel):

@@ -1,6 +1,4 @@
-"""The backtest with the ARMA family and the recurrent networks on the macro data.
-
-Skipped only while forecast.models.arima / forecast.models.recurrent are absent."""
+"""The backtest with the ARMA family and the recurrent networks on the macro data."""
 
 from __future__ import annotations
 
@@ -9,6 +7,7 @@ import pandas as pd
 import pytest
 
 import forecast as fc
+from forecast.models import recurrent as rec
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +22,6 @@ def growth():
 
 
 def test_arma_refit_false_is_one_fit_and_one_batched_pass(growth, monkeypatch):
-    arima = pytest.importorskip("forecast.models.arima")
     y, _ = growth
     calls = {"fit": 0, "origins": 0}
     cls = type(fc.create("arma(2,1)"))
@@ -47,11 +45,9 @@ def test_arma_refit_false_is_one_fit_and_one_batched_pass(growth, monkeypatch):
     np.testing.assert_allclose(res.forecasts["y_pred"].to_numpy(),
                                np.concatenate([f.mean.to_numpy() for f in direct]), rtol=1e-9)
     assert res.forecasts["lower"].notna().all()
-    del arima
 
 
 def test_classical_family_on_macro_with_dm_pvalues(growth):
-    pytest.importorskip("forecast.models.arima")
     y, X = growth
     res = fc.backtest(["naive", "ar(2)", "arma(2,1)", "armax(1,1)"], y, X=X,
                       known_exog=["dpi_lag4", "unemp_lag4"], horizon=4, initial=170, step=3, refit=4)
@@ -65,8 +61,6 @@ def test_classical_family_on_macro_with_dm_pvalues(growth):
 
 @pytest.mark.keras
 def test_networks_and_classical_on_macro_leaderboard_and_plots(growth):
-    pytest.importorskip("forecast.models.arima")
-    rec = pytest.importorskip("forecast.models.recurrent")
     y, X = growth
     models = {"naive": "naive", "ar": "ar(2)", "arma": "arma(2,1)", "armax": "armax(1,1)",
               "lstm": rec.LSTM(**rec.LSTM._tiny_params()), "gru": rec.GRU(**rec.GRU._tiny_params())}
@@ -77,6 +71,5 @@ def test_networks_and_classical_on_macro_leaderboard_and_plots(growth):
     again = fc.backtest(models, y, X=X, known_exog=["dpi_lag4", "unemp_lag4"], horizon=4, initial=170,
                         step=2, refit=False, seed=0)
     np.testing.assert_allclose(res.forecasts["y_pred"], again.forecasts["y_pred"], rtol=1e-6)
-    pytest.importorskip("matplotlib")
     figs = fc.plotting.plot_all(res)
     assert set(figs) == {"forecasts", "by_horizon", "leaderboard"}

@@ -37,7 +37,7 @@ def test_joblib_two_workers_identical(setup):
 
 
 def test_dask_local_cluster_identical(setup):
-    distributed = pytest.importorskip("distributed")
+    distributed = pytest.importorskip("distributed", reason="the optional dask extra: pip install 'forecast[dask]'")
     models, panel, kwargs, serial = setup
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster:
@@ -62,8 +62,7 @@ def test_unknown_backend_and_bad_n_jobs():
 def test_dask_local_cluster_gives_bit_identical_global_networks():
     """Global sliding-window LSTM and GRU fitted in two Dask worker processes (whose event
     loops draw from Python's ``random`` meanwhile) give exactly the in-process forecasts."""
-    distributed = pytest.importorskip("distributed")
-    pytest.importorskip("keras")
+    distributed = pytest.importorskip("distributed", reason="the optional dask extra: pip install 'forecast[dask]'")
     from forecast.datasets import load_m3
 
     series, _ = load_m3("quarterly")

@@ -179,7 +179,7 @@ def test_known_exog_reaches_armax(files, tmp_path):
 
 
 def test_dask_scheduler_address(files, tmp_path):
-    distributed = pytest.importorskip("distributed")
+    distributed = pytest.importorskip("distributed", reason="the optional dask extra: pip install 'forecast[dask]'")
     out = tmp_path / "dask"
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp://",
                                   host="127.0.0.1", dashboard_address=None) as cluster:

@@ -32,9 +32,10 @@ def test_five_notebooks_built_from_their_sources():
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs(name, monkeypatch):
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    pytest.importorskip("ipykernel")
+    why = "runs notebooks only with the optional test extra: pip install 'forecast[test]'"
+    nbformat = pytest.importorskip("nbformat", reason=why)
+    nbclient = pytest.importorskip("nbclient", reason=why)
+    pytest.importorskip("ipykernel", reason=why)
     # the kernel inherits this environment: fast mode, the package importable from a
     # source checkout, and quiet TensorFlow start-up logs
     monkeypatch.setenv("FORECAST_FAST", "1")

@@ -11,8 +11,6 @@ import pytest
 import forecast as fc
 from forecast.errors import InputError
 
-pytest.importorskip("matplotlib")
-
 
 @pytest.fixture(scope="module")
 def single():

@@ -12,8 +12,6 @@ import forecast as fc
 from forecast.datasets import load_m3
 from forecast.errors import InputError
 
-pytest.importorskip("keras")
-
 SMALL = dict(units=4, epochs=3, seed=0)  # tiny networks; every other setting "auto"
 
 

@@ -84,7 +84,7 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
-_RECORD_LISTS = ("origins", "ok", "mean", "lower", "upper", "failures")
+_RECORD_LISTS = ("origins", "ok", "mean", "lower", "upper", "failures", "warnings")
 
 
 def _well_formed(data: dict[str, Any]) -> bool:

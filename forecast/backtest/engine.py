@@ -22,6 +22,7 @@ from ..base import Forecaster
 from ..errors import ForecastWarning, InputError, option
 from ..io import check_exog, check_horizon, check_series, season_length
 from ..metrics import METRICS
+from ..validation import whole_number
 from .cache import TaskCache, hash_frame, hash_json, hash_series
 from .parallel import execute
 from .result import BacktestResult
@@ -357,8 +358,8 @@ def backtest(
     plan = _exog_plan(model_map, exog, known_exog)
     if season is None:
         season = _infer_season(panel, is_panel)
-    elif isinstance(season, bool) or not isinstance(season, int | np.integer) or season < 1:
-        raise InputError(f"season must be a whole number >= 1; got {season!r}")
+    else:
+        season = whole_number(season, "season", low=1)
     level = float(level)
 
     from .. import __version__

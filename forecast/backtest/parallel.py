@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..errors import InputError
+from ..validation import whole_number
 from .cache import TaskCache
 from .tasks import Task, run_task
 
@@ -27,8 +28,13 @@ def _run_indexed(i: int, task: Task) -> tuple[int, dict[str, Any]]:
 def resolve_backend(backend: Any, n_jobs: int) -> tuple[str, Any]:
     """``("serial" | "joblib" | "dask" | "dask-own", client-or-joblib-backend)``; "dask-own"
     is a client this module opened (from an address) and closes after the run."""
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
-        raise InputError(f"n_jobs must be a whole number >= 1 or -1 (all cores); got {n_jobs!r}")
+    n_jobs_given = n_jobs
+    try:
+        n_jobs = whole_number(n_jobs, "n_jobs", low=-1)
+    except InputError:
+        n_jobs = 0
+    if n_jobs == 0:
+        raise InputError(f"n_jobs must be a whole number >= 1, or -1 for all cores; got {n_jobs_given!r}")
     if backend is None or backend in ("loky", "joblib", "threading", "multiprocessing"):
         if n_jobs == 1:
             return "serial", None
@@ -142,7 +148,7 @@ def execute(tasks: Sequence[Task], *, n_jobs: int = 1, backend: Any = None,
         if kind == "serial":
             stream = _iter_serial(tasks, todo)
         elif kind == "joblib":
-            stream = _iter_joblib(tasks, todo, n_jobs, handle)
+            stream = _iter_joblib(tasks, todo, int(n_jobs), handle)
         else:
             stream = _iter_dask(tasks, todo, handle)
         try:

@@ -15,16 +15,17 @@ A model that
 produced no forecast at all (it failed at every origin of every series) is left out of that
 comparison: the others are compared without it, and it is listed as failed
 (:meth:`BacktestResult.failure_summary`, ``status`` in the leaderboard).
+
+Saving and loading live in :mod:`.stored`. This module stays one file above 600 lines for
+one reason: it is the one class :class:`BacktestResult`, whose scores, tests and
+leaderboard share the per-series arrays it caches.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import warnings
 import os
-import shutil
-import tempfile
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -33,15 +34,13 @@ import numpy as np
 import pandas as pd
 
 from .. import metrics as M
-from ..errors import InputError, PersistenceError, UndefinedScoreWarning
+from ..errors import InputError, UndefinedScoreWarning
 from ..seasonality import naive2_forecast
 from .significance import FriedmanResult, dm_test, friedman_test
+from .stored import index_kind, text_columns, load_result, save_result
 
 __all__ = ["BacktestResult", "load_result"]
 
-FORMAT = "forecast-backtest"
-FORMAT_VERSION = 1
-_TABLES = ("forecasts", "actuals", "failures", "timings")
 #: metrics that can be undefined at an origin whatever the forecasts
 _CAN_BE_UNDEFINED = ("mase", "rmsse", "mape")
 
@@ -92,14 +91,16 @@ class BacktestResult:
         ``{series_id, model, segment, settings}`` with plain values (see
         :func:`forecast.backtest.resolved.resolved_settings`: the orders ``arma(auto)`` chose,
         a network's ``resolved_params_``); a global model's fit is listed under each series.
+        ``warnings``: the warnings each task's fit and forecasts raised, as rows of
+        :meth:`fit_warnings`.
     """
 
     def __init__(self, forecasts: pd.DataFrame, actuals: pd.DataFrame, failures: pd.DataFrame,
                  timings: pd.DataFrame, meta: dict[str, Any]):
-        self.forecasts = _text_columns(forecasts)
-        self.actuals = _text_columns(actuals)
-        self.failures = _text_columns(failures)
-        self.timings = _text_columns(timings)
+        self.forecasts = text_columns(forecasts)
+        self.actuals = text_columns(actuals)
+        self.failures = text_columns(failures)
+        self.timings = text_columns(timings)
         self.meta = meta
 
     # ------------------------------------------------------------------ construction
@@ -110,7 +111,7 @@ class BacktestResult:
         parts: dict[tuple[str, str], list[dict]] = {}
         for rec in records:
             parts.setdefault((rec["series_id"], rec["model"]), []).append(rec)
-        failures, timings, resolved = [], [], []
+        failures, timings, resolved, caught = [], [], [], []
         cols: dict[str, list] = {k: [] for k in ("series_id", "model", "step", "y_true", "y_pred", "lower", "upper")}
         origin_parts, stamp_parts = [], []
         for sid, series in panel.items():
@@ -135,6 +136,11 @@ class BacktestResult:
                     if r.get("resolved"):
                         resolved.append({"series_id": sid, "model": name, "segment": r["segment"],
                                          "settings": r["resolved"]})
+                    for w in r.get("warnings", ()):
+                        caught.append({"series_id": w.get("series_id", sid), "model": name,
+                                       "segment": r["segment"], "stage": w["stage"],
+                                       "category": w["category"], "message": w["message"],
+                                       "count": int(w["count"])})
                     timings.append({"series_id": sid, "model": name, "segment": r["segment"],
                                     "n_origins": len(r["origins"]), "fit_seconds": r["fit_seconds"],
                                     "predict_seconds": r["predict_seconds"]})
@@ -158,8 +164,9 @@ class BacktestResult:
                                                 "fit_seconds", "predict_seconds"])
         meta = dict(meta)
         meta["model_names"] = list(model_names)
-        meta["index"] = {sid: _index_kind(s.index) for sid, s in panel.items()}
+        meta["index"] = {sid: index_kind(s.index) for sid, s in panel.items()}
         meta["resolved"] = resolved  # per fit: the settings it resolved (orders chosen, a network's "auto" settings)
+        meta["warnings"] = caught  # per task: the warnings its fit and forecasts raised (see fit_warnings)
         return cls(forecasts, actuals, fails, timing, meta)
 
     # ------------------------------------------------------------------ basics
@@ -221,6 +228,16 @@ class BacktestResult:
                          "all_failed": model in failed, "stage": top[0], "error_type": top[1],
                          "message": top[2]})
         return pd.DataFrame(rows, columns=cols)
+
+    def fit_warnings(self) -> pd.DataFrame:
+        """The warnings models raised while fitting and forecasting in the backtest (never
+        silenced): one row per task (series x refit segment) and distinct message,
+        ``series_id, model, segment, stage, category, message, count``. ``stage`` is ``fit``
+        or ``predict``; a model's own convergence reports (``fit_warnings_`` of the ARMA
+        family) are included. A global model's rows have ``series_id`` None: one fit
+        covers the panel. Warnings about the software (deprecations) are not listed."""
+        cols = ["series_id", "model", "segment", "stage", "category", "message", "count"]
+        return pd.DataFrame(self.meta.get("warnings", []), columns=cols).astype({"count": int})
 
     def __repr__(self) -> str:
         return (f"BacktestResult({len(self.models)} models, {len(self.series_ids)} series, horizon "
@@ -561,7 +578,8 @@ class BacktestResult:
         left out of its average (see :meth:`undefined`). Skill and OWA are NaN, never an
         error, when the reference scores zero or is undefined. ``status`` is ``failed`` for a model
         without any forecast: it is listed last, without a rank, and left out of the comparison;
-        ``n_failed`` counts each model's failed origins and ``failure`` gives the most frequent reason."""
+        ``n_failed`` counts each model's failed origins and ``failure`` gives the most frequent reason;
+        ``n_warnings`` counts the warnings its fits and forecasts raised (:meth:`fit_warnings`)."""
         primary = self._metric_names(metric or self._primary())[0]
         names = self._metric_names()
         if primary not in names:
@@ -623,6 +641,8 @@ class BacktestResult:
         board["n_dropped"] = [n_all if mdl in failed else n_all - n_ok for mdl in board.index]
         fails = self.failures.groupby("model").size() if len(self.failures) else pd.Series(dtype=int)
         board["n_failed"] = [int(fails.get(mdl, 0)) for mdl in board.index]
+        noted = self.fit_warnings().groupby("model")["count"].sum()
+        board["n_warnings"] = [int(noted.get(mdl, 0)) for mdl in board.index]
         for col in undefined:
             board[col] = counts[col].reindex(board.index).to_numpy()
         summary = self.failure_summary().set_index("model")
@@ -642,120 +662,6 @@ class BacktestResult:
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike, *, format: str = "parquet") -> Path:
         """Write the result to folder ``path`` (tables as Parquet or CSV, ``meta.json``),
-        atomically: a complete folder replaces any previous one. No pickle."""
-        if format not in ("parquet", "csv"):
-            raise InputError(f"format must be 'parquet' or 'csv'; got {format!r}")
-        path = Path(path)
-        parent = path.parent if str(path.parent) else Path(".")
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=parent))
-        try:
-            for name in _TABLES:
-                frame = _labels_to_text(getattr(self, name))
-                if format == "parquet":
-                    frame.to_parquet(tmp / f"{name}.parquet", index=False)
-                else:
-                    frame.to_csv(tmp / f"{name}.csv", index=False)
-            manifest = {"format": FORMAT, "version": FORMAT_VERSION, "tables": format, "meta": self.meta}
-            (tmp / "meta.json").write_text(json.dumps(manifest, indent=1, default=_json_default), encoding="utf-8")
-            if path.exists():
-                old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=parent))
-                os.replace(path, old / "result")
-                os.replace(tmp, path)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                os.replace(tmp, path)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return path
-
-
-def load_result(path: str | os.PathLike) -> BacktestResult:
-    """Read a result written by :meth:`BacktestResult.save`."""
-    path = Path(path)
-    manifest_path = path / "meta.json"
-    if not manifest_path.exists():
-        raise PersistenceError(f"{path} is not a saved backtest result (no meta.json); check the path")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except ValueError as err:
-        raise PersistenceError(f"{manifest_path} is not valid JSON: {err}") from err
-    if manifest.get("format") != FORMAT:
-        raise PersistenceError(f"{path} holds {manifest.get('format')!r}, not a backtest result")
-    if int(manifest.get("version", 0)) > FORMAT_VERSION:
-        raise PersistenceError(f"{path} was written by a newer version of forecast; upgrade to read it")
-    meta = manifest["meta"]
-    tables = {}
-    for name in _TABLES:
-        if manifest["tables"] == "parquet":
-            frame = pd.read_parquet(path / f"{name}.parquet")
-        else:
-            frame = pd.read_csv(path / f"{name}.csv", dtype={"series_id": str, "model": str, "origin": str,
-                                                              "timestamp": str, "message": str})
-            frame["series_id"] = frame["series_id"].astype(str)
-        tables[name] = _labels_from_text(frame, meta["index"])
-    return BacktestResult(tables["forecasts"], tables["actuals"], tables["failures"], tables["timings"], meta)
-
-
-# ---------------------------------------------------------------------- label helpers
-def _index_kind(index: pd.Index) -> dict[str, Any]:
-    if isinstance(index, pd.PeriodIndex):
-        return {"kind": "period", "freq": index.freqstr}
-    if isinstance(index, pd.DatetimeIndex):
-        return {"kind": "datetime", "freq": index.freqstr}
-    return {"kind": "integer", "freq": None}
-
-
-def _labels_to_text(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for col in ("origin", "timestamp"):
-        if col in out.columns:
-            out[col] = [v.isoformat() if isinstance(v, pd.Timestamp) else str(v) for v in out[col]]
-    return out
-
-
-def _labels_from_text(frame: pd.DataFrame, kinds: dict[str, dict[str, Any]]) -> pd.DataFrame:
-    frame = frame.copy()
-    frame["series_id"] = frame["series_id"].astype(str)
-    for col in ("origin", "timestamp"):
-        if col not in frame.columns:
-            continue
-        text = frame[col].astype(str)
-        converted = {}
-        for sid, idx in frame.groupby("series_id", sort=False).groups.items():
-            kind = kinds[sid]
-            vals = text.loc[idx]
-            if kind["kind"] == "period":
-                converted[sid] = pd.PeriodIndex(vals.tolist(), freq=kind["freq"])
-            elif kind["kind"] == "datetime":
-                converted[sid] = pd.DatetimeIndex(pd.to_datetime(vals.tolist()))
-            else:
-                converted[sid] = pd.Index(vals.astype(np.int64).tolist())
-        if len({str(v.dtype) for v in converted.values()}) <= 1 and converted:
-            column = None
-            for sid, idx in frame.groupby("series_id", sort=False).groups.items():
-                part = pd.Series(converted[sid], index=idx)
-                column = part if column is None else pd.concat([column, part])
-            frame[col] = column.sort_index() if column is not None else frame[col]
-        else:
-            column = pd.Series(index=frame.index, dtype=object)
-            for sid, idx in frame.groupby("series_id", sort=False).groups.items():
-                column.loc[idx] = list(converted[sid])
-            frame[col] = column
-    return frame
-
-
-def _text_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    for col in ("series_id", "model", "stage", "error_type", "message"):
-        if col in frame.columns:
-            frame[col] = frame[col].astype(str)
-    return frame
-
-
-def _json_default(obj: Any) -> Any:
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, tuple | set):
-        return list(obj)
-    return str(obj)
+        atomically: a complete folder replaces any previous one. No pickle. Read it back
+        with :func:`load_result`."""
+        return save_result(self, path, format=format)

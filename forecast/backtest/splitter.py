@@ -23,16 +23,9 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..validation import whole_number
 
 __all__ = ["origin_positions", "segments", "check_refit", "check_window", "train_start"]
-
-
-def _whole(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise InputError(f"{name} must be a whole number >= {minimum}; got {value!r}")
-    if value < minimum:
-        raise InputError(f"{name} must be at least {minimum}; got {value}")
-    return int(value)
 
 
 def check_window(window: Any) -> str | int:
@@ -41,7 +34,7 @@ def check_window(window: Any) -> str | int:
         if window.lower() != "expanding":
             raise InputError(f"window must be 'expanding' or a sliding window length; got {window!r}")
         return "expanding"
-    return _whole(window, "window", 2)
+    return whole_number(window, "window", low=2)
 
 
 def check_refit(refit: Any) -> int:
@@ -67,8 +60,8 @@ def default_initial(n: int, horizon: int, window: str | int) -> int:
 
 def origin_positions(n: int, *, horizon: int, initial: int, step: int, name: str = "y") -> list[int]:
     """Positions of the origins of a series of length ``n``."""
-    initial = _whole(initial, "initial", 1)
-    step = _whole(step, "step", 1)
+    initial = whole_number(initial, "initial", low=1)
+    step = whole_number(step, "step", low=1)
     if n < initial + horizon:
         raise InputError(
             f"{name} is too short for this backtest: it has {n} observations but initial={initial} "

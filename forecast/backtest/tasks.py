@@ -5,17 +5,17 @@ and forecasting from all their origins of one refit segment (:class:`GlobalTask`
 Tasks are independent and self-contained (they carry only the data up to their last origin,
 plus the exogenous values declared known in advance for the horizon), so they can run in
 any process or on any machine and give the same numbers. :func:`run_task` never raises for
-a model's failure: it records the failure and the origins it concerns.
+a model's failure: it records the failure and the origins it concerns. It never silences
+a warning either: each task records the warnings its fit and forecasts raise
+(:mod:`.caught`). The seed reaches the model through :func:`forecast.seeding.seed_model`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import random
 import sys
 import time
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 
 from ..base import Forecaster
+from ..seeding import seed_model
+from .caught import recording_warnings
 
 __all__ = ["Task", "GlobalTask", "run_task", "limit_threads"]
 
@@ -97,27 +99,6 @@ def limit_threads(active: bool, needs_keras: bool) -> Iterator[None]:
         yield
 
 
-def _seed_everything(model: Forecaster, seed: int | None, needs_keras: bool) -> Forecaster:
-    if seed is None:
-        return model
-    random.seed(seed)
-    np.random.seed(seed % (2**32))
-    params = model.get_params()
-    seeded_by_param = False
-    for name in ("seed", "random_state"):
-        if name in params:
-            seeded_by_param = True
-            if params[name] is None:
-                model.set_params(**{name: seed})
-    if needs_keras and not seeded_by_param:
-        # Only for networks that cannot seed themselves: resetting Keras' global seed makes
-        # TensorFlow retrace and re-optimise the model's compiled functions (4x slower fits).
-        import keras
-
-        keras.utils.set_random_seed(seed)
-    return model
-
-
 def _set_horizon(model: Forecaster, horizon: int) -> Forecaster:
     """A model with ``horizon="auto"`` (the recurrent family's direct head) gets the
     backtest's horizon, on the task's own copy."""
@@ -154,60 +135,128 @@ def _arrays(fc, horizon: int, level: float, intervals: bool):
 
 def run_task(task: Task | GlobalTask) -> dict[str, Any]:
     """Fit, forecast from every origin of the segment in one call, and return a JSON-able
-    record: forecasts per origin, timings and failures. A :class:`GlobalTask` returns
-    ``{"key", "records": [one record per series]}``."""
-    if isinstance(task, GlobalTask):
-        return run_global_task(task)
+    record: forecasts per origin, timings, failures, the settings the fit resolved and the
+    warnings raised. A :class:`GlobalTask` returns ``{"key", "records": [one record per
+    series], ...}``.
+
+    One path serves both: a :class:`Task` is run as a panel of its one series, its model
+    called with that series (not a dict). A failing fit fails every origin; a failing
+    batched forecast is retried series by series (a panel), then origin by origin, so
+    failures are recorded per series and origin. Warnings are recorded, never silenced
+    (see :func:`recording_warnings`); a global model's are listed once, on its first
+    series' record, with ``series_id`` ``None`` (they concern the whole panel).
+    """
+    is_global = isinstance(task, GlobalTask)
+    if is_global:
+        ys, Xs, n_train, origins = task.ys, task.Xs, task.n_train, task.origins
+    else:
+        sid0 = task.series_id
+        ys, n_train, origins = {sid0: task.y}, {sid0: task.n_train}, {sid0: task.origins}
+        Xs = None if task.X is None else {sid0: task.X}
+
+    def pack(d):  # what the model is called with: the dict for a global model, else its one value
+        return d if is_global or d is None else d[sid0]
+
+    def unpack(r):  # predict_origins' answer as {series id: [forecast per origin]}
+        return r if is_global else {sid0: r}
+
     tags = task.model.get_tags()
-    needs_keras = bool(tags["needs_keras"])
-    n_o, h = len(task.origins), task.horizon
-    mean = np.full((n_o, h), np.nan)
-    lower = np.full((n_o, h), np.nan)
-    upper = np.full((n_o, h), np.nan)
-    failures: list[dict[str, Any]] = []
+    needs_keras, intervals = bool(tags["needs_keras"]), bool(tags["intervals"])
+    h = task.horizon
+    sids = list(origins)
+    out = {sid: _Cells(len(origins[sid]), h) for sid in sids}
     fit_seconds = predict_seconds = 0.0
-    ok = np.zeros(n_o, dtype=bool)
-    with limit_threads(task.limit_threads, needs_keras), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model = _set_horizon(_seed_everything(task.model.clone(), task.seed, needs_keras), task.horizon)
-        y_train = task.y.iloc[: task.n_train]
-        X_train = None if task.X is None else task.X.iloc[: task.n_train]
+    resolved: dict[str, Any] = {}
+    with limit_threads(task.limit_threads, needs_keras), recording_warnings() as caught:
+        model = _set_horizon(seed_model(task.model.clone(), task.seed, seed_globals=True), h)
+        y_train = {sid: ys[sid].iloc[: n_train[sid]] for sid in sids}
+        X_train = None if Xs is None else {sid: Xs[sid].iloc[: n_train[sid]] for sid in sids}
         start = time.perf_counter()
         try:
-            model.fit(y_train, X_train)
+            caught.stage = "fit"
+            model.fit(pack(y_train), pack(X_train))
+            fitted = True
         except Exception as err:  # noqa: BLE001 - any model failure is recorded
-            fit_seconds = time.perf_counter() - start
-            failures = [_failure(o, "fit", err) for o in task.origins]
-            return _record(task, mean, lower, upper, ok, failures, fit_seconds, 0.0)
+            fitted = False
+            for sid in sids:
+                out[sid].failures = [_failure(o, "fit", err) for o in origins[sid]]
         fit_seconds = time.perf_counter() - start
-        resolved = _resolved(model)
-        y_new = task.y.iloc[task.n_train:]
-        X_new = None if task.X is None else task.X.iloc[task.n_train:]
-        labels = [task.y.index[task.n_train - 1 + (o - task.origins[0])] for o in task.origins]
-        intervals = bool(tags["intervals"])
-        start = time.perf_counter()
-        try:
-            forecasts = model.predict_origins(y_new, labels, h, X_new)
-            for i, fc in enumerate(forecasts):
-                mean[i], lower[i], upper[i] = _arrays(fc, h, task.level, intervals)
-                ok[i] = True
-        except Exception:  # noqa: BLE001 - isolate the failing origin(s) one by one
-            for i, label in enumerate(labels):
-                rel = task.origins[i] - task.origins[0]
-                try:
-                    fc = model.predict_origins(y_new.iloc[:rel], [label], h, X_new)[0]
-                    mean[i], lower[i], upper[i] = _arrays(fc, h, task.level, intervals)
-                    ok[i] = True
-                except Exception as err:  # noqa: BLE001
-                    failures.append(_failure(task.origins[i], "predict", err))
-        predict_seconds = time.perf_counter() - start
-    for i in np.flatnonzero(ok & ~np.isfinite(mean).all(axis=1)):
-        ok[i] = False
-        failures.append({"origin": int(task.origins[i]), "stage": "predict",
-                         "error_type": "NonFiniteForecast",
-                         "message": "the model returned NaN or infinite forecasts"})
-    failures.sort(key=lambda f: f["origin"])
-    return _record(task, mean, lower, upper, ok, failures, fit_seconds, predict_seconds, resolved)
+        if fitted:
+            caught.add_notes("fit", getattr(model, "fit_warnings_", None))
+            resolved = _resolved(model)
+            caught.stage = "predict"
+            y_new = {sid: ys[sid].iloc[n_train[sid]:] for sid in sids}
+            X_new = None if Xs is None else {sid: Xs[sid].iloc[n_train[sid]:] for sid in sids}
+            labels = {sid: [ys[sid].index[n_train[sid] - 1 + (o - origins[sid][0])] for o in origins[sid]]
+                      for sid in sids}
+
+            def fill(sid: str, i: int, fc: Any) -> None:
+                cells = out[sid]
+                cells.mean[i], cells.lower[i], cells.upper[i] = _arrays(fc, h, task.level, intervals)
+                cells.ok[i] = True
+
+            start = time.perf_counter()
+            try:
+                forecasts = unpack(model.predict_origins(pack(y_new), pack(labels), h, pack(X_new)))
+                for sid in sids:
+                    for i, fc in enumerate(forecasts[sid]):
+                        fill(sid, i, fc)
+            except Exception:  # noqa: BLE001 - isolate the failing series, then origins
+                for sid in sids:
+                    out[sid].ok[:] = False
+                    x_one = None if X_new is None else {sid: X_new[sid]}
+                    if len(sids) > 1:
+                        try:
+                            batch = model.predict_origins(pack({sid: y_new[sid]}), pack({sid: labels[sid]}), h,
+                                                          pack(x_one))
+                            for i, fc in enumerate(unpack(batch)[sid]):
+                                fill(sid, i, fc)
+                            continue
+                        except Exception:  # noqa: BLE001
+                            out[sid].ok[:] = False
+                    for i, label in enumerate(labels[sid]):
+                        rel = origins[sid][i] - origins[sid][0]
+                        try:
+                            one = model.predict_origins(pack({sid: y_new[sid].iloc[:rel]}), pack({sid: [label]}), h,
+                                                        pack(x_one))
+                            fill(sid, i, unpack(one)[sid][0])
+                        except Exception as err:  # noqa: BLE001
+                            out[sid].failures.append(_failure(origins[sid][i], "predict", err))
+            predict_seconds = time.perf_counter() - start
+    notes = caught.entries()
+    n = len(sids)
+    records = []
+    for k, sid in enumerate(sids):
+        cells = out[sid]
+        for i in np.flatnonzero(cells.ok & ~np.isfinite(cells.mean).all(axis=1)):
+            cells.ok[i] = False
+            cells.failures.append({"origin": int(origins[sid][i]), "stage": "predict",
+                                   "error_type": "NonFiniteForecast",
+                                   "message": "the model returned NaN or infinite forecasts"})
+        cells.failures.sort(key=lambda f: f["origin"])
+        if not is_global:
+            mine = notes
+        else:
+            mine = [{**w, "series_id": None} for w in notes] if k == 0 else []
+        records.append(_record(task.key, sid, task.model_name, task.segment, origins[sid], cells,
+                               fit_seconds / n, predict_seconds / n, resolved, mine))
+    if not is_global:
+        return records[0]
+    return {"key": task.key, "model": task.model_name, "segment": task.segment, "global": True,
+            "fit_seconds": float(fit_seconds), "predict_seconds": float(predict_seconds), "records": records}
+
+
+class _Cells:
+    """Forecasts of one series in one task: origins x steps, filled as they succeed."""
+
+    __slots__ = ("mean", "lower", "upper", "ok", "failures")
+
+    def __init__(self, n_origins: int, horizon: int) -> None:
+        self.mean = np.full((n_origins, horizon), np.nan)
+        self.lower = np.full((n_origins, horizon), np.nan)
+        self.upper = np.full((n_origins, horizon), np.nan)
+        self.ok = np.zeros(n_origins, dtype=bool)
+        self.failures: list[dict[str, Any]] = []
 
 
 def _resolved(model: Forecaster) -> dict[str, Any]:
@@ -221,114 +270,23 @@ def _resolved(model: Forecaster) -> dict[str, Any]:
         return {}
 
 
-def _record(task, mean, lower, upper, ok, failures, fit_seconds, predict_seconds, resolved=None):
-    mean = np.where(ok[:, None], mean, np.nan)
+def _record(key: str, sid: str, model_name: str, segment: int, origins: list[int], cells: _Cells,
+            fit_seconds: float, predict_seconds: float, resolved: dict[str, Any],
+            notes: list[dict[str, Any]]) -> dict[str, Any]:
+    mean = np.where(cells.ok[:, None], cells.mean, np.nan)
     return {
-        "key": task.key,
-        "series_id": task.series_id,
-        "model": task.model_name,
-        "segment": task.segment,
-        "origins": [int(o) for o in task.origins],
-        "ok": ok.tolist(),
+        "key": key,
+        "series_id": sid,
+        "model": model_name,
+        "segment": segment,
+        "origins": [int(o) for o in origins],
+        "ok": cells.ok.tolist(),
         "mean": mean.tolist(),
-        "lower": lower.tolist(),
-        "upper": upper.tolist(),
+        "lower": cells.lower.tolist(),
+        "upper": cells.upper.tolist(),
         "fit_seconds": float(fit_seconds),
         "predict_seconds": float(predict_seconds),
-        "failures": failures,
+        "failures": cells.failures,
         "resolved": dict(resolved or {}),
+        "warnings": notes,
     }
-
-
-def run_global_task(task: GlobalTask) -> dict[str, Any]:
-    """Fit one model on every series of the panel (each up to its first origin of the
-    segment), then forecast every origin of every series in one ``predict_origins`` call.
-
-    A failing fit fails every origin of every series; a failing batched forecast is retried
-    series by series, then origin by origin, so failures are recorded per series and
-    origin. Fit and predict seconds are shared equally among the series' records, so their
-    sums over a model are the model's total time.
-    """
-    tags = task.model.get_tags()
-    needs_keras = bool(tags["needs_keras"])
-    intervals = bool(tags["intervals"])
-    h = task.horizon
-    sids = list(task.origins)
-    out = {sid: {"mean": np.full((len(task.origins[sid]), h), np.nan), "lower": np.full((len(task.origins[sid]), h), np.nan),
-                 "upper": np.full((len(task.origins[sid]), h), np.nan), "ok": np.zeros(len(task.origins[sid]), dtype=bool),
-                 "failures": []} for sid in sids}
-    fit_seconds = predict_seconds = 0.0
-    with limit_threads(task.limit_threads, needs_keras), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model = _set_horizon(_seed_everything(task.model.clone(), task.seed, needs_keras), task.horizon)
-        y_train = {sid: task.ys[sid].iloc[: task.n_train[sid]] for sid in sids}
-        X_train = None if task.Xs is None else {sid: task.Xs[sid].iloc[: task.n_train[sid]] for sid in sids}
-        start = time.perf_counter()
-        try:
-            model.fit(y_train, X_train)
-        except Exception as err:  # noqa: BLE001 - any model failure is recorded
-            fit_seconds = time.perf_counter() - start
-            for sid in sids:
-                out[sid]["failures"] = [_failure(o, "fit", err) for o in task.origins[sid]]
-            return _global_record(task, out, fit_seconds, 0.0)
-        fit_seconds = time.perf_counter() - start
-        out_resolved = _resolved(model)
-        for sid in sids:
-            out[sid]["resolved"] = out_resolved
-        y_new = {sid: task.ys[sid].iloc[task.n_train[sid]:] for sid in sids}
-        X_new = None if task.Xs is None else {sid: task.Xs[sid].iloc[task.n_train[sid]:] for sid in sids}
-        labels = {sid: [task.ys[sid].index[task.n_train[sid] - 1 + (o - task.origins[sid][0])] for o in task.origins[sid]]
-                  for sid in sids}
-
-        def fill(sid: str, i: int, fc: Any) -> None:
-            rec = out[sid]
-            rec["mean"][i], rec["lower"][i], rec["upper"][i] = _arrays(fc, h, task.level, intervals)
-            rec["ok"][i] = True
-
-        start = time.perf_counter()
-        try:
-            forecasts = model.predict_origins(y_new, labels, h, X_new)
-            for sid in sids:
-                for i, fc in enumerate(forecasts[sid]):
-                    fill(sid, i, fc)
-        except Exception:  # noqa: BLE001 - isolate the failing series, then origins
-            for sid in sids:
-                out[sid]["ok"][:] = False
-                x_one = None if X_new is None else {sid: X_new[sid]}
-                try:
-                    for i, fc in enumerate(model.predict_origins({sid: y_new[sid]}, {sid: labels[sid]}, h, x_one)[sid]):
-                        fill(sid, i, fc)
-                    continue
-                except Exception:  # noqa: BLE001
-                    out[sid]["ok"][:] = False
-                for i, label in enumerate(labels[sid]):
-                    rel = task.origins[sid][i] - task.origins[sid][0]
-                    try:
-                        fc = model.predict_origins({sid: y_new[sid].iloc[:rel]}, {sid: [label]}, h, x_one)[sid][0]
-                        fill(sid, i, fc)
-                    except Exception as err:  # noqa: BLE001
-                        out[sid]["failures"].append(_failure(task.origins[sid][i], "predict", err))
-        predict_seconds = time.perf_counter() - start
-    return _global_record(task, out, fit_seconds, predict_seconds)
-
-
-def _global_record(task: GlobalTask, out: dict[str, dict[str, Any]], fit_seconds: float,
-                   predict_seconds: float) -> dict[str, Any]:
-    n = max(1, len(out))
-    records = []
-    for sid, rec in out.items():
-        ok, mean = rec["ok"], rec["mean"]
-        failures = rec["failures"]
-        for i in np.flatnonzero(ok & ~np.isfinite(mean).all(axis=1)):
-            ok[i] = False
-            failures.append({"origin": int(task.origins[sid][i]), "stage": "predict",
-                             "error_type": "NonFiniteForecast",
-                             "message": "the model returned NaN or infinite forecasts"})
-        failures.sort(key=lambda f: f["origin"])
-        one = Task(key=task.key, series_id=sid, model_name=task.model_name, segment=task.segment,
-                   model=task.model, y=task.ys[sid], X=None, n_train=task.n_train[sid],
-                   origins=task.origins[sid], horizon=task.horizon, level=task.level, seed=task.seed)
-        records.append(_record(one, mean, rec["lower"], rec["upper"], ok, failures,
-                               fit_seconds / n, predict_seconds / n, rec.get("resolved")))
-    return {"key": task.key, "model": task.model_name, "segment": task.segment, "global": True,
-            "fit_seconds": float(fit_seconds), "predict_seconds": float(predict_seconds), "records": records}

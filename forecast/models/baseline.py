@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ..base import Forecaster, Prediction
-from ..errors import InputError
 from ..seasonality import seasonal_indices
+from ..validation import whole_number
 
 __all__ = ["Naive", "SeasonalNaive", "Naive2", "Drift", "Mean"]
 
@@ -80,9 +80,7 @@ class SeasonalNaive(_Baseline):
         self.m = m
 
     def min_length(self) -> int:
-        if isinstance(self.m, bool) or not isinstance(self.m, int | np.integer) or self.m < 1:
-            raise InputError(f"SeasonalNaive: m must be a whole number >= 1; got {self.m!r}")
-        return int(self.m) + 1
+        return whole_number(self.m, "m", "SeasonalNaive", low=1) + 1
 
     @property
     def _history(self) -> int:  # type: ignore[override]
@@ -119,8 +117,7 @@ class Naive2(_Baseline):
         self.m = m
 
     def min_length(self) -> int:
-        if isinstance(self.m, bool) or not isinstance(self.m, int | np.integer) or self.m < 1:
-            raise InputError(f"Naive2: m must be a whole number >= 1; got {self.m!r}")
+        whole_number(self.m, "m", "Naive2", low=1)
         return 2
 
     def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:
