@@ -120,7 +120,7 @@ def _run_on_terminal(args: list[str], columns: int) -> tuple[int, str]:
 
 @pytest.mark.parametrize("columns", [80, 100])
 def test_terminal_leaderboard_fits_without_hiding_numbers(data, tmp_path, columns):
-    from forecast.cli import _fmt_num
+    from forecast.cli.tables import _fmt_num
 
     out = tmp_path / "res"
     rc, text = _run_on_terminal(["backtest", str(data["airline"]), "--models", "naive,snaive(12),ar(2),drift",
@@ -214,7 +214,7 @@ def test_results_line_lists_only_what_was_written(data, tmp_path):
 
 
 def test_large_panel_report_caps_the_forecast_plots_with_a_note(tmp_path):
-    from forecast.runreport import MAX_SERIES_PLOTS
+    from forecast.plotting import MAX_SERIES_PLOTS
 
     yearly = fc.datasets.load("m3_yearly")
     ids = list(yearly)[: MAX_SERIES_PLOTS + 2]
