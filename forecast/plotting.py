@@ -5,6 +5,10 @@ Every function returns a :class:`matplotlib.figure.Figure` built with the object
 notebook, or saved with ``fig.savefig(path)``. matplotlib is imported only here, inside the
 functions.
 
+Two kinds: the ``plot_*`` functions take a result, for notebooks and scripts; the
+``*_figure`` functions take its tidy tables and draw the figures of the results folder
+(:mod:`forecast.results_folder`), which :func:`report_figures` turns into PNG bytes.
+
 >>> import forecast as fc
 >>> res = fc.backtest(["naive", "snaive(12)"], fc.datasets.load("airline"), horizon=6, initial=126, step=6)
 >>> fig = fc.plotting.plot_by_horizon(res)

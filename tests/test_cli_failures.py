@@ -182,14 +182,14 @@ def test_panel_report_shows_verdicts_every_series_every_step_and_resolved_settin
 
 
 def test_panel_bar_colours_follow_the_nemenyi_verdict(panel_run):
-    from forecast import report
+    from forecast import plotting
 
     _, out = panel_run
     board = pd.read_csv(out / "leaderboard.csv")
     assert board["nemenyi_worse"].any()  # the case of the issue: Nemenyi finds a model worse
-    fig = report.leaderboard_figure(board, "mase")
+    fig = plotting.leaderboard_figure(board, "mase")
     bars = fig.axes[0].patches[: len(board)]
-    red = tuple(int(report._COLORS["significantly worse"][i:i + 2], 16) / 255 for i in (1, 3, 5))
+    red = tuple(int(plotting._COLORS["significantly worse"][i:i + 2], 16) / 255 for i in (1, 3, 5))
     for bar, worse in zip(bars, board["nemenyi_worse"], strict=True):
         assert (tuple(bar.get_facecolor()[:3]) == pytest.approx(red)) == bool(worse)
 
