@@ -94,7 +94,3 @@ def _is_input_error(err: BaseException) -> bool:
     from ..errors import InputError, MissingDependencyError, PersistenceError
 
     return isinstance(err, InputError | MissingDependencyError | PersistenceError)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
