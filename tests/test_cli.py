@@ -364,7 +364,7 @@ def test_tiny_lstm_run_keeps_keras_logs_off_the_terminal(files, tmp_path):
 
 
 def test_readme_config_example_is_valid(tmp_path):
-    from forecast.config import RunConfig, load_config, parse_refit
+    from forecast.cli.config import RunConfig, load_config, parse_refit
 
     text = (ROOT / "README.md").read_text()
     example = text.split("```toml\n", 1)[1].split("```", 1)[0]

@@ -120,7 +120,7 @@ def _run_on_terminal(args: list[str], columns: int) -> tuple[int, str]:
 
 @pytest.mark.parametrize("columns", [80, 100])
 def test_terminal_leaderboard_fits_without_hiding_numbers(data, tmp_path, columns):
-    from forecast.cli import _fmt_num
+    from forecast.cli.tables import _fmt_num
 
     out = tmp_path / "res"
     rc, text = _run_on_terminal(["backtest", str(data["airline"]), "--models", "naive,snaive(12),ar(2),drift",
@@ -182,14 +182,14 @@ def test_panel_report_shows_verdicts_every_series_every_step_and_resolved_settin
 
 
 def test_panel_bar_colours_follow_the_nemenyi_verdict(panel_run):
-    from forecast import report
+    from forecast import plotting
 
     _, out = panel_run
     board = pd.read_csv(out / "leaderboard.csv")
     assert board["nemenyi_worse"].any()  # the case of the issue: Nemenyi finds a model worse
-    fig = report.leaderboard_figure(board, "mase")
+    fig = plotting.leaderboard_figure(board, "mase")
     bars = fig.axes[0].patches[: len(board)]
-    red = tuple(int(report._COLORS["significantly worse"][i:i + 2], 16) / 255 for i in (1, 3, 5))
+    red = tuple(int(plotting._COLORS["significantly worse"][i:i + 2], 16) / 255 for i in (1, 3, 5))
     for bar, worse in zip(bars, board["nemenyi_worse"], strict=True):
         assert (tuple(bar.get_facecolor()[:3]) == pytest.approx(red)) == bool(worse)
 
@@ -214,7 +214,7 @@ def test_results_line_lists_only_what_was_written(data, tmp_path):
 
 
 def test_large_panel_report_caps_the_forecast_plots_with_a_note(tmp_path):
-    from forecast.runreport import MAX_SERIES_PLOTS
+    from forecast.plotting import MAX_SERIES_PLOTS
 
     yearly = fc.datasets.load("m3_yearly")
     ids = list(yearly)[: MAX_SERIES_PLOTS + 2]

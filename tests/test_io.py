@@ -306,8 +306,8 @@ def test_season_length_unknown_is_none_and_bad_alias_is_an_input_error(airline):
 
 def test_backtest_and_cli_share_the_season_table():
     """15-minute data: a day is 96 steps, for the engine and the command line alike."""
-    from forecast.cli import _complete
-    from forecast.config import RunConfig
+    from forecast.cli.backtest import _complete
+    from forecast.cli.config import RunConfig
 
     y = fc.datasets.load("co2")
     y = pd.Series(y.to_numpy(), index=pd.date_range("2020-01-01", periods=len(y), freq="15min"))

@@ -102,3 +102,35 @@ def test_registry_entries_and_registration():
         assert isinstance(registry.create("NAIVE_COPY"), fc.Naive)
     finally:
         registry._REGISTRY.pop("naive_copy")
+
+
+class WideLSTM(fc.LSTM):
+    """An LSTM registered from outside the package (a subclass in another module)."""
+
+
+def test_needs_keras_of_an_entry_comes_from_its_class_tag_and_the_catalog_reads_its_signature():
+    # one record of "needs keras": the class's tag; an entry registered without saying so
+    # must not claim the network is classical, and `forecast models` lists its parameters
+    # from the loaded class (the subclass lives in this module, not in forecast's source)
+    from forecast.cli.catalog import model_catalog
+
+    entry = registry.Entry("widelstm", f"{__name__}:WideLSTM", (), "test entry")
+    try:
+        registry.register(entry)
+        assert entry.needs_keras is True
+        assert registry.get("naive").needs_keras is False
+        row = next(r for r in model_catalog() if r["name"] == "widelstm")
+    finally:
+        registry._REGISTRY.pop("widelstm")
+    assert row["needs_tensorflow"] is True
+    assert row["params"].startswith("cell='lstm', ") and "units=32" in row["params"]
+
+
+def test_seed_model_is_the_one_seeding_rule():
+    from forecast.seeding import seed_model
+
+    net = registry.create("gru(units=4)")
+    assert seed_model(net, 11) is net and net.seed == 11
+    assert seed_model(net, 12).seed == 11  # a given seed is kept
+    naive = registry.create("naive")
+    assert seed_model(naive, 11).get_params() == {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import importlib.util
+import json
 import os
 import re
 from pathlib import Path
@@ -12,7 +13,7 @@ import pandas as pd
 import pytest
 
 import forecast as fc
-from forecast import report
+from forecast import atomic, plotting, report
 
 # fc.backtest is shadowed by the subpackage once forecast.backtest is imported
 from forecast.backtest import backtest as run_backtest
@@ -28,15 +29,15 @@ def result():
 
 def test_report_of_a_real_backtest_is_self_contained(result, tmp_path):
     board = result.leaderboard()
-    png = report.figure_to_png(report.leaderboard_figure(board, "mase"))
+    png = plotting.figure_to_png(plotting.leaderboard_figure(board, "mase"))
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    fig = report.forecast_figure(result.forecasts, result.actuals, "snaive(12)")
+    fig = plotting.forecast_figure(result.forecasts, result.actuals, "snaive(12)")
     path = report.write_report(
         tmp_path / "report.html", leaderboard=board, title="Airline <test>",
         summary={"series": 1, "horizon": 6}, by_horizon=result.by_horizon("mase").reset_index(),
         failures=result.failures, settings={"horizon": 6, "models": result.models},
         leaderboard_images={"Leaderboard": png},
-        forecast_images={"snaive(12)": report.figure_to_png(fig)},
+        forecast_images={"snaive(12)": plotting.figure_to_png(fig)},
     )
     html = path.read_text()
     assert "Airline &lt;test&gt;" in html  # escaped
@@ -63,7 +64,7 @@ def test_failures_and_pvalue_verdicts():
 
 def test_atomic_write_keeps_the_old_file_when_interrupted(tmp_path, monkeypatch):
     target = tmp_path / "scores.csv"
-    report.atomic_write_csv(target, pd.DataFrame({"a": [1, 2]}))
+    atomic.atomic_write_csv(target, pd.DataFrame({"a": [1, 2]}))
     before = target.read_text()
 
     def boom(*args, **kwargs):
@@ -71,7 +72,7 @@ def test_atomic_write_keeps_the_old_file_when_interrupted(tmp_path, monkeypatch)
 
     monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(KeyboardInterrupt):
-        report.atomic_write_csv(target, pd.DataFrame({"a": list(range(10_000))}))
+        atomic.atomic_write_csv(target, pd.DataFrame({"a": list(range(10_000))}))
     assert target.read_text() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scores.csv"]  # no temp file left
 
@@ -84,7 +85,45 @@ def test_report_renders_in_headless_chromium(result, tmp_path):
         pytest.skip("chromium is not installed")
     board = result.leaderboard()
     path = report.write_report(tmp_path / "report.html", leaderboard=board,
-                               leaderboard_images={"Leaderboard": report.figure_to_png(
-                                   report.leaderboard_figure(board, "mase"))})
+                               leaderboard_images={"Leaderboard": plotting.figure_to_png(
+                                   plotting.leaderboard_figure(board, "mase"))})
     png = render.screenshot(path, tmp_path / "shot.png", size="1000,900")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+
+
+def test_save_report_writes_the_results_folder_from_the_python_api(tmp_path):
+    # the folder `forecast backtest --out` writes, written by the library for a script
+    y = fc.datasets.load("m3_quarterly")
+    panel = {k: y[k] for k in list(y)[:2]}
+    res = run_backtest(["naive", "snaive(4)"], panel, horizon=4, initial=24, step=4)
+    out = res.save_report(tmp_path / "res", source="two M3 quarterly series")
+    assert out == tmp_path / "res"
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(["forecasts.csv", "scores.csv", "leaderboard.csv", "failures.csv", "run.json",
+                            "leaderboard.png", "by_horizon.png", "report.html"]
+                           + [f"forecast_{i:02d}_{_slug(sid)}.png" for i, sid in enumerate(panel, 1)])
+    board = pd.read_csv(out / "leaderboard.csv")
+    assert board["model"].tolist() == res.leaderboard()["model"].tolist()
+    assert board["mase"].to_numpy() == pytest.approx(res.leaderboard()["mase"].to_numpy(), rel=1e-9)
+    assert len(pd.read_csv(out / "forecasts.csv")) == len(res.forecasts)
+    run = json.loads((out / "run.json").read_text())
+    assert "forecast_cli" not in run and run["backtest"]["settings"]["horizon"] == 4
+    html = (out / "report.html").read_text()
+    assert "two M3 quarterly series" in html and "data:image/png;base64," in html
+    # tables only: no figures, no report
+    tables = res.save_report(tmp_path / "tables", figures=False)
+    assert sorted(p.name for p in tables.iterdir()) == ["failures.csv", "forecasts.csv", "leaderboard.csv",
+                                                         "run.json", "scores.csv"]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()
+
+
+def test_every_file_writer_goes_through_the_one_atomic_helper():
+    # one temporary-file + os.replace writer (forecast/atomic.py); paths.py only probes
+    # that a folder is writable
+    package = ROOT / "forecast"
+    writers = sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
+                     if "mkstemp(" in p.read_text(encoding="utf-8"))
+    assert writers == ["atomic.py", "paths.py"]

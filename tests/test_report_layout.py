@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import forecast as fc
-from forecast import report
+from forecast import plotting
 
 # fc.backtest is shadowed by the subpackage once forecast.backtest is imported
 from forecast.backtest import backtest as run_backtest
@@ -26,12 +26,12 @@ def _legend_beside(fig, legend) -> bool:
 
 
 def test_forecast_legends_do_not_cover_the_data(result):
-    fig = report.forecast_figure(result.forecasts, result.actuals, "snaive(12)")
+    fig = plotting.forecast_figure(result.forecasts, result.actuals, "snaive(12)")
     assert _legend_beside(fig, fig.axes[0].get_legend())
     board = result.leaderboard()
-    fig = report.leaderboard_figure(board, "mase")
+    fig = plotting.leaderboard_figure(board, "mase")
     assert _legend_beside(fig, fig.axes[0].get_legend())
-    fig = report.horizon_figure(result.by_horizon("mase"), "mase")
+    fig = plotting.horizon_figure(result.by_horizon("mase"), "mase")
     assert _legend_beside(fig, fig.axes[0].get_legend())
 
 
@@ -40,6 +40,6 @@ def test_series_small_multiples_share_one_legend_beside_them():
     panel = {k: m3[k] for k in list(m3)[:2]}
     res = run_backtest(["naive", "drift", "mean"], panel, horizon=4, initial=30, step=2)
     sid = res.series_ids[1]
-    fig = report.series_figure(res.forecasts, res.actuals, res.models, sid)
+    fig = plotting.series_figure(res.forecasts, res.actuals, res.models, sid)
     assert [ax.get_title(loc="left") for ax in fig.axes if ax.get_visible()] == res.models
     assert len(fig.legends) == 1 and _legend_beside(fig, fig.legends[0])

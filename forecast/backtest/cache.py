@@ -17,16 +17,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..atomic import atomic_write
 from ..io import index_to_json
 
-__all__ = ["hash_json", "hash_series", "hash_frame", "TaskCache", "atomic_write_text"]
+__all__ = ["hash_json", "hash_series", "hash_frame", "TaskCache"]
 
 
 def _default(obj: Any) -> Any:
@@ -67,21 +67,6 @@ def hash_frame(X: pd.DataFrame | None) -> str:
     h.update(canonical_json(index_to_json(X.index)).encode())
     return h.hexdigest()
 
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 _RECORD_LISTS = ("origins", "ok", "mean", "lower", "upper", "failures", "warnings")
@@ -129,4 +114,4 @@ class TaskCache:
         return data if _well_formed(data) else None  # damaged or foreign: recompute
 
     def put(self, key: str, record: dict[str, Any]) -> None:
-        atomic_write_text(self.path(key), json.dumps(record, allow_nan=True))
+        atomic_write(self.path(key), json.dumps(record, allow_nan=True))

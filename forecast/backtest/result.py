@@ -660,6 +660,14 @@ class BacktestResult:
         return board
 
     # ------------------------------------------------------------------ persistence
+    def save_report(self, path: str | os.PathLike, *, figures: bool = True, source: str | None = None) -> Path:
+        """Write the results folder that ``forecast backtest --out`` writes: the tidy CSVs,
+        ``run.json``, the PNG figures and ``report.html`` (``figures=False``: tables and
+        ``run.json`` only); see :func:`forecast.results_folder.save_report`."""
+        from ..results_folder import save_report
+
+        return save_report(self, path, figures=figures, source=source)
+
     def save(self, path: str | os.PathLike, *, format: str = "parquet") -> Path:
         """Write the result to folder ``path`` (tables as Parquet or CSV, ``meta.json``),
         atomically: a complete folder replaces any previous one. No pickle. Read it back

@@ -29,14 +29,19 @@ class Entry:
     target: str  # "module:Class"
     positional: tuple[str, ...] = ()
     description: str = ""
-    needs_keras: bool = False
     fixed: dict[str, Any] = field(default_factory=dict)
     build: Callable[[tuple, dict], dict] | None = None  # (args, kwargs) -> params
     spec_names: dict[str, str] = field(default_factory=dict)  # parameter -> its name in specs
 
     def load(self) -> type:
+        """The model class (importing its module does not import tensorflow)."""
         module, _, cls = self.target.partition(":")
         return getattr(importlib.import_module(module), cls)
+
+    @property
+    def needs_keras(self) -> bool:
+        """Whether the model needs Keras: its class's ``needs_keras`` tag (the one record)."""
+        return bool(self.load().get_tags()["needs_keras"])
 
     def params(self, args: tuple, kwargs: dict) -> dict[str, Any]:
         if self.build is not None:
@@ -190,9 +195,9 @@ _BUILTIN = [
           build=_arima_build, spec_names={"seasonal_order": "seasonal"}),
     Entry("autoarima", "forecast.models.auto_arima:AutoARIMA", ("m",),
           "automatic seasonal ARIMA (Hyndman-Khandakar stepwise, AICc); also written arima(auto)"),
-    Entry("rnn", "forecast.models.recurrent:RNN", (), "simple (Elman) recurrent network", needs_keras=True),
-    Entry("lstm", "forecast.models.recurrent:LSTM", (), "long short-term memory network", needs_keras=True),
-    Entry("gru", "forecast.models.recurrent:GRU", (), "gated recurrent unit network", needs_keras=True),
+    Entry("rnn", "forecast.models.recurrent:RNN", (), "simple (Elman) recurrent network"),
+    Entry("lstm", "forecast.models.recurrent:LSTM", (), "long short-term memory network"),
+    Entry("gru", "forecast.models.recurrent:GRU", (), "gated recurrent unit network"),
 ]
 for _entry in _BUILTIN:
     register(_entry)

@@ -48,7 +48,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = ["RunConfig", "load_config", "parse_refit", "parse_window", "parse_initial",
            "model_spec", "to_toml", "SECTIONS"]
@@ -124,7 +124,7 @@ class RunConfig:
 
 def _as_list(key: str, value: Any) -> list:
     if isinstance(value, str):
-        from .models.registry import split_specs
+        from ..models.registry import split_specs
 
         return split_specs(value)
     if isinstance(value, list | tuple):
@@ -154,7 +154,7 @@ def _coerce(key: str, value: Any) -> Any:
         parse_refit(value)  # validate now, keep the readable form
         return value
     if key == "sep":
-        from .sniff import parse_sep
+        from ..sniff import parse_sep
 
         return parse_sep(value)
     if key == "decimal" and value not in (".", ","):

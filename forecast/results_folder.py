@@ -1,22 +1,35 @@
-"""The report of a finished backtest run: figures (PNG files) and ``report.html``.
+"""The results folder of a backtest, the same from the command line and the Python API.
 
-Built from a :class:`~forecast.backtest.BacktestResult`: the leaderboard (failed models
-listed, not ranked), the error at every horizon step (steps as rows, so no step is cut),
-the forecasts of every series of a panel (one foldable group per series, capped at
-:data:`MAX_SERIES_PLOTS`, with a note), the failures, and the settings each model resolved
-in fitting (orders chosen, epochs run) above the raw settings. When nothing could be
-scored the report says so, and why, instead of drawing empty charts.
+:func:`save_report` writes, every file atomically:
+
+``forecasts.csv``, ``scores.csv``, ``leaderboard.csv``, ``failures.csv``
+    the tidy tables of the :class:`~forecast.backtest.BacktestResult`;
+``run.json``
+    the result's settings and metadata (and the command's settings when the CLI ran it);
+``leaderboard.png``, ``by_horizon.png``, ``forecast_NN_<name>.png`` and ``report.html``
+    unless ``figures=False``: the leaderboard (failed models listed, not ranked), the error
+    at every horizon step, the forecasts of every model (of each of the first
+    :data:`~forecast.plotting.MAX_SERIES_PLOTS` series of a panel, with a note), the
+    failures, and the settings each model resolved in fitting above the raw settings. When
+    nothing could be scored the report says so, and why, instead of drawing empty charts.
+
+``forecast backtest --out DIR`` calls it; so can a script: ``res.save_report("results")``.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from pathlib import Path
 from typing import Any
 
-__all__ = ["primary_metric", "make_figures", "write_figures_and_report", "MAX_SERIES_PLOTS"]
+from .atomic import atomic_write, atomic_write_csv
 
-MAX_SERIES_PLOTS = 12  # forecast plots in the report of a panel: the first series, up to this many
+__all__ = ["save_report", "primary_metric"]
+
+#: what the files name the data when the caller does not say
+_DEFAULT_SOURCE = "data given to forecast.backtest"
 
 
 def primary_metric(board: Any) -> str:
@@ -27,48 +40,53 @@ def primary_metric(board: Any) -> str:
     return str(board.columns[2])
 
 
-def _png(fig: Any) -> bytes:
-    from .report import figure_to_png
+def _json_default(obj: Any) -> Any:
+    import numpy as np
 
-    return figure_to_png(fig)  # object-API figures: no pyplot state to close
+    if isinstance(obj, np.integer | np.floating | np.bool_):
+        return obj.item()
+    if isinstance(obj, set | tuple):
+        return list(obj)
+    return str(obj)
 
 
-def make_figures(result: Any, board: Any) -> dict[str, dict[str, Any]]:
-    """PNG figures of the report: leaderboard, error by horizon, and forecasts: per model
-    for one series; for a panel, one small-multiples figure per series (the first
-    :data:`MAX_SERIES_PLOTS`), under ``"series"``. Nothing but the forecasts when nothing
-    was scored."""
-    from . import report
-    from .failnotes import nothing_scored_reason
+def save_report(result: Any, path: str | os.PathLike, *, figures: bool = True, source: str | None = None,
+                settings: dict[str, Any] | None = None) -> Path:
+    """Write the results folder of ``result`` into ``path`` (created if needed) and return it.
 
-    metric = primary_metric(board)
-    figs: dict[str, dict[str, Any]] = {"leaderboard": {}, "horizon": {}, "forecasts": {}, "series": {}}
-    if nothing_scored_reason(result) is not None:
-        return figs  # no empty charts: the report says why nothing was scored
-    figs["leaderboard"]["Leaderboard"] = _png(report.leaderboard_figure(board, metric))
-    by_h = result.by_horizon(metric)[result.scored_models]
-    figs["horizon"][f"{metric.upper()} by horizon step"] = _png(report.horizon_figure(by_h, metric))
-    models = result.scored_models  # a failed model has nothing to plot
-    if len(result.series_ids) > 1:
-        for sid in result.series_ids[:MAX_SERIES_PLOTS]:
-            figs["series"][str(sid)] = _png(report.series_figure(result.forecasts, result.actuals, models, sid))
-        return figs
-    for model in models:
-        figs["forecasts"][str(model)] = _png(report.forecast_figure(result.forecasts, result.actuals, model))
-    return figs
+    ``figures=False`` leaves out the PNG plots and ``report.html`` (the tables and
+    ``run.json`` only). ``source`` names the data in the report; ``settings`` (the command
+    line's settings, when it ran the backtest) go to ``run.json`` and the report as they are.
+    """
+    out = Path(path)
+    out.mkdir(parents=True, exist_ok=True)
+    source = source or _DEFAULT_SOURCE
+    board = result.leaderboard()
+    atomic_write_csv(out / "forecasts.csv", result.forecasts)
+    atomic_write_csv(out / "scores.csv", result.scores(), index=True, index_label="metric")
+    atomic_write_csv(out / "leaderboard.csv", board)
+    atomic_write_csv(out / "failures.csv", result.failures)
+    run = ({} if settings is None else {"forecast_cli": settings}) | {"backtest": result.meta}
+    atomic_write(out / "run.json", json.dumps(run, indent=2, default=_json_default) + "\n")
+    if figures:
+        _write_figures_and_report(result, board, out, settings, source)
+    return out
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()
 
 
-def write_figures_and_report(result: Any, board: Any, out: Path, settings: dict[str, Any], source: str) -> None:
+def _write_figures_and_report(result: Any, board: Any, out: Path, settings: dict[str, Any] | None,
+                              source: str) -> None:
     """Write the PNG figures and ``report.html`` of ``result`` into ``out``."""
     from .backtest.resolved import summarize
     from .failnotes import model_failure_lines, nothing_scored_reason
-    from .report import _fmt, atomic_write, write_report
+    from .plotting import MAX_SERIES_PLOTS, report_figures
+    from .report import _fmt, write_report
 
-    figs = make_figures(result, board)
+    primary = primary_metric(board)
+    figs = report_figures(result, board, primary)
     for stale in [*out.glob("forecast_*.png"), out / "leaderboard.png", out / "by_horizon.png"]:
         if stale.exists():  # plots of an earlier run in the same folder
             stale.unlink()
@@ -80,7 +98,6 @@ def write_figures_and_report(result: Any, board: Any, out: Path, settings: dict[
         atomic_write(out / f"forecast_{i + 1:02d}_{_slug(caption)}.png", png)
 
     meta = result.meta.get("settings", {})
-    primary = primary_metric(board)
     nothing = nothing_scored_reason(result)
     n_series = len(result.series_ids)
     summary = {
@@ -115,7 +132,7 @@ def write_figures_and_report(result: Any, board: Any, out: Path, settings: dict[
         out / "report.html", leaderboard=board, title="Backtest report",
         subtitle=f"{source} — {len(result.models)} models, horizon {meta.get('horizon')}",
         summary=summary, by_horizon=by_horizon, failures=result.failures,
-        settings={"cli": settings, "backtest": result.meta},
+        settings=({} if settings is None else {"cli": settings}) | {"backtest": result.meta},
         leaderboard_images=figs["leaderboard"], horizon_images=figs["horizon"],
         forecast_images=figs["forecasts"], forecast_groups={f"Series {k}": {f"Series {k}": v}
                                                             for k, v in figs["series"].items()},

@@ -1,0 +1,95 @@
+"""What every command shares: the program name and exit codes, messages on stderr, the
+run's environment (Keras backend, library log levels, one BLAS thread) and how error
+messages name the flags."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+PROG = "forecast"
+EXIT_INPUT = 2
+EXIT_SOME_FAILED = 3  # some forecasts failed; the comparison ran over the rest
+EXIT_NOTHING_SCORED = 4  # no origin where the models forecast: nothing compared
+EXIT_INTERRUPTED = 130
+
+
+def _err(message: str) -> None:
+    text = " ".join(str(message).split("\n")).strip()
+    sys.stderr.write(f"{PROG}: error: {text}\n")
+
+
+def _say(args: argparse.Namespace, message: str) -> None:
+    if not getattr(args, "quiet", False):
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+
+
+def _configure_environment(args: argparse.Namespace) -> None:
+    """Before anything imports keras: backend choice and library log levels."""
+    if getattr(args, "backend", None):
+        _use_backend(args.backend)
+    if not getattr(args, "debug", False):
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        import logging
+        import warnings
+
+        logging.getLogger("absl").setLevel(logging.ERROR)
+        warnings.filterwarnings("ignore", module="tensorflow")
+        warnings.filterwarnings("ignore", module="keras")
+
+
+_BACKEND_PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
+#: how error messages name the settings: the flags of this command
+_FLAG_NAMES = {"target": "--target", "time_col": "--time-col", "id_col": "--id-col",
+               "exog": "--exog", "known_exog": "--known-exog", "X": "--exog", "X_future": "--future",
+               "sep": "--sep", "decimal": "--decimal", "date_format": "--date-format",
+               "horizon": "--horizon", "backend": "--backend"}
+
+
+def _use_backend(name: str) -> None:
+    """Set the Keras backend for this run, refusing one whose package is not installed
+    (before any data is read or model fitted; nothing is imported here)."""
+    import importlib.util
+
+    from ..errors import InputError
+
+    package = _BACKEND_PACKAGES.get(name)
+    if package is None:
+        raise InputError(f"unknown --backend {name!r}; use one of {', '.join(_BACKEND_PACKAGES)}")
+    if importlib.util.find_spec(package) is None:
+        hint = "pip install 'forecast[jax]'" if name == "jax" else f"pip install {package}"
+        raise InputError(f"--backend {name}: the package '{package}' is not installed; run: {hint}, "
+                         "or use --backend tensorflow")
+    os.environ["KERAS_BACKEND"] = name  # this process only, on the user's request
+
+
+
+
+def _blas_single_thread() -> Any:
+    """One BLAS thread while models fit: the series are small, and multi-threaded BLAS on
+    small matrices is many times slower (statsmodels' state-space fits especially)."""
+    import contextlib
+
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        return contextlib.nullcontext()
+    import numpy  # noqa: F401  - load both BLAS libraries now: the limit applies to loaded ones
+    import scipy.linalg  # noqa: F401
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def validate_params(model: Any) -> None:
+    """Check ``model``'s parameter values now (an :class:`~forecast.errors.InputError` for a
+    bad one), before any data is read or task run. The one place the CLI does it: the
+    model's ``_validate_params`` hook where it has one, else the recurrent family's
+    ``_check_params`` (other models check their parameters when fitted)."""
+    for name in ("_validate_params", "_check_params"):
+        check = getattr(type(model), name, None)
+        if callable(check):
+            check(model)
+            return
