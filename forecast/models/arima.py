@@ -29,6 +29,7 @@ import pandas as pd
 
 from ..base import Forecaster, Prediction
 from ..errors import InputError, ModelError
+from ..validation import whole_number
 
 __all__ = ["ARIMA", "ARMA", "ARMAX", "AR", "MA"]
 
@@ -43,10 +44,7 @@ SHORT = 150
 
 
 # ------------------------------------------------------------------ parameter checks
-def _whole(value: Any, name: str, owner: str, *, low: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise InputError(f"{owner}: {name} must be a whole number >= {low}; got {value!r}")
-    return int(value)
+_whole = whole_number  # the toolkit's one rule for whole-number parameters
 
 
 def _order_tuple(value: Any, name: str, owner: str, size: int) -> tuple[int, ...]:
