@@ -78,7 +78,8 @@ def test_constructor_must_not_take_var_args():
 def test_tags_inherit_and_override():
     tags = fc.Naive.get_tags()
     assert set(DEFAULT_TAGS) <= set(tags)
-    assert tags["intervals"] is True and tags["min_length"] == 2 and tags["needs_keras"] is False
+    assert tags["intervals"] is True and tags["needs_keras"] is False and tags["exact"] is True
+    assert "min_length" not in DEFAULT_TAGS and fc.Naive().min_length() == 2  # a method, not a tag
     assert Forecaster.get_tags() == DEFAULT_TAGS
     assert fc.SeasonalNaive(m=7).min_length() == 8
     with pytest.raises(InputError, match="m must be a whole number >= 1; got 0"):

@@ -286,8 +286,8 @@ def test_too_few_calibration_residuals_warn_flag_and_widen_the_95_interval(airli
 
 @pytest.mark.keras
 def test_calibration_warning_points_at_the_caller_of_fit(airline):
-    """One series (fit goes through Forecaster.fit) and a panel (RecurrentForecaster.fit
-    directly): the warning names this file, not a line inside forecast."""
+    """One series and a panel (both through Forecaster.fit and its hooks): the warning
+    names this file, not a line inside forecast."""
     with pytest.warns(fc.errors.FitWarning) as one:
         fc.LSTM(time_steps=12, horizon=3, units=2, epochs=1, seed=0).fit(airline)
     with pytest.warns(fc.errors.FitWarning) as many:
