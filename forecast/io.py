@@ -1,5 +1,8 @@
 """Reading and validating time series.
 
+(Over 600 lines on purpose: this is the one gate every input passes -- series, exogenous
+regressors, tables on disk, panels and their JSON form -- so each rule on input has one home.)
+
 Everything that enters the toolkit passes through here: a pandas object, a NumPy array or a
 file on disk becomes a float64 :class:`pandas.Series` with a sorted, duplicate-free,
 regularly spaced time index (DatetimeIndex with a frequency, PeriodIndex, or an integer

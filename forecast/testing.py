@@ -1,5 +1,8 @@
 """Checks every forecaster must pass; usable on your own :class:`~forecast.base.Forecaster`.
 
+(Over 600 lines on purpose: the whole conformance suite, one function per check, read top to
+bottom as the specification of the Forecaster contract.)
+
 The toolkit's own conformance test runs each check below on every registered model. Run
 them on a model of your own with :func:`check_forecaster`, or one at a time (each check
 takes a model instance, a model class, or a :class:`Case`, and raises ``AssertionError``

@@ -56,6 +56,15 @@ def test_params_are_stored_verbatim_and_subclasses_only_change_the_cell():
     assert clone.get_params() == m.get_params() and clone is not m
 
 
+def test_the_subclasses_cell_is_a_class_attribute_not_a_rebuilt_init():
+    assert (RNN.cell, GRU.cell, LSTM.cell, RecurrentForecaster.cell) == ("rnn", "gru", "lstm", "lstm")
+    assert GRU.__init__ is RecurrentForecaster.__init__ is LSTM.__init__
+    assert repr(GRU()) == "GRU()" and repr(GRU(cell="rnn")) == "GRU(cell='rnn')"
+    assert GRU().get_params()["cell"] == "gru" and fc.clone(GRU(units=3)).cell == "gru"
+    with pytest.raises(InputError, match="cell must be 'lstm', 'gru' or 'rnn'"):
+        GRU(cell="transformer").fit(fc.datasets.load("airline"))
+
+
 @pytest.mark.parametrize("params,match", [
     ({"cell": "transformer"}, "cell"), ({"units": 0}, "units"), ({"dropout": 1.5}, "dropout"),
     ({"loss": "hinge"}, "loss"), ({"scaler": "robust"}, "scaler"), ({"dense_layers": 8}, "dense_layers"),

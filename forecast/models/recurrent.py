@@ -1,5 +1,9 @@
 """Recurrent forecasters on Keras 3: simple (Elman) RNN, LSTM and GRU, stacked and bidirectional.
 
+(Over 600 lines on purpose: one model whose parameters, automatic settings, training,
+calibration and persistence share one fitted state; the network lives in ``_keras_net``, the
+training windows in :mod:`forecast.windows`.)
+
 One implementation, :class:`RecurrentForecaster`, with the cell chosen by ``cell``;
 :class:`RNN`, :class:`LSTM` and :class:`GRU` only change its default (the class attribute
 ``cell``). A panel (many series) is trained as one global model through the base class's
@@ -52,9 +56,10 @@ Global models: ``fit`` also takes a panel (a dict or list of Series, or a long D
 with columns ``series_id``, ``timestamp``, ``value``); one network is trained on the
 windows of every series, each scaled (and deseasonalised) on its own; a series shorter
 than one window is padded at the start with its first value. ``predict`` then returns a
-dict ``{series id: Forecast}`` keyed by the ids as given (an int stays an int; series in
-the order of their ids, so a dict and a long frame give the same network) and ``update``
-takes a dict of new observations.
+:class:`~forecast.base.PanelForecast`, a dict ``{series id: Forecast}`` keyed by the ids as
+given (an int stays an int; series in the order of their ids, so a dict and a long frame
+give the same network) and ``update`` takes a dict of new observations. The base class
+validates panels (long frames may also name their columns ``unique_id``/``ds``/``y``).
 
 Speed: compiled networks are cached per architecture and seed, so refitting (as a
 backtest does) restores initial weights instead of rebuilding and retracing; forecasts
@@ -77,14 +82,14 @@ Keras is imported only when a network is fitted, used or loaded.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..base import Forecast, Forecaster, Prediction
+from ..base import Forecaster, Prediction
 from ..errors import InputError, ModelError, PersistenceError
 from ..windows import WindowBatches, window_span
 
