@@ -675,15 +675,13 @@ def _one_series(frame, target, time_col, exog, source, date_format=None):
 
 
 def to_panel(data: Any, *, id_col: str = "series_id", time_col: str | None = "timestamp", target: str = "value") -> dict[str, pd.Series]:
-    """Turn a dict/list of series or a long DataFrame into ``{id: validated Series}``."""
+    """``{str id: validated Series}`` from a long DataFrame with the columns named here, or
+    from a dict/list of series (see :func:`read_panel`, which finds the columns itself and
+    also gives back the caller's ids)."""
     if isinstance(data, pd.DataFrame):
         ys, _ = read_series(data, target=target, time_col=time_col, id_col=id_col)
         return ys
-    if isinstance(data, Mapping):
-        return {str(k): check_series(v, f"series {k!r}") for k, v in data.items()}
-    if isinstance(data, Sequence) and not isinstance(data, str):
-        return {str(getattr(v, "name", None) or i): check_series(v, f"series {i}") for i, v in enumerate(data)}
-    raise InputError(f"cannot read a panel from {type(data).__name__}; pass a dict of Series or a long DataFrame")
+    return read_panel(data, "y")[0]
 
 
 # --------------------------------------------------------------------------------------
