@@ -1,9 +1,13 @@
-"""The Forecaster contract and the Forecast result.
+"""The Forecaster contract: validation once, one series or a panel, the hooks models implement.
 
 Every model, classical or recurrent, is a :class:`Forecaster`. The public methods
 (``fit``, ``predict``, ``update``, ``predict_origins``) validate their input once, here,
 and then call the private hooks a model implements (``_fit``, ``_predict``, ``_update``
-and, when the model has a fast path, ``_predict_origins``).
+and, when the model has a fast path, ``_predict_origins``). Whether ``fit`` got one series
+or a panel is decided here too, once: a model tagged ``global_model`` gets a panel through
+its panel hooks (``_fit_panel``, ``_predict_panel``, ``_update_panel``,
+``_predict_origins_panel``); any other model refuses it. What ``predict`` returns
+(:class:`Forecast`, :class:`PanelForecast`) lives in :mod:`forecast.forecasts`.
 
 >>> import forecast as fc
 >>> y = fc.datasets.load("airline")
