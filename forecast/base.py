@@ -1,9 +1,13 @@
-"""The Forecaster contract and the Forecast result.
+"""The Forecaster contract: validation once, one series or a panel, the hooks models implement.
 
 Every model, classical or recurrent, is a :class:`Forecaster`. The public methods
 (``fit``, ``predict``, ``update``, ``predict_origins``) validate their input once, here,
 and then call the private hooks a model implements (``_fit``, ``_predict``, ``_update``
-and, when the model has a fast path, ``_predict_origins``).
+and, when the model has a fast path, ``_predict_origins``). Whether ``fit`` got one series
+or a panel is decided here too, once: a model tagged ``global_model`` gets a panel through
+its panel hooks (``_fit_panel``, ``_predict_panel``, ``_update_panel``,
+``_predict_origins_panel``); any other model refuses it. What ``predict`` returns
+(:class:`Forecast`, :class:`PanelForecast`) lives in :mod:`forecast.forecasts`.
 
 >>> import forecast as fc
 >>> y = fc.datasets.load("airline")
@@ -16,27 +20,25 @@ from __future__ import annotations
 import copy
 import inspect
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 
-import numpy as np
 import pandas as pd
 
 from .errors import InputError, NotFittedError, PersistenceError
+from .forecasts import DEFAULT_LEVELS, Forecast, PanelForecast, Prediction
 from .io import (
     check_exog,
     check_future_exog,
     check_horizon,
     check_series,
     future_index,
-    index_from_json,
-    index_to_json,
+    is_panel,
+    read_panel,
 )
 
-__all__ = ["Forecaster", "Forecast", "Prediction", "clone", "DEFAULT_TAGS", "DEFAULT_LEVELS"]
-
-DEFAULT_LEVELS = (80, 95)
+__all__ = ["Forecaster", "Forecast", "PanelForecast", "Prediction", "clone", "DEFAULT_TAGS", "DEFAULT_LEVELS"]
 
 #: Capability tags. The backtest and the CLI branch on these, never on class names.
 DEFAULT_TAGS: dict[str, Any] = {
@@ -45,120 +47,10 @@ DEFAULT_TAGS: dict[str, Any] = {
     "intervals": False,       # predict gives prediction intervals
     "needs_keras": False,     # imports keras/tensorflow when fitted
     "deterministic": True,    # same data (and seed) -> same forecasts
-    "global_model": False,    # can be fitted on many series at once (a panel)
-    "min_length": 1,          # fewest observations fit accepts (see min_length())
+    "exact": True,            # float64 arithmetic: two computations of a forecast agree exactly
+                              # (False: float32 networks, compared with relative tolerances)
+    "global_model": False,    # can be fitted on many series at once (a panel): the _*_panel hooks
 }
-
-
-def _level_fraction(level: float) -> float:
-    level = float(level)
-    frac = level / 100.0 if level > 1 else level
-    if not 0 < frac < 1:
-        raise InputError(f"interval level must be between 0 and 100 (e.g. 80 or 95); got {level}")
-    return frac
-
-
-class Prediction(NamedTuple):
-    """What a model's private ``_predict`` hook returns: arrays, no index.
-
-    ``se`` gives Gaussian intervals ``mean ± z·se``; ``bounds(level_fraction)`` any other
-    kind (conformal, quantiles) as ``(lower, upper)`` arrays. ``interval_method`` says
-    how the intervals were made when that matters for trusting them (e.g. too few
-    calibration residuals for a conformal guarantee at some levels).
-    """
-
-    mean: np.ndarray
-    se: np.ndarray | None = None
-    bounds: Callable[[float], tuple[np.ndarray, np.ndarray]] | None = None
-    interval_method: str | None = None
-
-
-class Forecast:
-    """Point forecasts indexed by future time stamps, with prediction intervals where the
-    model can give them.
-
-    Attributes
-    ----------
-    mean : pandas.Series
-        Point forecasts, indexed by the time stamps that continue the fitted series.
-    interval_method : str or None
-        How the model made the intervals, when it says (e.g. the recurrent models' conformal
-        calibration and the levels beyond its reach).
-    """
-
-    def __init__(self, mean: pd.Series, *, se: np.ndarray | None = None,
-                 bounds: Callable[[float], tuple[np.ndarray, np.ndarray]] | None = None,
-                 model: str | None = None, interval_method: str | None = None):
-        self._mean: pd.Series | None = mean
-        self._values = mean.to_numpy(dtype=float)
-        self._index = mean.index
-        self.se = None if se is None else np.asarray(se, dtype=float)
-        self._bounds = bounds
-        self.model = model
-        self.interval_method = interval_method
-
-    @classmethod
-    def from_prediction(cls, pred: Prediction, index: pd.Index, name: str | None = None) -> Forecast:
-        values = np.asarray(pred.mean, dtype=float).reshape(-1)
-        if values.shape[0] != len(index):
-            raise ValueError(f"model returned {values.shape[0]} forecasts for {len(index)} steps")
-        # the Series is built on first use: a backtest reads thousands of these as arrays
-        out = cls.__new__(cls)
-        out._mean, out._values, out._index = None, values, index
-        out.se = None if pred.se is None else np.asarray(pred.se, dtype=float)
-        out._bounds, out.model, out.interval_method = pred.bounds, name, pred.interval_method
-        return out
-
-    @property
-    def mean(self) -> pd.Series:
-        if self._mean is None:
-            self._mean = pd.Series(self._values, index=self._index, name="mean")
-        return self._mean
-
-    @property
-    def values(self) -> np.ndarray:
-        """The point forecasts as a NumPy array."""
-        return self._values
-
-    @property
-    def index(self) -> pd.Index:
-        return self._index
-
-    @property
-    def has_intervals(self) -> bool:
-        return self.se is not None or self._bounds is not None
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def interval(self, level: float = 95) -> pd.DataFrame:
-        """Lower and upper bounds of the central prediction interval at ``level`` percent."""
-        frac = _level_fraction(level)
-        if self._bounds is not None:
-            lower, upper = self._bounds(frac)
-        elif self.se is not None:
-            from scipy.stats import norm
-
-            z = norm.ppf(0.5 + frac / 2)
-            lower, upper = self._values - z * self.se, self._values + z * self.se
-        else:
-            raise InputError(f"{self.model or 'this model'} gives no prediction intervals; use .mean")
-        return pd.DataFrame({"lower": np.asarray(lower, float), "upper": np.asarray(upper, float)},
-                            index=self.index)
-
-    def to_frame(self, levels: Sequence[float] = DEFAULT_LEVELS) -> pd.DataFrame:
-        """``mean`` plus ``lower_<level>``/``upper_<level>`` columns (when available)."""
-        out = pd.DataFrame({"mean": self.mean})
-        if self.has_intervals:
-            for level in levels:
-                band = self.interval(level)
-                tag = f"{float(level):g}"
-                out[f"lower_{tag}"] = band["lower"]
-                out[f"upper_{tag}"] = band["upper"]
-        return out
-
-    def __repr__(self) -> str:
-        return f"Forecast({self.model or ''}, {len(self)} steps from {self.index[0]})"
 
 
 def clone(model: Forecaster) -> Forecaster:
@@ -171,7 +63,17 @@ class Forecaster:
 
     Subclasses declare their parameters as keyword-only constructor arguments, store them
     unchanged, and implement ``_fit(y, X)``, ``_predict(horizon, X) -> Prediction`` and
-    ``_update(y_new, X_new)``. Fitted attributes end with ``_``.
+    ``_update(y_new, X_new)``; ``_validate_params()`` checks the parameters (``fit`` calls it
+    first) and ``min_length()`` says how long a series must be. Fitted attributes end with ``_``.
+
+    Whether the data are one series or a panel is decided here, once (``io.is_panel``). A
+    model tagged ``global_model`` is trained on all series of a panel at once through the
+    panel hooks, which receive validated data keyed by ``str(series id)``:
+    ``_fit_panel(ys, Xs)``, ``_predict_panel(horizon, Xs) -> {id: Prediction}``,
+    ``_update_panel(ys_new, Xs_new)`` and ``_predict_origins_panel(ys_new, positions,
+    horizon, Xs_all) -> {id: [Prediction]}``. On a panel, ``predict`` returns a
+    :class:`PanelForecast` and ``y_``/``X_``/``cutoff_`` are dicts; ``ids_`` maps each
+    ``str`` id to the caller's id.
     """
 
     _tags: ClassVar[dict[str, Any]] = {}
@@ -198,6 +100,13 @@ class Forecaster:
             names.append(p.name)
         return names
 
+    @classmethod
+    def _param_defaults(cls) -> dict[str, Any]:
+        """Each parameter's default: the constructor's, unless a subclass says otherwise
+        (e.g. a network's ``cell``, taken from the class when not given)."""
+        sig = inspect.signature(cls.__init__).parameters
+        return {name: sig[name].default for name in cls._param_names()}
+
     def get_params(self, deep: bool = False) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self._param_names()}
 
@@ -220,10 +129,10 @@ class Forecaster:
         return {}
 
     def __repr__(self) -> str:
-        sig = inspect.signature(type(self).__init__)
+        defaults = self._param_defaults()
         parts = []
         for name, value in self.get_params().items():
-            default = sig.parameters[name].default
+            default = defaults[name]
             try:
                 same = default is not inspect.Parameter.empty and bool(default == value)
             except Exception:  # noqa: BLE001 - array-like params
@@ -233,13 +142,40 @@ class Forecaster:
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def min_length(self) -> int:
-        """Fewest observations ``fit`` accepts with these parameters."""
-        return int(self.get_tags()["min_length"])
+        """Fewest observations ``fit`` accepts with these parameters (default 1)."""
+        return 1
+
+    def _panel_min_length(self) -> int:
+        """Fewest observations of each series of a panel (default: :meth:`min_length`)."""
+        return self.min_length()
+
+    def _validate_params(self) -> None:
+        """Check the parameters; raise ``InputError`` naming the bad one. ``fit`` calls it
+        first. Default: nothing to check."""
 
     # ---------------------------------------------------------------- fitted state
     @property
     def is_fitted(self) -> bool:
         return hasattr(self, "cutoff_")
+
+    @property
+    def is_panel_(self) -> bool:
+        """Whether the model was fitted on a panel (then ``y_``, ``X_``, ``cutoff_`` are dicts)."""
+        return isinstance(getattr(self, "y_", None), dict)
+
+    def _set_data(self, y: Any, X: Any, ids: dict[str, Any] | None = None) -> None:
+        """Record the data seen: ``y_``, ``X_``, ``cutoff_`` (and ``ids_`` for a panel)."""
+        self.y_ = y
+        self.X_ = X
+        if isinstance(y, dict):
+            self.ids_ = dict(ids) if ids else {sid: sid for sid in y}
+            self.cutoff_ = {sid: s.index[-1] for sid, s in y.items()}
+        else:
+            self.cutoff_ = y.index[-1]
+
+    def _key(self, sid: str) -> Any:
+        """The caller's id of panel series ``sid`` (an int id stays an int)."""
+        return self.__dict__.get("ids_", {}).get(sid, sid)
 
     def _check_fitted(self, action: str) -> None:
         if not self.is_fitted:
@@ -253,7 +189,19 @@ class Forecaster:
 
     # ---------------------------------------------------------------- template methods
     def fit(self, y: Any, X: Any = None) -> Forecaster:
-        """Estimate the model on ``y`` (and exogenous ``X`` aligned with it). Returns self."""
+        """Estimate the model on ``y`` (and exogenous ``X`` aligned with it). Returns self.
+
+        A model tagged ``global_model`` also takes a panel: a dict ``{id: Series}``, a list
+        of Series or a long DataFrame (``series_id``, ``timestamp``, ``value``), with ``X`` a
+        dict ``{id: DataFrame}`` (or None).
+        """
+        self._validate_params()
+        if is_panel(y):
+            return self._fit_panel_data(y, X)
+        return self._fit_series_data(y, X)
+
+    def _fit_series_data(self, y: Any, X: Any) -> Forecaster:
+        # (the same call depth as _fit_panel_data: a model's warnings name the caller of fit)
         y = check_series(y, "y")
         X = self._check_X(X, y.index, "X")
         need = self.min_length()
@@ -264,10 +212,50 @@ class Forecaster:
             )
         self._reset()
         self._fit(y, X)
-        self.y_ = y
-        self.X_ = X
-        self.cutoff_ = y.index[-1]
+        self._set_data(y, X)
         return self
+
+    def _fit_panel_data(self, y: Any, X: Any) -> Forecaster:
+        if not self.get_tags()["global_model"]:
+            raise InputError(
+                f"{type(self).__name__} fits one series at a time but y is a panel; pass one Series, "
+                "or use a global model (e.g. LSTM) or fc.backtest, which fits each series"
+            )
+        ys, ids = read_panel(y, "y")
+        ys = {sid: ys[sid] for sid in sorted(ys)}  # one order, whatever the input's: dict and long frame agree
+        Xs = self._panel_exog(X, ys, "X")
+        need = self._panel_min_length()
+        for sid, s in ys.items():
+            if len(s) < need:
+                raise InputError(f"series {ids[sid]!r} has {len(s)} observations but {self!r} needs at least "
+                                 f"{need}; drop it from the panel or use a smaller model")
+        self._reset()
+        self.ids_ = ids
+        self._fit_panel(ys, Xs)
+        self._set_data(ys, Xs, ids)
+        return self
+
+    def _panel_exog(self, X: Any, ys: dict[str, pd.Series], name: str) -> dict[str, pd.DataFrame] | None:
+        tags = self.get_tags()
+        if X is None:
+            if tags["requires_exog"]:
+                raise InputError(f"{type(self).__name__} needs exogenous regressors: pass {name} as a dict "
+                                 "{series id: DataFrame}")
+            return None
+        if not tags["supports_exog"]:
+            raise InputError(f"{type(self).__name__} does not use exogenous regressors; drop {name}")
+        if not isinstance(X, Mapping):
+            raise InputError(f"{name} for a panel must be a dict {{series id: DataFrame}}; got {type(X).__name__}")
+        given = {str(k): v for k, v in X.items()}
+        out = {}
+        for sid, s in ys.items():
+            if sid not in given:
+                raise InputError(f"{name} has no exogenous values for series {sid!r}; give one DataFrame per series")
+            out[sid] = check_exog(given[sid], s.index, f"{name}[{sid!r}]")
+        cols = {tuple(f.columns) for f in out.values()}
+        if len(cols) > 1:
+            raise InputError(f"{name}: every series needs the same exogenous columns; got {sorted(cols)}")
+        return out
 
     def _check_X(self, X: Any, index: pd.Index, name: str) -> pd.DataFrame | None:
         tags = self.get_tags()
@@ -289,51 +277,121 @@ class Forecaster:
             return None
         return check_future_exog(X, index, list(self.X_.columns), name)
 
-    def predict(self, horizon: int, X: Any = None) -> Forecast:
+    def predict(self, horizon: int, X: Any = None) -> Forecast | PanelForecast:
         """Forecast the next ``horizon`` steps after the data seen so far.
 
         ``X`` gives the exogenous values for those steps when the model was fitted with them.
+        A model fitted on a panel returns a :class:`PanelForecast` ``{id: Forecast}`` (``X``
+        then a dict ``{id: DataFrame}`` of future values).
         """
         self._check_fitted("predict")
         horizon = check_horizon(horizon)
+        if self.is_panel_:
+            return self._predict_panel_data(horizon, X)
         index = future_index(self.y_.index, horizon)
         X = self._future_X(X, index)
         pred = self._predict(horizon, X)
         return Forecast.from_prediction(pred, index, name=repr(self))
 
-    def _check_continues(self, y_new: pd.Series, name: str) -> None:
+    def _predict_panel_data(self, horizon: int, X: Any) -> PanelForecast:
+        index, Xf = {}, None
+        if self.X_ is not None and not isinstance(X, Mapping):
+            raise InputError("this model was fitted with exogenous regressors; pass X as a dict "
+                             f"{{series id: DataFrame}} with the future values of every series for {horizon} steps")
+        if self.X_ is None and X is not None:
+            raise InputError("this model was fitted without exogenous regressors; drop X")
+        given = {str(k): v for k, v in X.items()} if self.X_ is not None else {}
+        if self.X_ is not None:
+            Xf = {}
+        for sid, y in self.y_.items():
+            index[sid] = future_index(y.index, horizon)
+            if Xf is not None:
+                if sid not in given:
+                    raise InputError(f"X has no future values for series {sid!r}; pass X as a dict with the "
+                                     f"future values of every series for {horizon} steps")
+                Xf[sid] = check_future_exog(given[sid], index[sid], list(self.X_[sid].columns), f"X[{sid!r}]")
+        preds = self._predict_panel(horizon, Xf)
+        name = repr(self)
+        return PanelForecast({self._key(sid): Forecast.from_prediction(preds[sid], index[sid], name=name)
+                              for sid in self.y_})
+
+    def _check_continues(self, y_new: pd.Series, name: str, y_seen: pd.Series | None = None) -> None:
         if len(y_new) == 0:
             return
-        expected = future_index(self.y_.index, 1)[0]
+        y_seen = self.y_ if y_seen is None else y_seen
+        expected = future_index(y_seen.index, 1)[0]
         if y_new.index[0] != expected:
             raise InputError(
-                f"{name} must continue the data seen so far (which ends at {self.cutoff_}): its first "
+                f"{name} must continue the data seen so far (which ends at {y_seen.index[-1]}): its first "
                 f"time stamp should be {expected} but is {y_new.index[0]}"
             )
-        if type(y_new.index) is not type(self.y_.index) and not (
-            pd.api.types.is_integer_dtype(y_new.index.dtype) and pd.api.types.is_integer_dtype(self.y_.index.dtype)
+        if type(y_new.index) is not type(y_seen.index) and not (
+            pd.api.types.is_integer_dtype(y_new.index.dtype) and pd.api.types.is_integer_dtype(y_seen.index.dtype)
         ):
-            raise InputError(f"{name} has a {type(y_new.index).__name__} but the model was fitted on a {type(self.y_.index).__name__}")
+            raise InputError(f"{name} has a {type(y_new.index).__name__} but the model was fitted on a {type(y_seen.index).__name__}")
+
+    def _panel_arg(self, data: Any, name: str, what: str) -> dict[str, Any]:
+        """A dict argument of a panel method, keyed by ``str`` id and checked against the fitted ids."""
+        if data is None:
+            return {}
+        if not isinstance(data, Mapping):
+            raise InputError(f"this model was fitted on a panel: pass {name} as a dict {{series id: {what}}}")
+        out = {str(k): v for k, v in data.items()}
+        for sid in out:
+            if sid not in self.y_:
+                raise InputError(f"{name} has series {sid!r}, which the model was not fitted on; "
+                                 f"known: {', '.join(self.y_)}")
+        return out
 
     def update(self, y_new: Any, X_new: Any = None) -> Forecaster:
-        """Take new observations that continue the series, without re-estimating parameters."""
+        """Take new observations that continue the series, without re-estimating parameters.
+
+        For a model fitted on a panel, ``y_new`` (and ``X_new``) are dicts keyed by series id
+        (any subset of the fitted series)."""
         self._check_fitted("update")
+        if self.is_panel_:
+            return self._update_panel_data(y_new, X_new)
         y_new = check_series(y_new, "y_new", allow_empty=True)
         if len(y_new) == 0:
             return self
         self._check_continues(y_new, "y_new")
         X_new = self._future_X(X_new, y_new.index, "X_new") if self.X_ is not None or X_new is not None else None
         self._update(y_new, X_new)
-        self.y_ = pd.concat([self.y_, y_new])
-        if isinstance(y_new.index, pd.DatetimeIndex):
-            self.y_.index.freq = y_new.index.freq or self.y_.index.freq
+        self.y_ = _append(self.y_, y_new)
         if self.X_ is not None:
             self.X_ = pd.concat([self.X_, X_new.set_axis(y_new.index)])
         self.cutoff_ = self.y_.index[-1]
         return self
 
+    def _update_panel_data(self, y_new: Any, X_new: Any) -> Forecaster:
+        new = self._panel_arg(y_new, "y_new", "new observations")
+        if y_new is None:
+            raise InputError("this model was fitted on a panel: pass y_new as a dict {series id: new observations}")
+        xnew = self._panel_arg(X_new, "X_new", "DataFrame")
+        if self.X_ is None and xnew:
+            raise InputError("this model was fitted without exogenous regressors; drop X_new")
+        ys, Xs = {}, ({} if self.X_ is not None else None)
+        for sid, part in new.items():
+            part = check_series(part, f"y_new[{sid!r}]", allow_empty=True)
+            if len(part) == 0:
+                continue
+            self._check_continues(part, f"y_new[{sid!r}]", self.y_[sid])
+            ys[sid] = part
+            if Xs is not None:
+                Xs[sid] = check_future_exog(xnew.get(sid), part.index, list(self.X_[sid].columns),
+                                            f"X_new[{sid!r}]").set_axis(part.index)
+        if not ys:
+            return self
+        self._update_panel(ys, Xs)
+        for sid, part in ys.items():
+            self.y_[sid] = _append(self.y_[sid], part)
+            if Xs is not None:
+                self.X_[sid] = pd.concat([self.X_[sid], Xs[sid]])
+            self.cutoff_[sid] = part.index[-1]
+        return self
+
     def predict_origins(self, y_new: Any, origins: Sequence[Any], horizon: int,
-                        X_new: Any = None) -> list[Forecast]:
+                        X_new: Any = None) -> list[Forecast] | dict[Any, list[Forecast]]:
         """Forecasts from many origins at once, with the fitted parameters held fixed.
 
         ``y_new`` continues the fitted series; each origin is a time stamp in
@@ -343,9 +401,17 @@ class Forecaster:
         The model itself is not changed. Models with a fast path (one filtering pass, one
         batched network call) override ``_predict_origins``; the result equals
         ``update`` + ``predict`` at each origin.
+
+        For a model fitted on a panel, ``y_new`` is a dict ``{series id: new observations}``
+        (missing ids: none), ``origins`` a dict ``{series id: origin time stamps}`` (any
+        subset of the fitted series) and ``X_new`` a dict of exogenous frames covering each
+        series' new time stamps and the ``horizon`` steps after its last origin; returns
+        ``{series id: [Forecast per origin]}``.
         """
         self._check_fitted("predict_origins")
         horizon = check_horizon(horizon)
+        if self.is_panel_:
+            return self._predict_origins_panel_data(y_new, origins, horizon, X_new)
         y_new = check_series(y_new, "y_new", allow_empty=True) if y_new is not None else pd.Series([], dtype=float)
         self._check_continues(y_new, "y_new")
         positions = self._origin_positions(y_new, origins)
@@ -363,6 +429,48 @@ class Forecaster:
         name = repr(self)
         return [Forecast.from_prediction(p, ahead[pos:pos + horizon], name=name)
                 for p, pos in zip(preds, positions, strict=True)]
+
+    def _predict_origins_panel_data(self, y_new: Any, origins: Any, horizon: int,
+                                    X_new: Any) -> dict[Any, list[Forecast]]:
+        if not isinstance(origins, Mapping) or (y_new is not None and not isinstance(y_new, Mapping)):
+            raise InputError("this model was fitted on a panel, not on one series: pass y_new as a dict "
+                             "{series id: new observations} and origins as a dict {series id: [origin time stamps]}")
+        if not origins:
+            raise InputError("origins is empty; give a dict {series id: [origin time stamps]}")
+        new = self._panel_arg(y_new, "y_new", "new observations")
+        xnew = self._panel_arg(X_new, "X_new", "DataFrame")
+        if self.X_ is None and any(v is not None for v in xnew.values()):
+            raise InputError("this model was fitted without exogenous regressors; drop X_new")
+        ys, positions, Xs, stamps = {}, {}, ({} if self.X_ is not None else None), {}
+        for sid, wanted in self._panel_arg(origins, "origins", "[origin time stamps]").items():
+            y_fit = self.y_[sid]
+            part = new.get(sid)
+            part = (pd.Series([], dtype=float) if part is None
+                    else check_series(part, f"y_new[{sid!r}]", allow_empty=True))
+            self._check_continues(part, f"y_new[{sid!r}]", y_fit)
+            labels = pd.Index([self.cutoff_[sid]]).append(part.index) if len(part) else pd.Index([self.cutoff_[sid]])
+            if len(wanted) == 0:
+                raise InputError(f"origins[{sid!r}] is empty; give at least one forecast origin")
+            pos = []
+            for origin in wanted:
+                try:
+                    pos.append(int(labels.get_loc(origin)))
+                except KeyError:
+                    raise InputError(f"origin {origin} of series {sid!r} is not among the time stamps from the end of "
+                                     f"its fitted data ({self.cutoff_[sid]}) to the end of y_new[{sid!r}]") from None
+            if any(b <= a for a, b in zip(pos, pos[1:], strict=False)):
+                raise InputError(f"origins[{sid!r}] must be strictly increasing time stamps")
+            ahead = future_index(y_fit.index, len(part) + horizon)
+            if Xs is not None:
+                Xs[sid] = check_future_exog(xnew.get(sid), ahead[:pos[-1] + horizon], list(self.X_[sid].columns),
+                                            f"X_new[{sid!r}]")
+            ys[sid], positions[sid] = part, pos
+            stamps[sid] = [ahead[p:p + horizon] for p in pos]
+        preds = self._predict_origins_panel(ys, positions, horizon, Xs)
+        name = repr(self)
+        return {self._key(sid): [Forecast.from_prediction(p, idx, name=name)
+                                 for p, idx in zip(preds[sid], stamps[sid], strict=True)]
+                for sid in ys}
 
     def _origin_positions(self, y_new: pd.Series, origins: Sequence[Any]) -> list[int]:
         if len(origins) == 0:
@@ -407,10 +515,28 @@ class Forecaster:
     def _update(self, y_new: pd.Series, X_new: pd.DataFrame | None) -> None:
         """Default: nothing to do beyond the base class appending to ``y_``."""
 
+    # panel hooks (models tagged ``global_model``); data keyed by ``str(series id)``, validated
+    def _fit_panel(self, ys: dict[str, pd.Series], Xs: dict[str, pd.DataFrame] | None) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def _predict_panel(self, horizon: int, Xs: dict[str, pd.DataFrame] | None) -> dict[str, Prediction]:  # pragma: no cover
+        """``{id: Prediction}`` for every fitted series; ``Xs[id]`` covers its ``horizon`` next steps."""
+        raise NotImplementedError
+
+    def _update_panel(self, ys_new: dict[str, pd.Series], Xs_new: dict[str, pd.DataFrame] | None) -> None:
+        """Default: nothing to do beyond the base class appending to each ``y_[id]``."""
+
+    def _predict_origins_panel(self, ys_new: dict[str, pd.Series], positions: dict[str, list[int]],
+                               horizon: int, Xs_all: dict[str, pd.DataFrame] | None
+                               ) -> dict[str, list[Prediction]]:  # pragma: no cover
+        """``{id: [Prediction per origin]}``; positions count from the fitted cutoff (0) into
+        ``ys_new[id]``; ``Xs_all[id]`` covers ``ys_new[id]`` and ``horizon`` steps beyond."""
+        raise NotImplementedError
+
     # ---------------------------------------------------------------- persistence
     def save(self, path: str | os.PathLike) -> Path:
-        """Save the model to folder ``path`` (JSON, plus a Keras file for networks). No pickle."""
-        from .persistence import save_model
+        """Save the model to folder ``path`` (see :func:`forecast.persistence.save_model`)."""
+        from .persistence import save_model  # persistence imports this module: imported on use
 
         return save_model(self, path)
 
@@ -422,9 +548,9 @@ class Forecaster:
         raise PersistenceError(f"{type(self).__name__} cannot be loaded")
 
 
-def _series_to_json(y: pd.Series) -> dict[str, Any]:
-    return {"index": index_to_json(y.index), "values": y.to_numpy().tolist(), "name": y.name}
 
-
-def _series_from_json(data: dict[str, Any]) -> pd.Series:
-    return pd.Series(np.asarray(data["values"], dtype=float), index=index_from_json(data["index"]), name=data.get("name"))
+def _append(y: pd.Series, y_new: pd.Series) -> pd.Series:
+    out = pd.concat([y, y_new])
+    if isinstance(y_new.index, pd.DatetimeIndex):
+        out.index.freq = y_new.index.freq or y.index.freq
+    return out

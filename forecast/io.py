@@ -1,5 +1,8 @@
 """Reading and validating time series.
 
+(Over 600 lines on purpose: this is the one gate every input passes -- series, exogenous
+regressors, tables on disk, panels and their JSON form -- so each rule on input has one home.)
+
 Everything that enters the toolkit passes through here: a pandas object, a NumPy array or a
 file on disk becomes a float64 :class:`pandas.Series` with a sorted, duplicate-free,
 regularly spaced time index (DatetimeIndex with a frequency, PeriodIndex, or an integer
@@ -40,9 +43,20 @@ __all__ = [
     "read_table",
     "read_series",
     "to_panel",
+    "is_panel",
+    "read_panel",
+    "ID_COLUMNS",
     "index_to_json",
     "index_from_json",
+    "data_to_json",
+    "data_from_json",
 ]
+
+#: column names that mark a long DataFrame as a panel (the first present is the series id)
+ID_COLUMNS = ("series_id", "unique_id", "id")
+#: value and time columns of a long panel frame (the first present is used)
+VALUE_COLUMNS = ("value", "y")
+TIME_COLUMNS = ("timestamp", "ds", "date", "time", "period")
 
 _TIME_NAMES = ("date", "datetime", "time", "timestamp", "ds", "period", "month", "week",
                "year", "quarter", "day", "t")
@@ -256,6 +270,33 @@ def index_from_json(data: Mapping[str, Any]) -> pd.Index:
     if kind == "integer":
         return pd.Index(np.asarray(data["values"], dtype=np.int64))
     raise InputError(f"unknown index kind {kind!r} in saved data")
+
+
+def _series_to_json(y: pd.Series) -> dict[str, Any]:
+    return {"index": index_to_json(y.index), "values": y.to_numpy().tolist(), "name": y.name}
+
+
+def _series_from_json(data: Mapping[str, Any]) -> pd.Series:
+    return pd.Series(np.asarray(data["values"], dtype=float), index=index_from_json(data["index"]),
+                     name=data.get("name"))
+
+
+def data_to_json(data: Any) -> Any:
+    """A Series, a DataFrame (columns as series) or a panel dict of either, as JSON data."""
+    if isinstance(data, Mapping):
+        return {"__panel__": {str(k): data_to_json(v) for k, v in data.items()}}
+    if isinstance(data, pd.DataFrame):
+        return {c: _series_to_json(data[c]) for c in data.columns}
+    return _series_to_json(data)
+
+
+def data_from_json(data: Mapping[str, Any]) -> Any:
+    """Inverse of :func:`data_to_json`."""
+    if "__panel__" in data:
+        return {k: data_from_json(v) for k, v in data["__panel__"].items()}
+    if "index" in data and "values" in data:
+        return _series_from_json(data)
+    return pd.DataFrame({c: _series_from_json(v) for c, v in data.items()})
 
 
 # --------------------------------------------------------------------------------------
@@ -634,12 +675,66 @@ def _one_series(frame, target, time_col, exog, source, date_format=None):
 
 
 def to_panel(data: Any, *, id_col: str = "series_id", time_col: str | None = "timestamp", target: str = "value") -> dict[str, pd.Series]:
-    """Turn a dict/list of series or a long DataFrame into ``{id: validated Series}``."""
+    """``{str id: validated Series}`` from a long DataFrame with the columns named here, or
+    from a dict/list of series (see :func:`read_panel`, which finds the columns itself and
+    also gives back the caller's ids)."""
     if isinstance(data, pd.DataFrame):
         ys, _ = read_series(data, target=target, time_col=time_col, id_col=id_col)
         return ys
+    return read_panel(data, "y")[0]
+
+
+# --------------------------------------------------------------------------------------
+# panels: the one place that decides whether data holds one series or many
+# --------------------------------------------------------------------------------------
+def is_panel(data: Any) -> bool:
+    """Whether ``data`` holds many series: a mapping ``{id: series}``, a non-empty list or
+    tuple of Series, or a long DataFrame with a series id column (one of ``ID_COLUMNS``).
+
+    >>> import pandas as pd
+    >>> is_panel({"a": pd.Series([1.0, 2.0])}), is_panel(pd.Series([1.0, 2.0]))
+    (True, False)
+    >>> is_panel(pd.DataFrame({"series_id": ["a", "a"], "value": [1.0, 2.0]}))
+    True
+    """
     if isinstance(data, Mapping):
-        return {str(k): check_series(v, f"series {k!r}") for k, v in data.items()}
-    if isinstance(data, Sequence) and not isinstance(data, str):
-        return {str(getattr(v, "name", None) or i): check_series(v, f"series {i}") for i, v in enumerate(data)}
-    raise InputError(f"cannot read a panel from {type(data).__name__}; pass a dict of Series or a long DataFrame")
+        return True
+    if isinstance(data, pd.DataFrame):
+        return any(c in data.columns for c in ID_COLUMNS)
+    return isinstance(data, list | tuple) and len(data) > 0 and all(isinstance(v, pd.Series) for v in data)
+
+
+def read_panel(data: Any, name: str = "y") -> tuple[dict[str, pd.Series], dict[str, Any]]:
+    """A panel (see :func:`is_panel`) as ``({str id: validated Series}, {str id: caller's id})``.
+
+    Series are keyed by ``str(id)`` inside the toolkit; the second dict gives back the id as
+    the caller wrote it (an int stays an int, NumPy scalars become Python ones). A long
+    frame needs a value column (one of ``VALUE_COLUMNS``); its time column is the first of
+    ``TIME_COLUMNS`` present (none: positions).
+    """
+    if isinstance(data, pd.DataFrame):
+        id_col = next((c for c in ID_COLUMNS if c in data.columns), None)
+        if id_col is None:
+            raise InputError(f"{name} is a DataFrame without a series id column ({', '.join(ID_COLUMNS)}); "
+                             "pass a long frame with series_id, timestamp and value columns, or a dict of series")
+        value = next((c for c in VALUE_COLUMNS if c in data.columns), None)
+        if value is None:
+            raise InputError(f"the long frame {name} has no value column ({', '.join(VALUE_COLUMNS)}); "
+                             f"it has {', '.join(map(str, data.columns))}")
+        time_col = next((c for c in TIME_COLUMNS if c in data.columns), None)
+        ys, _ = read_series(data, target=value, time_col=time_col, id_col=id_col)
+        keys = list(pd.unique(data[id_col]))
+    elif isinstance(data, Mapping):
+        ys = {str(k): check_series(v, f"{name}[{k!r}]") for k, v in data.items()}
+        keys = list(data.keys())
+    elif isinstance(data, list | tuple):
+        keys = [getattr(v, "name", None) or i for i, v in enumerate(data)]
+        ys = {str(k): check_series(v, f"{name}[{i}]") for i, (k, v) in enumerate(zip(keys, data, strict=True))}
+    else:
+        raise InputError(f"cannot read a panel from {type(data).__name__}; pass a dict of Series or a long DataFrame")
+    if not ys:
+        raise InputError(f"{name} is an empty panel; give at least one series")
+    if len(ys) != len(keys):
+        raise InputError(f"{name} has series ids that are equal as text (e.g. 1 and '1'); give each series its own id")
+    ids = {str(k): (k.item() if isinstance(k, np.generic) else k) for k in keys}
+    return ys, {sid: ids.get(sid, sid) for sid in ys}

@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .base import Forecaster, _series_from_json, _series_to_json
+from .base import Forecaster
 from .errors import PersistenceError
+from .io import data_from_json, data_to_json
 
 FORMAT = "forecast-model"
 VERSION = 1
@@ -62,8 +63,9 @@ def save_model(model: Forecaster, path: str | os.PathLike) -> Path:
             "version": VERSION,
             "class": f"{type(model).__module__}:{type(model).__qualname__}",
             "params": _jsonable(model.get_params()),
-            "y": _data_to_json(model.y_),
-            "X": None if model.X_ is None else _data_to_json(model.X_),
+            "y": data_to_json(model.y_),
+            "X": None if model.X_ is None else data_to_json(model.X_),
+            "ids": [[k, v] for k, v in getattr(model, "ids_", {}).items()],
             "state": state,
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, default=_default))
@@ -74,25 +76,6 @@ def save_model(model: Forecaster, path: str | os.PathLike) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return path
-
-
-def _data_to_json(data: Any) -> Any:
-    """A Series, a DataFrame (columns as series) or a panel dict of either, as JSON data."""
-    if isinstance(data, dict):
-        return {"__panel__": {str(k): _data_to_json(v) for k, v in data.items()}}
-    if hasattr(data, "columns"):
-        return {c: _series_to_json(data[c]) for c in data.columns}
-    return _series_to_json(data)
-
-
-def _data_from_json(data: dict[str, Any]) -> Any:
-    import pandas as pd
-
-    if "__panel__" in data:
-        return {k: _data_from_json(v) for k, v in data["__panel__"].items()}
-    if "index" in data and "values" in data:
-        return _series_from_json(data)
-    return pd.DataFrame({c: _series_from_json(v) for c, v in data.items()})
 
 
 def _default(obj: Any) -> Any:
@@ -107,8 +90,6 @@ def load_model(path: str | os.PathLike, *, classes: Iterable[type] = ()) -> Fore
     Only classes inside the ``forecast`` package are loaded, plus the Forecaster
     subclasses named in ``classes`` (your own models, which you trust).
     """
-    import pandas as pd
-
     path = Path(path)
     file = path / MANIFEST
     if not file.is_file():
@@ -136,10 +117,11 @@ def load_model(path: str | os.PathLike, *, classes: Iterable[type] = ()) -> Fore
         raise PersistenceError(f"{manifest.get('class')!r} is not a Forecaster")
     try:
         model = cls(**_restore(manifest["params"]))
-        model.y_ = _data_from_json(manifest["y"])
-        model.X_ = None if manifest["X"] is None else _data_from_json(manifest["X"])
-        model.cutoff_ = (model.y_.index[-1] if isinstance(model.y_, pd.Series)
-                         else {k: v.index[-1] for k, v in model.y_.items()})
+        state = manifest["state"]
+        ids = manifest.get("ids") or (state.get("ids") if isinstance(state, dict) else None) or []  # older: in state
+        model._set_data(data_from_json(manifest["y"]),
+                        None if manifest["X"] is None else data_from_json(manifest["X"]),
+                        {str(k): v for k, v in ids})
         model._set_state(manifest["state"], path)
     except PersistenceError:
         raise

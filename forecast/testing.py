@@ -1,5 +1,8 @@
 """Checks every forecaster must pass; usable on your own :class:`~forecast.base.Forecaster`.
 
+(Over 600 lines on purpose: the whole conformance suite, one function per check, read top to
+bottom as the specification of the Forecaster contract.)
+
 The toolkit's own conformance test runs each check below on every registered model. Run
 them on a model of your own with :func:`check_forecaster`, or one at a time (each check
 takes a model instance, a model class, or a :class:`Case`, and raises ``AssertionError``
@@ -8,21 +11,22 @@ saying what broke):
 >>> import forecast as fc
 >>> from forecast.testing import check_forecaster, check_names
 >>> report = check_forecaster(fc.SeasonalNaive(m=12))
->>> sorted(set(report.values()))
-['passed', 'skipped: the model does not use exogenous regressors']
+>>> sorted(set(report.values()))  # doctest: +NORMALIZE_WHITESPACE
+['passed', 'skipped: the model does not use exogenous regressors',
+ "skipped: the model is not a global model (tag 'global_model')"]
 >>> check_names()[:3]
 ['tags', 'params_verbatim', 'clone']
 
 A model class is instantiated with its fast configuration ``cls(**cls._tiny_params())``.
 The checks branch on capability tags (``supports_exog``, ``requires_exog``, ``intervals``,
-``needs_keras``, ``deterministic``), never on class names. Models that use exogenous
+``deterministic``, ``exact``, ``global_model``), never on class names. Models that use exogenous
 regressors get real ones: the US macro data (quarterly real GDP growth explained by
 consumption growth and unemployment); the others get the airline series as monthly
 growth in percent (log differences: stationary, so ARMA fits are quick and well posed).
 
 Checks (name: what it asserts):
 
-- ``tags``: the tags are complete and consistent.
+- ``tags``: the tags are complete and consistent (a global model implements the panel hooks).
 - ``params_verbatim``: ``get_params()`` returns the constructor arguments unchanged (the
   same objects); ``__init__`` sets no fitted state; ``set_params`` rejects unknown names.
 - ``clone``: ``clone`` gives the same parameters, unfitted, independent of the original.
@@ -42,6 +46,21 @@ Checks (name: what it asserts):
   are wider at 95% than at 80%; a model without intervals says so with ``InputError``.
 - ``future_exog`` (models with exogenous regressors): the forecast follows the future
   values of ``X`` it is given.
+- ``panel_refused`` (models not tagged ``global_model``): ``fit`` on a panel raises
+  ``InputError`` that says so.
+
+Panel checks, for models tagged ``global_model``, on three series cut from the same data
+(int ids; one ends earlier, one starts later):
+
+- ``panel_fit_predict``: fitting a dict and a long frame gives the same forecasts;
+  ``predict`` returns a ``PanelForecast`` keyed by the caller's ids, each forecast
+  continuing its own series.
+- ``panel_no_lookahead``: values after an origin, and other series' new values, leave
+  the forecast from that origin unchanged.
+- ``panel_update_equals_batched``: ``predict_origins`` on a panel equals ``update`` +
+  ``predict`` at each origin and leaves the model unchanged.
+- ``panel_save_load``: a saved and reloaded panel model keeps its ids and forecasts the
+  same, before and after ``update``.
 """
 
 from __future__ import annotations
@@ -80,6 +99,11 @@ __all__ = [
     "check_save_load",
     "check_intervals",
     "check_future_exog",
+    "check_panel_refused",
+    "check_panel_fit_predict",
+    "check_panel_no_lookahead",
+    "check_panel_update_equals_batched",
+    "check_panel_save_load",
 ]
 
 
@@ -209,10 +233,10 @@ class Case:
                 f"the checks need a series of at least {max(need, 2) + 2 * self.n_new + self.horizon} "
                 f"observations for {self.template!r}; y has {n}"
             )
-        keras = bool(self.tags["needs_keras"])
         scale = float(np.nanmax(np.abs(self.y.to_numpy()))) or 1.0
-        #: tolerance when two computations of the same forecast are compared
-        self.rtol = 1e-5 if keras else 1e-8
+        #: tolerance when two computations of the same forecast are compared (float32
+        #: networks, tagged ``exact=False``, agree to a relative tolerance only)
+        self.rtol = 1e-8 if self.tags["exact"] else 1e-5
         self.atol = self.rtol * scale
         self._fitted: Forecaster | None = None
         self._refit: tuple[Forecaster, pd.Series] | None = None
@@ -283,6 +307,38 @@ class Case:
         n = min(self.n_train, max(60, self.template.min_length() + 24))
         return self.y_train.iloc[-n:], None if self.X is None else self.X_train.iloc[-n:]
 
+    # --------------------------------------------------------------- panels
+    def panel(self) -> tuple[dict[int, pd.Series], dict[int, pd.DataFrame] | None,
+                             dict[int, pd.Series], dict[int, pd.DataFrame] | None]:
+        """A panel of three series cut from the case's data, keyed by int ids:
+        ``(ys, Xs, ys_new, Xs_new)``. Series 0 is the training part; series 1 ends six steps
+        earlier and is rescaled; series 2 starts a year later. ``ys_new`` continues each
+        series by ``n_new`` values; ``Xs_new`` covers those and ``horizon`` more steps."""
+        n, k, h = self.n_train, self.n_new, self.horizon
+        y = self.y
+        rescaled = y * 0.5 + float(y.abs().mean())
+        parts = {0: (y, 0, n), 1: (rescaled, 0, n - 6), 2: (y, 12, n)}
+        ys = {i: s.iloc[a:b] for i, (s, a, b) in parts.items()}
+        ys_new = {i: s.iloc[b:b + k] for i, (s, a, b) in parts.items()}
+        if self.X is None:
+            return ys, None, ys_new, None
+        Xs = {i: self.X.iloc[a:b] for i, (_, a, b) in parts.items()}
+        Xs_new = {i: self.X.iloc[b:b + k + h] for i, (_, a, b) in parts.items()}
+        return ys, Xs, ys_new, Xs_new
+
+    def panel_future_X(self, start: int = 0) -> dict[int, pd.DataFrame] | None:
+        """Each series' exogenous values for the ``horizon`` steps after position ``start``
+        of its new data."""
+        Xs_new = self.panel()[3]
+        return None if Xs_new is None else {i: x.iloc[start:start + self.horizon] for i, x in Xs_new.items()}
+
+    def fitted_panel(self) -> Forecaster:
+        """The shared model fitted on :meth:`panel` (a dict). Checks must not change it."""
+        if getattr(self, "_fitted_panel", None) is None:
+            ys, Xs, _, _ = self.panel()
+            self._fitted_panel = self.new().fit(ys, Xs)
+        return self._fitted_panel
+
     def predict(self, model: Forecaster, horizon: int | None = None, start: int = 0) -> Forecast:
         """``model.predict`` with the exogenous rows that follow position ``start``."""
         h = self.horizon if horizon is None else horizon
@@ -306,6 +362,11 @@ def check_tags(model: Any, y: Any = None, X: Any = None) -> None:
     _ensure(not tags["requires_exog"] or tags["supports_exog"], "requires_exog is set but supports_exog is not")
     need = case.template.min_length()
     _ensure(isinstance(need, int) and need >= 1, f"min_length() must be an int >= 1; got {need!r}")
+    if tags["global_model"]:
+        missing_hooks = [h for h in ("_fit_panel", "_predict_panel", "_predict_origins_panel")
+                         if getattr(case.cls, h) is getattr(Forecaster, h)]
+        _ensure(not missing_hooks, f"{case.cls.__name__} is tagged global_model but does not implement "
+                                   f"{', '.join(missing_hooks)}")
 
 
 def check_params_verbatim(model: Any, y: Any = None, X: Any = None) -> None:
@@ -319,9 +380,9 @@ def check_params_verbatim(model: Any, y: Any = None, X: Any = None) -> None:
     for key, value in args.items():
         _ensure(got[key] is value,
                 f"parameter {key!r} was not stored verbatim: passed {value!r}, get_params() gives {got[key]!r}")
-    signature = inspect.signature(case.cls.__init__).parameters
+    defaults = case.cls._param_defaults()
     for key in names:
-        default = signature[key].default
+        default = defaults[key]
         if key not in args and default is not inspect.Parameter.empty:
             _ensure(_same(got[key], default),
                     f"parameter {key!r} was left at its default {default!r}, but get_params() gives {got[key]!r}")
@@ -446,7 +507,7 @@ def check_determinism(model: Any, y: Any = None, X: Any = None) -> None:
     case = _as_case(model, y, X)
     a = case.predict(case.fitted())
     b = case.predict(case.refit()[0])
-    tol = 1e-6 if case.tags["needs_keras"] else 0.0
+    tol = 0.0 if case.tags["exact"] else 1e-6
     _assert_same_forecast(b, a, tol, tol * case.atol / case.rtol, "forecasts of two fits on the same data")
 
 
@@ -523,7 +584,7 @@ def check_no_lookahead(model: Any, y: Any = None, X: Any = None) -> None:
     cut = case.n_train
     m, y_full = case.refit()
     first = case.predict(m)
-    tol = 1e-6 if case.tags["needs_keras"] else 0.0
+    tol = 0.0 if case.tags["exact"] else 1e-6
     _assert_same_forecast(first, case.predict(fitted), tol, tol * case.atol / case.rtol,
                           "fit on the series cut at the origin (later values changed) vs fit on the training part")
     y_full.iloc[:] = np.linspace(-1.0, 1.0, len(y_full))
@@ -567,8 +628,8 @@ def check_save_load(model: Any, y: Any = None, X: Any = None) -> None:
 
     case = _as_case(model, y, X)
     m = case.fitted()
-    tol = case.rtol if case.tags["needs_keras"] else 0.0
-    atol = case.atol if case.tags["needs_keras"] else 0.0
+    tol = 0.0 if case.tags["exact"] else case.rtol
+    atol = 0.0 if case.tags["exact"] else case.atol
     with tempfile.TemporaryDirectory() as tmp:
         path = m.save(Path(tmp) / "model")
         loaded = load_model(path, classes=[case.cls])
@@ -630,6 +691,138 @@ def check_future_exog(model: Any, y: Any = None, X: Any = None) -> None:
             "changing the future values of X did not change the forecast; the model ignores them")
 
 
+# ------------------------------------------------------------------------------ panel checks
+def _long_frame(ys: dict[Any, pd.Series]) -> pd.DataFrame:
+    def stamps(index: pd.Index) -> Any:
+        return index.to_timestamp() if isinstance(index, pd.PeriodIndex) else index
+
+    return pd.concat([pd.DataFrame({"series_id": k, "timestamp": stamps(s.index), "value": s.to_numpy()})
+                      for k, s in ys.items()], ignore_index=True)
+
+
+def _assert_same_panel(a: dict, b: dict, rtol: float, atol: float, what: str, index: bool = True) -> None:
+    _ensure(list(a) == list(b), f"{what}: series ids differ ({list(a)} vs {list(b)})")
+    for k in a:
+        fa, fb = a[k], b[k]
+        for i, (x, y) in enumerate(zip(fa, fb, strict=True)) if isinstance(fa, list) else [(None, (fa, fb))]:
+            label = f"{what}, series {k!r}" + ("" if i is None else f", origin {i}")
+            if index:
+                _assert_same_forecast(x, y, rtol, atol, label)
+            else:
+                _assert_close(x.mean.to_numpy(), y.mean.to_numpy(), rtol, atol, label)
+
+
+def check_panel_refused(model: Any, y: Any = None, X: Any = None) -> None:
+    """A model that is not a global model refuses a panel with ``InputError`` saying so."""
+    case = _as_case(model, y, X)
+    ys, Xs, _, _ = case.panel()
+    _raises(InputError, lambda: case.new().fit(ys, Xs), "fit(a dict of series) on a single-series model",
+            ["panel"])
+
+
+def check_panel_fit_predict(model: Any, y: Any = None, X: Any = None) -> None:
+    """A global model fits a dict and a long frame alike; ``predict`` gives a
+    :class:`~forecast.base.PanelForecast` keyed by the caller's ids (ints stay ints), each
+    forecast on the time stamps that continue its own series."""
+    from .base import PanelForecast
+    from .io import future_index
+
+    case = _as_case(model, y, X)
+    ys, Xs, _, _ = case.panel()
+    m = case.fitted_panel()
+    _ensure(m.is_panel_ and set(m.cutoff_) == {str(k) for k in ys}, "fit on a dict did not record every series")
+    out = m.predict(case.horizon, case.panel_future_X())
+    _ensure(isinstance(out, PanelForecast), f"predict on a panel gave a {type(out).__name__}, not a PanelForecast")
+    _ensure(list(out) == sorted(ys) and all(type(k) is int for k in out),
+            f"predict on a panel gave ids {list(out)}; expected the caller's int ids {sorted(ys)}")
+    for k, f in out.items():
+        _ensure(f.index.equals(future_index(ys[k].index, case.horizon)),
+                f"series {k}: the forecast does not continue its own series")
+        _ensure(np.isfinite(f.values).all(), f"series {k}: non-finite forecasts")
+    frame = out.to_frame()
+    _ensure(list(frame.columns[:3]) == ["series_id", "timestamp", "mean"] and len(frame) == len(ys) * case.horizon,
+            f"PanelForecast.to_frame() has columns {list(frame.columns)} and {len(frame)} rows")
+    if not isinstance(case.y.index, pd.PeriodIndex | pd.DatetimeIndex):
+        return
+    long = _long_frame(ys)
+    Xl = None if Xs is None else {k: x.set_axis(_long_frame({k: ys[k]})["timestamp"]) for k, x in Xs.items()}
+    by_frame = case.new().fit(long, Xl)
+    xf = case.panel_future_X()
+    if xf is not None:
+        xf = {k: x.set_axis(future_index(by_frame.y_[str(k)].index, case.horizon)) for k, x in xf.items()}
+    got = by_frame.predict(case.horizon, xf)
+    tol = 0.0 if case.tags["exact"] else 1e-6
+    _assert_same_panel(got, out, tol, tol * case.atol / case.rtol, "fit on a long frame vs on a dict", index=False)
+
+
+def check_panel_no_lookahead(model: Any, y: Any = None, X: Any = None) -> None:
+    """On a panel, values after an origin, and other series' new values, never change the
+    forecast from that origin."""
+    case = _as_case(model, y, X)
+    m = case.fitted_panel()
+    _, _, ys_new, Xs_new = case.panel()
+    h = case.horizon
+    origins = {0: [m.cutoff_["0"], ys_new[0].index[3]], 1: [ys_new[1].index[5]]}
+    base = m.predict_origins(ys_new, origins, h, Xs_new)
+    spread = float(case.y.std()) or 1.0
+    moved_new = {k: s.copy() for k, s in ys_new.items()}
+    moved_new[0].iloc[4:] += 5.0 * spread
+    moved_new[1].iloc[6:] -= 5.0 * spread
+    moved_new[2].iloc[:] += 7.0 * spread  # a series without origins here
+    moved = m.predict_origins(moved_new, origins, h, Xs_new)
+    _assert_same_panel(moved, base, case.rtol, case.atol,
+                       "predict_origins on a panel after changing values that follow each origin")
+    alone = m.predict_origins({0: ys_new[0]}, {0: origins[0]}, h, None if Xs_new is None else {0: Xs_new[0]})
+    _assert_same_panel(alone, {0: base[0]}, case.rtol, case.atol, "series 0's origins alone vs with the others")
+
+
+def check_panel_update_equals_batched(model: Any, y: Any = None, X: Any = None) -> None:
+    """On a panel, ``predict_origins`` equals ``update`` + ``predict`` at each origin and
+    leaves the model unchanged."""
+    case = _as_case(model, y, X)
+    ys, Xs, ys_new, Xs_new = case.panel()
+    m = case.new().fit(ys, Xs) if case.tags["needs_keras"] else copy.deepcopy(case.fitted_panel())
+    h = case.horizon
+    cut = {k: m.cutoff_[str(k)] for k in ys}
+    origins = {k: [cut[k], s.index[4], s.index[-1]] for k, s in ys_new.items()}
+    batched = m.predict_origins(ys_new, origins, h, Xs_new)
+    _ensure({k: m.cutoff_[str(k)] for k in ys} == cut, "predict_origins changed the panel model's data")
+    for step, (lo, hi) in enumerate([(0, 0), (0, 5), (5, case.n_new)]):
+        if hi > lo:
+            xs = None if Xs_new is None else {k: x.iloc[lo:hi] for k, x in Xs_new.items()}
+            _ensure(m.update({k: s.iloc[lo:hi] for k, s in ys_new.items()}, xs) is m,
+                    "update must return the model itself")
+        got = m.predict(h, case.panel_future_X(hi))
+        want = {k: batched[k][step] for k in sorted(batched)}
+        _assert_same_panel(dict(got), want, case.rtol, case.atol,
+                           f"update + predict vs predict_origins on a panel (origin {step})")
+
+
+def check_panel_save_load(model: Any, y: Any = None, X: Any = None) -> None:
+    """A model fitted on a panel, saved and reloaded, keeps its ids (ints stay ints) and
+    forecasts the same, before and after ``update``."""
+    from .persistence import load_model
+
+    case = _as_case(model, y, X)
+    m = case.fitted_panel()
+    _, _, ys_new, Xs_new = case.panel()
+    with tempfile.TemporaryDirectory() as tmp:
+        loaded = load_model(m.save(Path(tmp) / "panel"), classes=[case.cls])
+    _ensure(loaded.is_panel_ and loaded.cutoff_ == m.cutoff_, "the loaded panel model has other series or cutoffs")
+    tol = 0.0 if case.tags["exact"] else case.rtol
+    atol = 0.0 if case.tags["exact"] else case.atol
+    xf = case.panel_future_X()
+    _assert_same_panel(dict(loaded.predict(case.horizon, xf)), dict(m.predict(case.horizon, xf)), tol, atol,
+                       "forecast of the loaded panel model")
+    step = 4
+    loaded.update({k: s.iloc[:step] for k, s in ys_new.items()},
+                  None if Xs_new is None else {k: x.iloc[:step] for k, x in Xs_new.items()})
+    want = m.predict_origins(ys_new, {k: [s.index[step - 1]] for k, s in ys_new.items()}, case.horizon, Xs_new)
+    _assert_same_panel(dict(loaded.predict(case.horizon, case.panel_future_X(step))),
+                       {k: v[0] for k, v in want.items()}, case.rtol, case.atol,
+                       "forecast of the loaded panel model after update")
+
+
 #: Every check by name, in the order they run.
 CHECKS: dict[str, Callable[..., None]] = {
     "tags": check_tags,
@@ -645,6 +838,11 @@ CHECKS: dict[str, Callable[..., None]] = {
     "save_load": check_save_load,
     "intervals": check_intervals,
     "future_exog": check_future_exog,
+    "panel_refused": check_panel_refused,
+    "panel_fit_predict": check_panel_fit_predict,
+    "panel_no_lookahead": check_panel_no_lookahead,
+    "panel_update_equals_batched": check_panel_update_equals_batched,
+    "panel_save_load": check_panel_save_load,
 }
 
 
@@ -661,6 +859,10 @@ def skip_reason(name: str, model: Any) -> str | None:
         return "the model's 'deterministic' tag is False"
     if name == "future_exog" and not (tags["supports_exog"] or tags["requires_exog"]):
         return "the model does not use exogenous regressors"
+    if name == "panel_refused" and tags["global_model"]:
+        return "the model is a global model: it fits panels"
+    if name.startswith("panel_") and name != "panel_refused" and not tags["global_model"]:
+        return "the model is not a global model (tag 'global_model')"
     return None
 
 

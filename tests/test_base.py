@@ -78,7 +78,8 @@ def test_constructor_must_not_take_var_args():
 def test_tags_inherit_and_override():
     tags = fc.Naive.get_tags()
     assert set(DEFAULT_TAGS) <= set(tags)
-    assert tags["intervals"] is True and tags["min_length"] == 2 and tags["needs_keras"] is False
+    assert tags["intervals"] is True and tags["needs_keras"] is False and tags["exact"] is True
+    assert "min_length" not in DEFAULT_TAGS and fc.Naive().min_length() == 2  # a method, not a tag
     assert Forecaster.get_tags() == DEFAULT_TAGS
     assert fc.SeasonalNaive(m=7).min_length() == 8
     with pytest.raises(InputError, match="m must be a whole number >= 1; got 0"):
@@ -215,3 +216,33 @@ def test_model_without_state_cannot_be_saved(tmp_path, airline):
     with pytest.raises(PersistenceError, match="cannot be saved yet"):
         NoState().fit(airline).save(tmp_path / "x")
     assert not (tmp_path / "x").exists() and list(tmp_path.iterdir()) == []
+
+
+def test_fit_calls_the_validate_params_hook_first(airline):
+    class Checked(fc.Naive):
+        def __init__(self, k: int = 1) -> None:
+            self.k = k
+
+        def _validate_params(self) -> None:
+            if self.k < 1:
+                raise InputError(f"Checked: k must be >= 1; got {self.k}")
+
+    with pytest.raises(InputError, match="k must be >= 1; got 0"):
+        Checked(k=0).fit(airline)
+    with pytest.raises(InputError, match="m must be a whole number >= 1; got 0"):
+        fc.SeasonalNaive(m=0).fit(airline)
+    assert Checked(k=2).fit(airline).is_fitted
+
+
+def test_a_single_series_model_refuses_a_panel(airline):
+    with pytest.raises(InputError, match="Naive fits one series at a time but y is a panel"):
+        fc.Naive().fit({"a": airline, "b": airline})
+
+
+def test_interval_bounds_is_the_public_accessor_of_the_interval_arrays(airline):
+    f = fc.Naive().fit(airline).predict(4)
+    lower, upper = f.interval_bounds(80)
+    band = f.interval(80)
+    np.testing.assert_array_equal(lower, band["lower"].to_numpy())
+    np.testing.assert_array_equal(upper, band["upper"].to_numpy())
+    assert f.gaussian_intervals and lower.dtype == float

@@ -15,7 +15,7 @@ import pytest
 from forecast.base import Forecaster, Prediction
 from forecast.errors import InputError
 from forecast.models import registry
-from forecast.testing import CHECKS, Case, check_forecaster, skip_reason
+from forecast.testing import CHECKS, Case, check_forecaster, check_tags, skip_reason
 
 
 def _params():
@@ -52,10 +52,11 @@ def test_conformance(entry, check, cases):
 class _LastValue(Forecaster):
     """A correct small model, the base for the broken ones below."""
 
-    _tags = {"min_length": 2}
-
     def __init__(self, shift: float = 0.0) -> None:
         self.shift = shift
+
+    def min_length(self) -> int:
+        return 2
 
     def _fit(self, y, X):
         self.level_ = float(y.iloc[-1])
@@ -108,7 +109,7 @@ class _NoUpdate(_LastValue):
 
 
 class _BadIntervals(_LastValue):
-    _tags = {"intervals": True, "min_length": 2}
+    _tags = {"intervals": True}
 
     def _predict(self, horizon, X):
         mean = np.full(horizon, self.level_)
@@ -119,10 +120,13 @@ class _Regression(Forecaster):
     """A correct model that needs exogenous regressors: least squares on X plus the
     previous value, forecast recursively, with Gaussian intervals."""
 
-    _tags = {"supports_exog": True, "requires_exog": True, "intervals": True, "min_length": 5}
+    _tags = {"supports_exog": True, "requires_exog": True, "intervals": True}
 
     def __init__(self, lags: tuple = (1,)) -> None:
         self.lags = lags
+
+    def min_length(self) -> int:
+        return 5
 
     def _design(self, y, X):
         return np.column_stack([np.ones(len(y) - 1), X.to_numpy()[1:], y[:-1]])
@@ -152,10 +156,88 @@ class _Regression(Forecaster):
         self.sigma_, self.last_ = state["sigma_"], state["last_"]
 
 
-@pytest.mark.parametrize("cls", [_LastValue, _Regression], ids=["plain", "exog"])
+_PANEL_CHECKS = {"panel_fit_predict", "panel_no_lookahead", "panel_update_equals_batched", "panel_save_load"}
+
+
+class _GlobalLastValue(_LastValue):
+    """A correct global model: the last value of each series, plus one shift learnt from
+    the whole panel (the mean of the series' last changes), through the panel hooks."""
+
+    _tags = {"global_model": True}
+
+    def _fit_panel(self, ys, Xs):
+        self.shift_ = float(np.mean([s.iloc[-1] - s.iloc[-2] for s in ys.values()]))
+        self.levels_ = {sid: float(s.iloc[-1]) for sid, s in ys.items()}
+
+    def _predict_panel(self, horizon, Xs):
+        return {sid: Prediction(np.full(horizon, v + self.shift_ + self.shift)) for sid, v in self.levels_.items()}
+
+    def _update_panel(self, ys_new, Xs_new):
+        self.levels_.update({sid: float(s.iloc[-1]) for sid, s in ys_new.items()})
+
+    def _predict_origins_panel(self, ys_new, positions, horizon, Xs_all):
+        out = {}
+        for sid, part in ys_new.items():
+            values = np.concatenate([[self.levels_[sid]], part.to_numpy()])
+            out[sid] = [Prediction(np.full(horizon, values[p] + self.shift_ + self.shift)) for p in positions[sid]]
+        return out
+
+    def _get_state(self, folder):
+        if self.is_panel_:
+            return {"shift_": self.shift_, "levels_": self.levels_}
+        return super()._get_state(folder)
+
+    def _set_state(self, state, folder):
+        if "levels_" in state:
+            self.shift_, self.levels_ = state["shift_"], state["levels_"]
+        else:
+            super()._set_state(state, folder)
+
+
+class _PanelPeeksAhead(_GlobalLastValue):
+    """Its batched panel path uses each series' last new value for every origin."""
+
+    def _predict_origins_panel(self, ys_new, positions, horizon, Xs_all):
+        return {sid: [Prediction(np.full(horizon, float(part.iloc[-1]) + self.shift_)) for _ in positions[sid]]
+                for sid, part in ys_new.items()}
+
+
+class _PanelLosesLevels(_GlobalLastValue):
+    def _set_state(self, state, folder):
+        super()._set_state(state, folder)
+        if "levels_" in state:
+            self.levels_ = dict.fromkeys(self.levels_, 0.0)
+
+
+@pytest.mark.parametrize("cls", [_LastValue, _Regression, _GlobalLastValue], ids=["plain", "exog", "global"])
 def test_a_correct_model_passes_every_check(cls):
     report = check_forecaster(cls)
-    assert {k for k, v in report.items() if v != "passed"} == ({"future_exog"} if cls is _LastValue else set())
+    skipped = {k for k, v in report.items() if v != "passed"}
+    assert all(report[k].startswith("skipped") for k in skipped)
+    expected = {_LastValue: {"future_exog"} | _PANEL_CHECKS, _Regression: _PANEL_CHECKS,
+                _GlobalLastValue: {"future_exog", "panel_refused"}}[cls]
+    assert skipped == expected
+
+
+@pytest.mark.parametrize(("cls", "failing"), [
+    (_PanelPeeksAhead, {"panel_no_lookahead", "panel_update_equals_batched", "panel_save_load"}),
+    (_PanelLosesLevels, {"panel_save_load"}),
+], ids=["panel_peeks_ahead", "panel_loses_levels"])
+def test_panel_checks_catch_broken_global_models(cls, failing):
+    report = check_forecaster(cls, raise_on_failure=False)
+    assert {name for name, outcome in report.items() if outcome.startswith("failed")} == failing, report
+
+
+class _ClaimsGlobal(_LastValue):
+    """Tagged global_model but implements no panel hook: the checks say so."""
+
+    _tags = {"global_model": True}
+
+
+def test_a_model_tagged_global_without_panel_hooks_fails_the_tags_check():
+    with pytest.raises(AssertionError, match="tagged global_model but does not implement _fit_panel, "
+                                             "_predict_panel, _predict_origins_panel"):
+        check_tags(_ClaimsGlobal)
 
 
 class _IgnoresFutureX(_Regression):
@@ -192,7 +274,10 @@ def test_checks_accept_user_data_and_instances():
     y = pd.Series(np.sin(np.arange(80) / 3.0) + np.arange(80) / 10.0,
                   index=pd.date_range("2020-01-06", periods=80, freq="W-MON"))
     report = check_forecaster(_LastValue(shift=0.5), y)
-    assert report.pop("future_exog").startswith("skipped")
+    for name in {"future_exog"} | _PANEL_CHECKS:
+        assert report.pop(name).startswith("skipped")
     assert set(report.values()) == {"passed"}, report
+    report = check_forecaster(_GlobalLastValue(shift=0.5), y)  # the panel checks on a weekly DatetimeIndex
+    assert {k for k, v in report.items() if v != "passed"} == {"future_exog", "panel_refused"}, report
     with pytest.raises(InputError, match="at least"):
         Case(_LastValue, y.iloc[:20])

@@ -314,3 +314,50 @@ def test_backtest_and_cli_share_the_season_table():
     res = fc.backtest(["naive"], y, horizon=2, initial=len(y) - 3)
     assert res.season == 96
     assert _complete(RunConfig(), y).season == 96
+
+
+# ------------------------------------------------------------------------------ panels
+def _m3_panel(n=3):
+    data = fc.datasets.load("m3_quarterly")
+    return {k: data[k] for k in list(data)[:n]}
+
+
+def test_one_panel_detector_for_every_panel_form():
+    """io.is_panel/read_panel decide single vs panel for the base class and the backtest."""
+    from forecast.io import is_panel, read_panel
+
+    panel = _m3_panel()
+    by_int = {i: s for i, s in enumerate(panel.values())}
+    stamps = {i: s.index.to_timestamp() for i, s in by_int.items()}
+    long = pd.concat([pd.DataFrame({"series_id": i, "timestamp": stamps[i], "value": s.to_numpy()})
+                      for i, s in by_int.items()], ignore_index=True)
+    nixtla = long.rename(columns={"series_id": "unique_id", "timestamp": "ds", "value": "y"})
+    for data in (panel, by_int, list(panel.values()), long, nixtla):
+        assert is_panel(data)
+    one = next(iter(panel.values()))
+    assert not is_panel(one) and not is_panel(one.to_frame("value")) and not is_panel([])
+    ys, ids = read_panel(by_int)
+    assert list(ys) == ["0", "1", "2"] and ids == {"0": 0, "1": 1, "2": 2}
+    for frame in (long, nixtla):
+        got, got_ids = read_panel(frame)
+        assert got_ids == ids  # int ids of a long frame stay ints (NumPy ints become Python ints)
+        for sid in ys:
+            np.testing.assert_array_equal(got[sid].to_numpy(), ys[sid].to_numpy())
+            assert got[sid].index.equals(stamps[int(sid)])
+    assert list(read_panel(panel)[0]) == list(panel)  # str ids as given
+    with pytest.raises(InputError, match="y is an empty panel"):
+        read_panel({})
+    with pytest.raises(InputError, match="equal as text"):
+        read_panel({1: one, "1": one})
+    with pytest.raises(InputError, match="no value column"):
+        read_panel(long.rename(columns={"value": "sales"}))
+
+
+def test_panel_data_json_round_trip():
+    from forecast.io import data_from_json, data_to_json
+
+    panel = _m3_panel(2)
+    back = data_from_json(data_to_json(panel))
+    assert list(back) == list(panel)
+    for k in panel:
+        pd.testing.assert_series_equal(back[k], panel[k], check_names=False)

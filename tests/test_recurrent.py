@@ -56,6 +56,15 @@ def test_params_are_stored_verbatim_and_subclasses_only_change_the_cell():
     assert clone.get_params() == m.get_params() and clone is not m
 
 
+def test_the_subclasses_cell_is_a_class_attribute_not_a_rebuilt_init():
+    assert (RNN.cell, GRU.cell, LSTM.cell, RecurrentForecaster.cell) == ("rnn", "gru", "lstm", "lstm")
+    assert GRU.__init__ is RecurrentForecaster.__init__ is LSTM.__init__
+    assert repr(GRU()) == "GRU()" and repr(GRU(cell="rnn")) == "GRU(cell='rnn')"
+    assert GRU().get_params()["cell"] == "gru" and fc.clone(GRU(units=3)).cell == "gru"
+    with pytest.raises(InputError, match="cell must be 'lstm', 'gru' or 'rnn'"):
+        GRU(cell="transformer").fit(fc.datasets.load("airline"))
+
+
 @pytest.mark.parametrize("params,match", [
     ({"cell": "transformer"}, "cell"), ({"units": 0}, "units"), ({"dropout": 1.5}, "dropout"),
     ({"loss": "hinge"}, "loss"), ({"scaler": "robust"}, "scaler"), ({"dense_layers": 8}, "dense_layers"),
@@ -286,8 +295,8 @@ def test_too_few_calibration_residuals_warn_flag_and_widen_the_95_interval(airli
 
 @pytest.mark.keras
 def test_calibration_warning_points_at_the_caller_of_fit(airline):
-    """One series (fit goes through Forecaster.fit) and a panel (RecurrentForecaster.fit
-    directly): the warning names this file, not a line inside forecast."""
+    """One series and a panel (both through Forecaster.fit and its hooks): the warning
+    names this file, not a line inside forecast."""
     with pytest.warns(fc.errors.FitWarning) as one:
         fc.LSTM(time_steps=12, horizon=3, units=2, epochs=1, seed=0).fit(airline)
     with pytest.warns(fc.errors.FitWarning) as many:

@@ -20,7 +20,8 @@ import pandas as pd
 
 from ..base import Forecaster
 from ..errors import ForecastWarning, InputError, option
-from ..io import check_exog, check_horizon, check_series, season_length
+from ..io import ID_COLUMNS, check_exog, check_horizon, check_series, read_panel, season_length
+from ..io import is_panel as detect_panel
 from ..metrics import METRICS
 from ..validation import whole_number
 from .cache import TaskCache, hash_frame, hash_json, hash_series
@@ -39,9 +40,6 @@ from .tasks import GlobalTask, Task
 __all__ = ["backtest"]
 
 DEFAULT_METRICS = ("mae", "rmse", "smape", "mase", "rmsse")
-_ID_COLUMNS = ("series_id", "unique_id", "id")
-_VALUE_COLUMNS = ("value", "y")
-_TIME_COLUMNS = ("timestamp", "ds", "date", "time", "period")
 
 
 def _infer_season(panel: dict[str, pd.Series], is_panel: bool) -> int:
@@ -105,31 +103,18 @@ def _parse_models(models: Any) -> dict[str, Forecaster]:
 
 # ------------------------------------------------------------------------------ data
 def _parse_data(y: Any, X: Any) -> tuple[dict[str, pd.Series], dict[str, pd.DataFrame | None], bool]:
-    if isinstance(y, pd.DataFrame) and y.shape[1] > 1:
-        id_col = next((c for c in _ID_COLUMNS if c in y.columns), None)
-        if id_col is None:
-            raise InputError(
-                f"y is a DataFrame with {y.shape[1]} columns but no series id column ({', '.join(_ID_COLUMNS)}); "
-                "pass one column as the target (and the others as X), a dict of series, or a long frame "
-                "with series_id, timestamp and value columns"
-            )
-        value = next((c for c in _VALUE_COLUMNS if c in y.columns), None)
-        time_col = next((c for c in _TIME_COLUMNS if c in y.columns), None)
-        if value is None:
-            raise InputError(f"the long frame y has no value column ({', '.join(_VALUE_COLUMNS)}); it has {', '.join(map(str, y.columns))}")
-        from ..io import to_panel
-
-        panel = to_panel(y, id_col=id_col, time_col=time_col, target=value)
-        is_panel = True
-    elif isinstance(y, Mapping):
-        panel = {str(k): check_series(v, f"y[{k!r}]") for k, v in y.items()}
-        is_panel = True
-        if not panel:
-            raise InputError("y is an empty dict; give at least one series")
+    is_panel = detect_panel(y)
+    if isinstance(y, pd.DataFrame) and y.shape[1] > 1 and not is_panel:
+        raise InputError(
+            f"y is a DataFrame with {y.shape[1]} columns but no series id column ({', '.join(ID_COLUMNS)}); "
+            "pass one column as the target (and the others as X), a dict of series, or a long frame "
+            "with series_id, timestamp and value columns"
+        )
+    if is_panel:
+        panel, _ = read_panel(y, "y")
     else:
         series = check_series(y, "y")
         panel = {str(series.name) if series.name is not None else "y": series}
-        is_panel = False
     exog: dict[str, pd.DataFrame | None] = {}
     for sid, series in panel.items():
         if X is None:

@@ -29,8 +29,11 @@ def _rms(residuals: np.ndarray) -> float:
 
 
 class _Baseline(Forecaster):
-    _tags = {"intervals": True, "min_length": 2}
+    _tags = {"intervals": True}
     _state_keys: tuple[str, ...] = ("sigma_",)
+
+    def min_length(self) -> int:
+        return 2
 
     def _get_state(self, folder: Path) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self._state_keys}
@@ -79,8 +82,12 @@ class SeasonalNaive(_Baseline):
     def __init__(self, m: int = 12) -> None:
         self.m = m
 
+    def _validate_params(self) -> None:
+        whole_number(self.m, "m", "SeasonalNaive", low=1)
+
     def min_length(self) -> int:
-        return whole_number(self.m, "m", "SeasonalNaive", low=1) + 1
+        self._validate_params()
+        return int(self.m) + 1
 
     @property
     def _history(self) -> int:  # type: ignore[override]
@@ -116,8 +123,11 @@ class Naive2(_Baseline):
     def __init__(self, m: int = 12) -> None:
         self.m = m
 
-    def min_length(self) -> int:
+    def _validate_params(self) -> None:
         whole_number(self.m, "m", "Naive2", low=1)
+
+    def min_length(self) -> int:
+        self._validate_params()
         return 2
 
     def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:

@@ -1,7 +1,13 @@
 """Recurrent forecasters on Keras 3: simple (Elman) RNN, LSTM and GRU, stacked and bidirectional.
 
+(Over 600 lines on purpose: one model whose parameters, automatic settings, training,
+calibration and persistence share one fitted state; the network lives in ``_keras_net``, the
+training windows in :mod:`forecast.windows`.)
+
 One implementation, :class:`RecurrentForecaster`, with the cell chosen by ``cell``;
-:class:`RNN`, :class:`LSTM` and :class:`GRU` only change its default. The network reads a
+:class:`RNN`, :class:`LSTM` and :class:`GRU` only change its default (the class attribute
+``cell``). A panel (many series) is trained as one global model through the base class's
+panel hooks (``_fit_panel``, ``_predict_panel``, ``_predict_origins_panel``). The network reads a
 window of ``time_steps`` past values (spaced by ``lag``; extra channels for past
 covariates), runs ``layers`` stacked recurrent layers (``return_sequences`` between them,
 optionally bidirectional), concatenates the known future covariates of the horizon (when
@@ -50,9 +56,10 @@ Global models: ``fit`` also takes a panel (a dict or list of Series, or a long D
 with columns ``series_id``, ``timestamp``, ``value``); one network is trained on the
 windows of every series, each scaled (and deseasonalised) on its own; a series shorter
 than one window is padded at the start with its first value. ``predict`` then returns a
-dict ``{series id: Forecast}`` keyed by the ids as given (an int stays an int; series in
-the order of their ids, so a dict and a long frame give the same network) and ``update``
-takes a dict of new observations.
+:class:`~forecast.base.PanelForecast`, a dict ``{series id: Forecast}`` keyed by the ids as
+given (an int stays an int; series in the order of their ids, so a dict and a long frame
+give the same network) and ``update`` takes a dict of new observations. The base class
+validates panels (long frames may also name their columns ``unique_id``/``ds``/``y``).
 
 Speed: compiled networks are cached per architecture and seed, so refitting (as a
 backtest does) restores initial weights instead of rebuilding and retracing; forecasts
@@ -75,17 +82,15 @@ Keras is imported only when a network is fitted, used or loaded.
 from __future__ import annotations
 
 import math
-import types
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..base import Forecast, Forecaster, Prediction
+from ..base import Forecaster, Prediction
 from ..errors import InputError, ModelError, PersistenceError
-from ..io import check_exog, check_future_exog, check_horizon, check_series, future_index, to_panel
 from ..windows import WindowBatches, window_span
 
 __all__ = ["RecurrentForecaster", "RNN", "LSTM", "GRU"]
@@ -107,32 +112,11 @@ _NETWORK_FILE = "network.keras"
 _CAL_STEPS = 60  # calibrated forecast steps at most; later steps widen the last one by sqrt(step)
 
 
-def _is_panel(y: Any) -> bool:
-    if isinstance(y, Mapping):
-        return True
-    if isinstance(y, pd.DataFrame):
-        return "series_id" in y.columns
-    return isinstance(y, list | tuple) and len(y) > 0 and all(isinstance(v, pd.Series) for v in y)
-
-
 def _int_param(model: Any, name: str, minimum: int) -> int:
     value = getattr(model, name)
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
         raise InputError(f"{type(model).__name__}: {name} must be a whole number >= {minimum}; got {value!r}")
     return int(value)
-
-
-def _original_ids(y: Any, ys: dict[str, pd.Series]) -> dict[str, Any]:
-    """``{str id: the caller's id}``: dict keys and long-frame ids keep their type (an int stays
-    an int; NumPy scalars become Python ones)."""
-    if isinstance(y, Mapping):
-        keys = list(y.keys())
-    elif isinstance(y, pd.DataFrame) and "series_id" in y.columns:
-        keys = list(pd.unique(y["series_id"]))
-    else:
-        keys = []
-    out = {str(k): (k.item() if isinstance(k, np.generic) else k) for k in keys}
-    return {sid: out.get(sid, sid) for sid in ys}
 
 
 def _conformal(residuals: np.ndarray, frac: float, steps: int) -> np.ndarray:
@@ -201,9 +185,10 @@ class RecurrentForecaster(Forecaster):
 
     Parameters
     ----------
-    cell : {"lstm", "gru", "rnn"}
+    cell : {"lstm", "gru", "rnn"} or None, default None
         Recurrent cell: long short-term memory, gated recurrent unit, or simple Elman RNN
-        (``h_t = act(W_x x_t + W_h h_{t-1} + b)``).
+        (``h_t = act(W_x x_t + W_h h_{t-1} + b)``). None: the class's own cell (the class
+        attribute ``cell``: "lstm" here and in LSTM, "gru" in GRU, "rnn" in RNN).
     time_steps : int or "auto", default "auto"
         Input steps per window; "auto": three seasons (``1.5 * horizon``, at least 8, without
         a season), at most what leaves the median series two horizons of targets.
@@ -303,9 +288,12 @@ class RecurrentForecaster(Forecaster):
     """
 
     _tags = {"needs_keras": True, "intervals": True, "supports_exog": True,
-             "deterministic": True, "global_model": True}
+             "deterministic": True, "exact": False, "global_model": True}
 
-    def __init__(self, *, cell: str = "lstm", time_steps: int | str = "auto", horizon: int | str = "auto", lag: int = 1,
+    #: the recurrent cell when ``cell`` is not given: a class attribute, set by LSTM, GRU and RNN
+    cell: str = "lstm"
+
+    def __init__(self, *, cell: str | None = None, time_steps: int | str = "auto", horizon: int | str = "auto", lag: int = 1,
                  units: int = 32, layers: int = 1, dense_layers: tuple[int, ...] = (),
                  bidirectional: bool = False, dropout: float = 0.0, recurrent_dropout: float = 0.0,
                  activation: str = "tanh", learning_rate: float = 1e-3, clipnorm: float | None = 1.0,
@@ -315,7 +303,8 @@ class RecurrentForecaster(Forecaster):
                  window_norm: str | None = "auto", log: bool | str = "auto", difference: bool = False,
                  season: int | str = "auto", deseasonalize: str | None = "auto", refit: bool | str = "auto",
                  seed: int | None = None, jit_compile: bool = False, verbose: int = 0) -> None:
-        self.cell = cell
+        if cell is not None:  # None: the class's cell (the class attribute above)
+            self.cell = cell
         self.time_steps = time_steps
         self.horizon = horizon
         self.lag = lag
@@ -347,11 +336,15 @@ class RecurrentForecaster(Forecaster):
         self.verbose = verbose
 
     @classmethod
+    def _param_defaults(cls) -> dict[str, Any]:
+        return {**super()._param_defaults(), "cell": cls.cell}
+
+    @classmethod
     def _tiny_params(cls) -> dict[str, Any]:
         return {"time_steps": 6, "horizon": 2, "units": 4, "epochs": 2, "batch_size": 16, "seed": 0}
 
     # ------------------------------------------------------------------ parameters
-    def _check_params(self) -> None:
+    def _validate_params(self) -> None:
         name = type(self).__name__
         if self.cell not in ("lstm", "gru", "rnn"):
             raise InputError(f"{name}: cell must be 'lstm', 'gru' or 'rnn'; got {self.cell!r}")
@@ -395,6 +388,8 @@ class RecurrentForecaster(Forecaster):
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int | np.integer)):
             raise InputError(f"{name}: seed must be a whole number or None; got {self.seed!r}")
 
+    _check_params = _validate_params  # the CLI's pre-run check still looks for this name
+
     def _rp(self, name: str) -> Any:
         """A parameter as the fitted model uses it: resolved (``resolved_params_``) when fitted."""
         resolved = self.__dict__.get("resolved_params_")
@@ -410,7 +405,7 @@ class RecurrentForecaster(Forecaster):
         and (with validation) ``horizon + 1`` windows so that one is left for validation.
         With ``time_steps="auto"`` the window is bounded by the data and a short series is
         padded, so ``horizon + 2`` observations (at least 3) are enough."""
-        self._check_params()
+        self._validate_params()
         H = 1 if _is_auto(self.horizon) else int(self.horizon)
         d = int(bool(self.difference))
         if _is_auto(self.time_steps):
@@ -530,55 +525,17 @@ class RecurrentForecaster(Forecaster):
         self._callback = callback
         return self
 
-    def fit(self, y: Any, X: Any = None) -> RecurrentForecaster:
-        """Train on one series, or on a panel (dict/list of Series, long DataFrame) at once.
+    def _panel_min_length(self) -> int:
+        """A series of a panel shorter than a window is padded: it needs the head's horizon,
+        one input and the differencing step."""
+        self._validate_params()
+        return (1 if _is_auto(self.horizon) else int(self.horizon)) + 1 + int(bool(self.difference))
 
-        For a panel ``X`` is a dict ``{series id: DataFrame}`` (or None).
-        """
-        if not _is_panel(y):
-            return super().fit(y, X)  # type: ignore[return-value]
-        ys = to_panel(y)
-        if not ys:
-            raise InputError("the panel passed as y has no series")
-        ids = _original_ids(y, ys)
-        ys = {sid: ys[sid] for sid in sorted(ys)}  # one order, whatever the input's: dict and long frame agree
-        Xs = self._panel_exog(X, ys, "X")
-        self._check_params()  # a series shorter than a window is padded; it needs the head's horizon and one input
-        need = (1 if _is_auto(self.horizon) else int(self.horizon)) + 1 + int(bool(self.difference))
-        for sid, s in ys.items():
-            if len(s) < need:
-                raise InputError(f"series {ids[sid]!r} has {len(s)} observations but {self!r} needs at least {need}; "
-                                 "drop it from the panel or use a smaller model")
-        self._reset()
-        self.ids_ = ids
+    def _fit_panel(self, ys: dict[str, pd.Series], Xs: dict[str, pd.DataFrame] | None) -> None:
         self._fit_many(ys, Xs)
-        self.y_ = ys
-        self.X_ = Xs
-        self.cutoff_ = {sid: s.index[-1] for sid, s in ys.items()}
-        return self
-
-    def _panel_exog(self, X: Any, ys: dict[str, pd.Series], name: str) -> dict[str, pd.DataFrame] | None:
-        if X is None:
-            return None
-        if not isinstance(X, Mapping):
-            raise InputError(f"{name} for a panel must be a dict {{series id: DataFrame}}; got {type(X).__name__}")
-        out = {}
-        for sid, s in ys.items():
-            if sid not in {str(k) for k in X}:
-                raise InputError(f"{name} has no exogenous values for series {sid!r}; give one DataFrame per series")
-            frame = {str(k): v for k, v in X.items()}[sid]
-            out[sid] = check_exog(frame, s.index, f"{name}[{sid!r}]")
-        cols = {tuple(f.columns) for f in out.values()}
-        if len(cols) > 1:
-            raise InputError(f"{name}: every series needs the same exogenous columns; got {sorted(cols)}")
-        return out
 
     def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:
         self._fit_many({_SINGLE: y}, None if X is None else {_SINGLE: X})
-
-    def _key(self, sid: str) -> Any:
-        """The caller's id of series ``sid`` (an int id stays an int)."""
-        return self.__dict__.get("ids_", {}).get(sid, sid)
 
     # ------------------------------------------------------------------ automatic settings
     def _resolve_data(self, ys: dict[str, pd.Series]) -> None:
@@ -782,7 +739,7 @@ class RecurrentForecaster(Forecaster):
 
             warnings.warn(f"{type(self).__name__}: intervals: {note}; for more calibration data raise "
                           "validation_fraction, fit a longer series or a global model on a panel",
-                          FitWarning, stacklevel=6 if list(ys) == [_SINGLE] else 4)  # the caller of fit
+                          FitWarning, stacklevel=6)  # the caller of fit (one series or a panel: the same depth)
 
     def _refit_all(self, arrays: list[np.ndarray], pads: list[int], common: dict[str, Any]) -> None:
         """Train again from the initial weights on every window, the validation windows (the
@@ -947,129 +904,25 @@ class RecurrentForecaster(Forecaster):
         return [self._prediction(_SINGLE, m, e) for m, e in zip(means, ends, strict=True)]
 
     # ------------------------------------------------------------------ panels
-    @property
-    def is_panel_(self) -> bool:
-        return isinstance(getattr(self, "y_", None), dict)
-
-    def predict(self, horizon: int, X: Any = None) -> Forecast | dict[str, Forecast]:  # type: ignore[override]
-        """Forecast ``horizon`` steps; for a model fitted on a panel, a dict ``{id: Forecast}``
-        (``X`` then a dict of future exogenous DataFrames), all series in one network call."""
-        if not self.is_panel_:
-            return super().predict(horizon, X)
-        horizon = check_horizon(horizon)
-        jobs, index = [], {}
-        for sid, y in self.y_.items():
-            index[sid] = future_index(y.index, horizon)
-            Xf = None
-            if self.X_ is not None:
-                if not isinstance(X, Mapping) or sid not in {str(k) for k in X}:
-                    raise InputError(f"this model was fitted with exogenous regressors; pass X as a dict with the "
-                                     f"future values of series {sid!r} for {horizon} steps")
-                Xf = check_future_exog({str(k): v for k, v in X.items()}[sid], index[sid],
-                                       list(self.X_[sid].columns), f"X[{sid!r}]")
-            elif X is not None:
-                raise InputError("this model was fitted without exogenous regressors; drop X")
-            jobs.append(self._job(sid, y, None if self.X_ is None else self.X_[sid], horizon, Xf))
+    def _predict_panel(self, horizon: int, Xs: dict[str, pd.DataFrame] | None) -> dict[str, Prediction]:
+        """All series in one network call."""
+        jobs = [self._job(sid, y, None if Xs is None else self.X_[sid], horizon, None if Xs is None else Xs[sid])
+                for sid, y in self.y_.items()]
         means = self._forecast(jobs)
-        return {self._key(sid): Forecast.from_prediction(self._prediction(sid, m[0], int(ends[0])), index[sid],
-                                                         name=repr(self))
-                for (sid, _, _, ends, _), m in zip(jobs, means, strict=True)}
+        return {sid: self._prediction(sid, m[0], int(ends[0])) for (sid, _, _, ends, _), m in zip(jobs, means, strict=True)}
 
-    def update(self, y_new: Any, X_new: Any = None) -> RecurrentForecaster:
-        """Append new observations (the input window shifts; no retraining). For a panel,
-        ``y_new`` (and ``X_new``) are dicts keyed by series id."""
-        if not self.is_panel_:
-            return super().update(y_new, X_new)  # type: ignore[return-value]
-        if not isinstance(y_new, Mapping):
-            raise InputError("this model was fitted on a panel: pass y_new as a dict {series id: new observations}")
-        for key, part in y_new.items():
-            sid = str(key)
-            if sid not in self.y_:
-                raise InputError(f"y_new has series {sid!r}, which the model was not fitted on; known: {', '.join(self.y_)}")
-            part = check_series(part, f"y_new[{sid!r}]", allow_empty=True)
-            if len(part) == 0:
-                continue
-            expected = future_index(self.y_[sid].index, 1)[0]
-            if part.index[0] != expected:
-                raise InputError(f"y_new[{sid!r}] must continue series {sid!r}: its first time stamp should be "
-                                 f"{expected} but is {part.index[0]}")
-            if self.X_ is not None:
-                xs = None if X_new is None else {str(k): v for k, v in X_new.items()}.get(sid)
-                xs = check_future_exog(xs, part.index, list(self.X_[sid].columns), f"X_new[{sid!r}]")
-                self.X_[sid] = pd.concat([self.X_[sid], xs])
-            self.y_[sid] = pd.concat([self.y_[sid], part])
-            self.cutoff_[sid] = part.index[-1]
-        return self
-
-    def predict_origins(self, y_new: Any, origins: Any, horizon: int,
-                        X_new: Any = None) -> list[Forecast] | dict[str, list[Forecast]]:
-        """Forecasts from many origins with the weights held fixed (see
-        :meth:`Forecaster.predict_origins`).
-
-        For a model fitted on a panel, ``y_new`` is a dict ``{series id: new observations}``
-        (missing ids: none), ``origins`` a dict ``{series id: origin time stamps}`` (any
-        subset of the fitted series), ``X_new`` a dict of exogenous frames covering each
-        series' new time stamps and the ``horizon`` steps after its last origin. Every
-        origin of every series goes through the network in one batch; returns
-        ``{series id: [Forecast per origin]}``, equal to ``update`` + ``predict`` at each
-        origin. The model is not changed.
-        """
-        if not self.is_panel_:
-            return super().predict_origins(y_new, origins, horizon, X_new)
-        return self._predict_origins_panel(y_new, origins, horizon, X_new)
-
-    def _predict_origins_panel(self, y_new: Any, origins: Any, horizon: int,
-                               X_new: Any) -> dict[str, list[Forecast]]:
-        self._check_fitted("predict_origins")
-        horizon = check_horizon(horizon)
-        if (y_new is not None and not isinstance(y_new, Mapping)) or not isinstance(origins, Mapping):
-            raise InputError("this model was fitted on a panel, not on one series: pass y_new as a dict "
-                             "{series id: new observations} and origins as a dict {series id: [origin time stamps]}")
-        if not origins:
-            raise InputError("origins is empty; give a dict {series id: [origin time stamps]}")
-        if X_new is not None and not isinstance(X_new, Mapping):
-            raise InputError("this model was fitted on a panel: pass X_new as a dict {series id: DataFrame}")
-        new = {str(k): v for k, v in (y_new or {}).items()}
-        xnew = {str(k): v for k, v in (X_new or {}).items()}
-        jobs, stamps = [], []
-        for key, labels_wanted in origins.items():
-            sid = str(key)
-            if sid not in self.y_:
-                raise InputError(f"origins has series {sid!r}, which the model was not fitted on; known: {', '.join(self.y_)}")
+    def _predict_origins_panel(self, ys_new: dict[str, pd.Series], positions: dict[str, list[int]],
+                               horizon: int, Xs_all: dict[str, pd.DataFrame] | None) -> dict[str, list[Prediction]]:
+        """Every origin of every series goes through the network in one batch."""
+        jobs = []
+        for sid, part in ys_new.items():
             y_fit = self.y_[sid]
-            part = new.get(sid)
-            part = pd.Series([], dtype=float) if part is None else check_series(part, f"y_new[{sid!r}]", allow_empty=True)
-            if len(part) and part.index[0] != future_index(y_fit.index, 1)[0]:
-                raise InputError(f"y_new[{sid!r}] must continue series {sid!r}: its first time stamp should be "
-                                 f"{future_index(y_fit.index, 1)[0]} but is {part.index[0]}")
-            labels = pd.Index([self.cutoff_[sid]]).append(part.index) if len(part) else pd.Index([self.cutoff_[sid]])
-            if len(labels_wanted) == 0:
-                raise InputError(f"origins[{sid!r}] is empty; give at least one forecast origin")
-            positions = []
-            for origin in labels_wanted:
-                try:
-                    positions.append(int(labels.get_loc(origin)))
-                except KeyError:
-                    raise InputError(f"origin {origin} of series {sid!r} is not among the time stamps from the end of "
-                                     f"its fitted data ({self.cutoff_[sid]}) to the end of y_new[{sid!r}]") from None
-            if any(b <= a for a, b in zip(positions, positions[1:], strict=False)):
-                raise InputError(f"origins[{sid!r}] must be strictly increasing time stamps")
-            ahead = future_index(y_fit.index, len(part) + horizon)
             yv = np.concatenate([y_fit.to_numpy(), part.to_numpy()])
-            Xv = None
-            if self.X_ is not None:
-                need = positions[-1] + horizon
-                xs = check_future_exog(xnew.get(sid), ahead[:need], list(self.X_[sid].columns), f"X_new[{sid!r}]")
-                Xv = np.concatenate([self.X_[sid].to_numpy(), xs.to_numpy()])
-            elif xnew.get(sid) is not None:
-                raise InputError("this model was fitted without exogenous regressors; drop X_new")
-            jobs.append((sid, yv, Xv, len(y_fit) - 1 + np.asarray(positions), horizon))
-            stamps.append([ahead[p:p + horizon] for p in positions])
-        means = self._forecast(jobs)  # every origin of every series: one batched network pass per head block
-        name = repr(self)
-        return {self._key(job[0]): [Forecast.from_prediction(self._prediction(job[0], m, e), idx, name=name)
-                                    for m, e, idx in zip(mean, job[3], idx_list, strict=True)]
-                for job, mean, idx_list in zip(jobs, means, stamps, strict=True)}
+            Xv = None if Xs_all is None else np.concatenate([self.X_[sid].to_numpy(), Xs_all[sid].to_numpy()])
+            jobs.append((sid, yv, Xv, len(y_fit) - 1 + np.asarray(positions[sid]), horizon))
+        means = self._forecast(jobs)  # one batched network pass per head block
+        return {job[0]: [self._prediction(job[0], m, e) for m, e in zip(mean, job[3], strict=True)]
+                for job, mean in zip(jobs, means, strict=True)}
 
     # ------------------------------------------------------------------ persistence
     def _get_state(self, folder: Path) -> dict[str, Any]:
@@ -1078,7 +931,7 @@ class RecurrentForecaster(Forecaster):
                 "residuals": self.residuals_, "scaled_residuals": self.scaled_residuals_,
                 "calibration": self.calibration_, "history": self.history_, "versions": self.versions_,
                 "seed": self.seed_, "n_exog": self.n_exog_, "resolved": self.resolved_params_,
-                "seasonal": self.seasonal_, "ids": [[k, v] for k, v in self.__dict__.get("ids_", {}).items()]}
+                "seasonal": self.seasonal_}
 
     def _set_state(self, state: dict[str, Any], folder: Path) -> None:
         import keras
@@ -1112,19 +965,6 @@ class RecurrentForecaster(Forecaster):
         self.n_exog_ = int(state["n_exog"])
         self.resolved_params_ = state.get("resolved")
         self.seasonal_ = state.get("seasonal", {})
-        if state.get("ids"):
-            self.ids_ = {str(k): v for k, v in state["ids"]}
-
-
-def _with_default_cell(cell: str) -> Callable[..., None]:
-    """``RecurrentForecaster.__init__`` with another default ``cell`` (same signature)."""
-    base = RecurrentForecaster.__init__
-    init = types.FunctionType(base.__code__, base.__globals__, "__init__", base.__defaults__, base.__closure__)
-    init.__kwdefaults__ = {**base.__kwdefaults__, "cell": cell}
-    init.__annotations__ = dict(base.__annotations__)
-    init.__doc__ = base.__doc__
-    init.__qualname__ = f"{cell.upper()}.__init__"
-    return init
 
 
 class LSTM(RecurrentForecaster):
@@ -1135,16 +975,16 @@ class LSTM(RecurrentForecaster):
     'lstm'
     """
 
-    __init__ = _with_default_cell("lstm")
+    cell = "lstm"
 
 
 class GRU(RecurrentForecaster):
     """Gated recurrent unit network (``cell="gru"``); see :class:`RecurrentForecaster`."""
 
-    __init__ = _with_default_cell("gru")
+    cell = "gru"
 
 
 class RNN(RecurrentForecaster):
     """Simple (Elman) recurrent network (``cell="rnn"``); see :class:`RecurrentForecaster`."""
 
-    __init__ = _with_default_cell("rnn")
+    cell = "rnn"
