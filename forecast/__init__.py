@@ -18,6 +18,7 @@ from typing import Any
 from . import errors as errors
 from .base import Forecast as Forecast
 from .base import Forecaster as Forecaster
+from .base import PanelForecast as PanelForecast
 from .base import clone as clone
 from .errors import ForecastError as ForecastError
 from .errors import InputError as InputError
@@ -58,7 +59,7 @@ _LAZY_MODULES = {
 }
 
 __all__ = sorted(
-    ["Forecast", "Forecaster", "clone", "errors", "ForecastError", "InputError",
+    ["Forecast", "PanelForecast", "Forecaster", "clone", "errors", "ForecastError", "InputError",
      "NotFittedError", "load", *_LAZY, *_LAZY_MODULES]
 )
 

@@ -60,13 +60,13 @@ def require(module: str, feature: str, extra: str | None = None):
 
 
 # ------------------------------------------------------------------ naming options in messages
-_SPELLING: ContextVar[dict[str, str]] = ContextVar("forecast_option_spelling", default={})
+_SPELLING: ContextVar[dict[str, str] | None] = ContextVar("forecast_option_spelling", default=None)
 
 
 def option(name: str, python: str | None = None) -> str:
     """How a message names the setting ``name``: the Python parameter (``python``, default
     ``name=``), or the command-line flag while :func:`option_spelling` is in effect."""
-    return _SPELLING.get().get(name, python if python is not None else f"{name}=")
+    return (_SPELLING.get() or {}).get(name, python if python is not None else f"{name}=")
 
 
 @contextmanager

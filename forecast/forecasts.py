@@ -11,7 +11,7 @@ per series of a panel). :mod:`forecast.base` re-exports them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd

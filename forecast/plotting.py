@@ -27,7 +27,14 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .report import ALPHA, _failed_flags, dm_count_labels, nemenyi_labels, pvalue_column, significance_label
+from .report import (
+    ALPHA,
+    _failed_flags,
+    dm_count_labels,
+    nemenyi_labels,
+    pvalue_column,
+    significance_label,
+)
 
 __all__ = ["plot_forecasts", "plot_by_horizon", "plot_leaderboard", "plot_ranks", "plot_all",
            "figure_to_png", "leaderboard_figure", "horizon_figure", "forecast_figure", "series_figure",

@@ -177,7 +177,10 @@ def test_deterministic_series_keep_their_level_and_slope():
 def test_coefficient_transform_is_statsmodels_own(size):
     # start values are mapped back with statsmodels' inverse, so the forward transform
     # must be statsmodels' exactly (a mirrored one starts every search at the wrong point)
-    from statsmodels.tsa.statespace.tools import constrain_stationary_univariate, unconstrain_stationary_univariate
+    from statsmodels.tsa.statespace.tools import (
+        constrain_stationary_univariate,
+        unconstrain_stationary_univariate,
+    )
 
     from forecast.models.auto_arima import _constrain
 

@@ -96,7 +96,7 @@ def test_ambiguous_decimal_mark_is_refused_and_decimal_flag_or_config_resolves_i
     # as 112 with three decimals or as 112000
     air = fc.datasets.load("airline")
     path = _write(tmp_path / "air.csv", "month;passengers",
-                  [f"{p};{int(v) * 1000:,}" for p, v in zip(air.index.astype(str), air)])
+                  [f"{p};{int(v) * 1000:,}" for p, v in zip(air.index.astype(str), air, strict=True)])
     one_line_error(run_cli("predict", str(path), "--model", "naive", "--horizon", "2"), "--decimal")
     got = forecasts(run_cli("predict", str(path), "--model", "naive", "--horizon", "2", "--decimal", "."))
     assert got["mean"].tolist() == [air.iloc[-1] * 1000] * 2
@@ -117,7 +117,7 @@ def test_ambiguous_decimal_mark_is_refused_and_decimal_flag_or_config_resolves_i
 def test_rows_that_no_separator_splits_evenly_name_sep(tmp_path):
     air = fc.datasets.load("airline")
     path = _write(tmp_path / "edited.csv", "month,passengers",  # header kept, rows re-saved with ';'
-                  [f"{p};{int(v)}" for p, v in zip(air.index.astype(str), air)])
+                  [f"{p};{int(v)}" for p, v in zip(air.index.astype(str), air, strict=True)])
     one_line_error(run_cli("predict", str(path), "--model", "naive", "--horizon", "2"), "--sep")
     got = forecasts(run_cli("predict", str(path), "--model", "naive", "--horizon", "2", "--sep", ";"))
     assert got.shape[0] == 2
@@ -172,7 +172,7 @@ def test_missing_keras_backend_is_refused_before_any_work(tmp_path):
 def test_mixed_utc_offsets_are_converted_to_utc_with_a_note(tmp_path, co2, co2_reference):
     # noon UTC written in Berlin local time: +01:00 in winter, +02:00 in summer
     local = (co2.index + pd.Timedelta(hours=12)).tz_localize("UTC").tz_convert("Europe/Berlin")
-    path = _write(tmp_path / "co2_tz.csv", "time,co2", [f"{t.isoformat()},{v}" for t, v in zip(local, co2)])
+    path = _write(tmp_path / "co2_tz.csv", "time,co2", [f"{t.isoformat()},{v}" for t, v in zip(local, co2, strict=True)])
     res = run_cli("predict", str(path), "--model", "snaive(52)", "--horizon", "5")
     got = forecasts(res)
     assert "converted to UTC" in res.stderr
@@ -186,12 +186,12 @@ def test_mixed_utc_offsets_are_converted_to_utc_with_a_note(tmp_path, co2, co2_r
 def test_mixed_utc_offsets_that_are_irregular_in_utc_are_refused(tmp_path, co2):
     # local midnights across daylight-saving changes are 23 or 25 hours apart in UTC... weekly here
     local = co2.index.tz_localize("Europe/Berlin")
-    path = _write(tmp_path / "co2_local.csv", "time,co2", [f"{t.isoformat()},{v}" for t, v in zip(local, co2)])
+    path = _write(tmp_path / "co2_local.csv", "time,co2", [f"{t.isoformat()},{v}" for t, v in zip(local, co2, strict=True)])
     one_line_error(run_cli("predict", str(path), "--model", "naive", "--horizon", "2"),
                    "mixes UTC offsets", "row 0", "one offset")
     half = len(co2) // 2  # time stamps from two sources: without and with offsets
     stamps = [f"{t:%Y-%m-%d}" for t in co2.index[:half]] + [t.isoformat() for t in local[half:]]
-    mixed = _write(tmp_path / "co2_half.csv", "time,co2", [f"{t},{v}" for t, v in zip(stamps, co2)])
+    mixed = _write(tmp_path / "co2_half.csv", "time,co2", [f"{t},{v}" for t, v in zip(stamps, co2, strict=True)])
     one_line_error(run_cli("predict", str(mixed), "--model", "naive", "--horizon", "2"),
                    "with and without a UTC offset", "row 0")
 

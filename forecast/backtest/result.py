@@ -24,8 +24,8 @@ leaderboard share the per-series arrays it caches.
 from __future__ import annotations
 
 import math
-import warnings
 import os
+import warnings
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from .. import metrics as M
 from ..errors import InputError, UndefinedScoreWarning
 from ..seasonality import naive2_forecast
 from .significance import FriedmanResult, dm_test, friedman_test
-from .stored import index_kind, text_columns, load_result, save_result
+from .stored import index_kind, load_result, save_result, text_columns
 
 __all__ = ["BacktestResult", "load_result"]
 

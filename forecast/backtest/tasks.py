@@ -119,15 +119,12 @@ def _failure(origin: int, stage: str, err: BaseException) -> dict[str, Any]:
 
 def _arrays(fc, horizon: int, level: float, intervals: bool):
     mean = fc.values
-    if intervals and fc.se is not None and getattr(fc, "_bounds", None) is None:
+    if intervals and fc.gaussian_intervals:
         # Gaussian interval, as Forecast.interval computes it, without a DataFrame per origin
         z = NormalDist().inv_cdf(0.5 + _fraction(level) / 2)
         lower, upper = mean - z * fc.se, mean + z * fc.se
-    elif intervals and getattr(fc, "_bounds", None) is not None:
-        lower, upper = (np.asarray(b, dtype=float) for b in fc._bounds(_fraction(level)))
-    elif intervals and fc.has_intervals:
-        band = fc.interval(level)
-        lower, upper = band["lower"].to_numpy(float), band["upper"].to_numpy(float)
+    elif intervals and fc.has_intervals:  # conformal or other bounds of the model's own
+        lower, upper = (np.asarray(b, dtype=float) for b in fc.interval_bounds(level))
     else:
         lower = upper = np.full(horizon, np.nan)
     return mean, lower, upper

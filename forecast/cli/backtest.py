@@ -99,9 +99,9 @@ def _initial_count(initial: Any, y: Any) -> int:
 
 
 def _make_models(specs: list[str]) -> dict[str, Any]:
-    from .common import validate_params
     from ..errors import InputError
     from ..models import registry
+    from .common import validate_params
 
     models: dict[str, Any] = {}
     for spec in specs:

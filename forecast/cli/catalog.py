@@ -26,10 +26,8 @@ def model_catalog() -> list[dict[str, Any]]:
             rows.append({"name": entry.name, "spec": example, "params": "-", "needs_tensorflow": False,
                          "description": f"{entry.description} (cannot be loaded: {err})".strip()})
             continue
-        sig = inspect.signature(cls.__init__)
-        params = [(n, "" if p.default is inspect.Parameter.empty else repr(p.default))
-                  for n, p in sig.parameters.items()
-                  if n != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+        defaults = cls._param_defaults()  # the constructor's, or the class's (a network's cell)
+        params = [(n, "" if d is inspect.Parameter.empty else repr(d)) for n, d in defaults.items()]
         doc = (inspect.getdoc(cls) or "").split("\n")[0]
         params = [(entry.spec_names.get(n, n), d) for n, d in params]  # as written in --models
         text = ", ".join(f"{n}={d}" if d else n for n, d in params) or "-"

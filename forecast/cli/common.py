@@ -85,11 +85,6 @@ def _blas_single_thread() -> Any:
 
 def validate_params(model: Any) -> None:
     """Check ``model``'s parameter values now (an :class:`~forecast.errors.InputError` for a
-    bad one), before any data is read or task run. The one place the CLI does it: the
-    model's ``_validate_params`` hook where it has one, else the recurrent family's
-    ``_check_params`` (other models check their parameters when fitted)."""
-    for name in ("_validate_params", "_check_params"):
-        check = getattr(type(model), name, None)
-        if callable(check):
-            check(model)
-            return
+    bad one), before any data is read or task run: the model's ``_validate_params`` hook,
+    which ``fit`` also calls."""
+    model._validate_params()

@@ -86,7 +86,7 @@ class _StateSpaceARIMA(Forecaster):
     Subclasses say which ``(order, seasonal_order, trend)`` they stand for in ``_spec``.
     """
 
-    _tags: ClassVar[dict[str, Any]] = {"intervals": True, "supports_exog": False, "min_length": 3}
+    _tags: ClassVar[dict[str, Any]] = {"intervals": True, "supports_exog": False}
     #: parameters always shown in repr (the order), even when equal to the default
 
     # -------------------------------------------------------------- specification
@@ -128,9 +128,13 @@ class _StateSpaceARIMA(Forecaster):
         n_params = p + q + P + Q + k_trend + 1
         return d + D * s + max(p + P * s, q + Q * s, 1) + n_params
 
-    def min_length(self) -> int:
-        order, seasonal_order, trend = self._spec()
+    def _validate_params(self) -> None:
+        self._spec()
         self._check_fit_options()
+
+    def min_length(self) -> int:
+        self._validate_params()
+        order, seasonal_order, trend = self._spec()
         return self._length_for(order, seasonal_order, len(trend.replace("n", "")))
 
     # -------------------------------------------------------------- statsmodels glue
@@ -489,7 +493,7 @@ class ARIMA(_StateSpaceARIMA):
     ('n', 12)
     """
 
-    _tags: ClassVar[dict[str, Any]] = {"supports_exog": True, "min_length": 3}
+    _tags: ClassVar[dict[str, Any]] = {"supports_exog": True}
     _repr_always = ("order",)
 
     def __init__(self, order=(1, 0, 0), seasonal_order=(0, 0, 0, 0), trend=None, method=None,
@@ -638,15 +642,19 @@ class ARMA(_ARMABase):
         qs = list(range(_whole(self.max_q, "max_q", owner) + 1)) if self.q == "auto" else [int(self.q)]
         return ps, qs
 
-    def min_length(self) -> int:
+    def _validate_params(self) -> None:
         for name in ("p", "q"):
             value = getattr(self, name)
             if isinstance(value, str) and value != "auto":
                 raise InputError(f"ARMA: {name} must be a whole number or 'auto'; got {value!r}")
         if self.criterion not in _CRITERIA:
             raise InputError(f"ARMA: criterion must be 'aic' or 'bic'; got {self.criterion!r}")
+        super()._validate_params()
+        self._grid()
+
+    def min_length(self) -> int:
+        self._validate_params()
         _, _, trend = self._spec()
-        self._check_fit_options()
         ps, qs = self._grid()
         return self._length_for((max(ps), 0, max(qs)), (0, 0, 0, 0), len(trend.replace("n", "")))
 

@@ -328,7 +328,7 @@ class AutoARIMA(_StateSpaceARIMA):
     (12, 12)
     """
 
-    _tags: ClassVar[dict[str, Any]] = {"intervals": True, "supports_exog": False, "min_length": 4}
+    _tags: ClassVar[dict[str, Any]] = {"intervals": True, "supports_exog": False}
     enforce_stationarity = True
     enforce_invertibility = True
     method = None
@@ -355,7 +355,7 @@ class AutoARIMA(_StateSpaceARIMA):
         return {"max_p": 1, "max_q": 1, "max_P": 1, "max_Q": 1}
 
     # -------------------------------------------------------------- settings
-    def _check(self) -> None:
+    def _validate_params(self) -> None:
         owner = type(self).__name__
         if self.m is not None:
             _whole(self.m, "m", owner, low=1)
@@ -373,7 +373,7 @@ class AutoARIMA(_StateSpaceARIMA):
                 raise InputError(f"{owner}: {name} must be true or false; got {value!r}")
 
     def min_length(self) -> int:
-        self._check()
+        self._validate_params()
         return max(4, (self.d or 0) + 3)
 
     def _spec(self):  # the order is chosen in fit; the base class asks only for checks
@@ -403,7 +403,7 @@ class AutoARIMA(_StateSpaceARIMA):
 
     def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:
         owner = type(self).__name__
-        self._check()
+        self._validate_params()
         x = y.to_numpy(dtype=float)
         n = len(x)
         m = int(self.m) if self.m is not None else season_of(y.index)

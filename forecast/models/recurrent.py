@@ -388,7 +388,6 @@ class RecurrentForecaster(Forecaster):
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int | np.integer)):
             raise InputError(f"{name}: seed must be a whole number or None; got {self.seed!r}")
 
-    _check_params = _validate_params  # the CLI's pre-run check still looks for this name
 
     def _rp(self, name: str) -> Any:
         """A parameter as the fitted model uses it: resolved (``resolved_params_``) when fitted."""
