@@ -30,7 +30,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import forecast as fc  # noqa: E402
-from forecast.backtest import backtest  # noqa: E402
+from forecast.evaluation import backtest  # noqa: E402
 
 MODELS = ["naive", "snaive(4)", "naive2(4)"]
 H = 8

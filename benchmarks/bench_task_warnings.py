@@ -20,8 +20,8 @@ import warnings
 import numpy as np
 
 import forecast as fc
-from forecast.backtest import backtest as run_backtest
-from forecast.backtest import tasks
+from forecast.evaluation import backtest as run_backtest
+from forecast.evaluation import tasks
 
 from . import _harness as H
 

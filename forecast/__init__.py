@@ -43,9 +43,9 @@ _LAZY: dict[str, str] = {
     "LSTM": "forecast.models.recurrent",
     "GRU": "forecast.models.recurrent",
     "create": "forecast.models.registry",
-    "backtest": "forecast.backtest",
-    "BacktestResult": "forecast.backtest",
-    "load_result": "forecast.backtest",
+    "backtest": "forecast.evaluation",
+    "BacktestResult": "forecast.evaluation",
+    "load_result": "forecast.evaluation",
 }
 _LAZY_MODULES = {
     "metrics": "forecast.metrics",

@@ -3,7 +3,7 @@
 :func:`save_report` writes, every file atomically:
 
 ``forecasts.csv``, ``scores.csv``, ``leaderboard.csv``, ``failures.csv``
-    the tidy tables of the :class:`~forecast.backtest.BacktestResult`;
+    the tidy tables of the :class:`~forecast.evaluation.BacktestResult`;
 ``run.json``
     the result's settings and metadata (and the command's settings when the CLI ran it);
 ``leaderboard.png``, ``by_horizon.png``, ``forecast_NN_<name>.png`` and ``report.html``
@@ -29,7 +29,7 @@ from .atomic import atomic_write, atomic_write_csv
 __all__ = ["save_report", "primary_metric"]
 
 #: what the files name the data when the caller does not say
-_DEFAULT_SOURCE = "data given to forecast.backtest"
+_DEFAULT_SOURCE = "data given to forecast.evaluation"
 
 
 def primary_metric(board: Any) -> str:
@@ -80,7 +80,7 @@ def _slug(text: str) -> str:
 def _write_figures_and_report(result: Any, board: Any, out: Path, settings: dict[str, Any] | None,
                               source: str) -> None:
     """Write the PNG figures and ``report.html`` of ``result`` into ``out``."""
-    from .backtest.resolved import summarize
+    from .evaluation.resolved import summarize
     from .failnotes import model_failure_lines, nothing_scored_reason
     from .plotting import MAX_SERIES_PLOTS, report_figures
     from .report import _fmt, write_report

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 import forecast as fc
-from forecast.backtest import backtest as run_backtest
-from forecast.backtest import load_result
+from forecast.evaluation import backtest as run_backtest
+from forecast.evaluation import load_result
 from forecast.models.baseline import Naive
 
 

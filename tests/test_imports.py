@@ -57,3 +57,15 @@ def test_classical_use_leaves_heavy_packages_unimported():
     assert {"Naive", "SeasonalNaive", "Drift"} <= set(result["used"])
     if (ROOT / "forecast" / "models" / "arima.py").exists():
         assert "ARMA" in result["used"]
+
+
+def test_backtest_is_a_plain_function_and_the_engine_a_plain_package():
+    # no module that swaps its own class to be callable: fc.backtest is the engine's function
+    import inspect
+    import types
+
+    import forecast as fc
+    import forecast.evaluation as evaluation
+
+    assert inspect.isfunction(fc.backtest) and fc.backtest is evaluation.backtest
+    assert type(evaluation) is types.ModuleType

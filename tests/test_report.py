@@ -15,8 +15,8 @@ import pytest
 import forecast as fc
 from forecast import atomic, plotting, report
 
-# fc.backtest is shadowed by the subpackage once forecast.backtest is imported
-from forecast.backtest import backtest as run_backtest
+# fc.backtest is shadowed by the subpackage once forecast.evaluation is imported
+from forecast.evaluation import backtest as run_backtest
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,8 +7,8 @@ import pytest
 import forecast as fc
 from forecast import plotting
 
-# fc.backtest is shadowed by the subpackage once forecast.backtest is imported
-from forecast.backtest import backtest as run_backtest
+# fc.backtest is shadowed by the subpackage once forecast.evaluation is imported
+from forecast.evaluation import backtest as run_backtest
 
 
 @pytest.fixture(scope="module")

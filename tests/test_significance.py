@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from forecast.backtest import dm_test, friedman_test, nemenyi_cd
+from forecast.evaluation import dm_test, friedman_test, nemenyi_cd
 from forecast.errors import InputError
 
 

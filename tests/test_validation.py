@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import forecast as fc
-from forecast.backtest import backtest as run_backtest
+from forecast.evaluation import backtest as run_backtest
 from forecast.errors import InputError
 from forecast.validation import whole_number
 

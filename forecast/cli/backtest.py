@@ -175,7 +175,7 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
                 + f", horizon {horizon}, first origin after {initial} observations")
     show_bar = not args.quiet and _stdout_is_tty()
     silence = not args.debug
-    from ..backtest import backtest
+    from ..evaluation import backtest
 
     backend = _dask_client(cfg.dask) if cfg.dask else None
     started = time.perf_counter()

@@ -39,7 +39,7 @@ import pandas as pd
 import forecast as fc
 
 backtest = fc.backtest      # the function; bind it before importing from the package of the same name
-from forecast.backtest import dm_test  # noqa: E402
+from forecast.evaluation import dm_test  # noqa: E402
 
 logging.getLogger("tensorflow").setLevel(logging.ERROR)
 macro = fc.datasets.load("macro")

@@ -3,7 +3,7 @@
 :func:`backtest` turns models, data and settings into independent tasks
 (series × model × refit segment; for a global model on a panel, model × refit segment
 over all series), runs them (in-process, joblib or Dask, optionally
-cached), and assembles a :class:`~forecast.backtest.result.BacktestResult`.
+cached), and assembles a :class:`~forecast.evaluation.result.BacktestResult`.
 """
 
 from __future__ import annotations

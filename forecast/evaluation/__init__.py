@@ -1,4 +1,4 @@
-"""The backtest engine: every model scored on the same rolling origins.
+"""The evaluation engine: every model scored on the same rolling origins (``fc.backtest``).
 
 ``splitter`` makes origins and refit segments, ``tasks`` runs one
 (series × model × segment) unit, ``parallel`` runs many (joblib or Dask), ``cache`` keeps
@@ -11,9 +11,6 @@ the Diebold–Mariano, Friedman and Nemenyi tests.
 (18, 3)
 """
 
-import sys as _sys
-import types as _types
-
 from ..io import season_length
 from .engine import backtest
 from .result import BacktestResult, load_result
@@ -21,15 +18,3 @@ from .significance import dm_test, friedman_test, nemenyi_cd
 
 __all__ = ["backtest", "BacktestResult", "load_result", "dm_test", "friedman_test", "nemenyi_cd",
            "season_length"]
-
-
-class _CallablePackage(_types.ModuleType):
-    """Once ``forecast.backtest`` (this package) is imported, Python binds the name
-    ``forecast.backtest`` to the package itself; calling it runs :func:`backtest`, so
-    ``fc.backtest(...)`` works whichever was imported first."""
-
-    def __call__(self, *args, **kwargs):
-        return backtest(*args, **kwargs)
-
-
-_sys.modules[__name__].__class__ = _CallablePackage

@@ -72,7 +72,7 @@ class _Cell:
 
 
 class BacktestResult:
-    """The outcome of :func:`forecast.backtest`.
+    """The outcome of :func:`forecast.evaluation`.
 
     Attributes
     ----------
@@ -89,7 +89,7 @@ class BacktestResult:
         Settings, package versions, seed, data hash, task counts; ``resolved``: one row per
         fit (series x refit segment) of a model that resolves settings itself,
         ``{series_id, model, segment, settings}`` with plain values (see
-        :func:`forecast.backtest.resolved.resolved_settings`: the orders ``arma(auto)`` chose,
+        :func:`forecast.evaluation.resolved.resolved_settings`: the orders ``arma(auto)`` chose,
         a network's ``resolved_params_``); a global model's fit is listed under each series.
         ``warnings``: the warnings each task's fit and forecasts raised, as rows of
         :meth:`fit_warnings`.

@@ -1,4 +1,4 @@
-"""Saving and loading a :class:`~forecast.backtest.result.BacktestResult`: its tidy tables
+"""Saving and loading a :class:`~forecast.evaluation.result.BacktestResult`: its tidy tables
 (Parquet or CSV) and ``meta.json``, written as one folder that replaces any previous one
 atomically. No pickle. Time labels (origins, time stamps) are stored as text and read back
 as the index kind each series had (period, datetime or integer).
