@@ -38,7 +38,8 @@ def test_non_convergence_is_recorded_per_task(short_arma):
     # every refit of ARMA(2,2) on this series stops before converging; each is listed
     assert sorted(arma["segment"]) == list(range(n_segments)) and n_segments == 2
     assert set(arma["category"]) == {"ConvergenceWarning"} and set(arma["stage"]) == {"fit"}
-    assert (arma["series_id"] == "Y5").all() and arma["message"].str.contains("converg").all()
+    # (the estimator says why: no convergence, or a likelihood highest at a unit root)
+    assert (arma["series_id"] == "Y5").all() and arma["message"].str.contains("converg|unit root").all()
     # a well-posed AR(1) and the naive forecast converge silently
     assert set(table["model"]) == {"arma(2,2)"}
     board = short_arma.leaderboard().set_index("model")

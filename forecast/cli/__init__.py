@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             from .predict import command
 
             return command(args)
-        from .evaluation import command as backtest_command
+        from .backtest import command as backtest_command
 
         return backtest_command(args, argv)
     except UsageError as err:

@@ -1,5 +1,9 @@
 """The ARMA family on statsmodels' state-space ARIMA: MA, AR, ARMA, ARMAX and (seasonal) ARIMA.
 
+(Over 600 lines on purpose: five public classes on one shared implementation -- estimation
+with its statsmodels fallback, order search, filtering, the one-pass multi-origin path and
+persistence -- which read best together; the estimator's numerics live in ``_arma_mle``.)
+
 Every model here is one statsmodels ``ARIMA`` (a state-space SARIMAX) with parameters
 estimated by maximum likelihood in ``fit``. ``update`` runs the Kalman filter over the new
 observations only, with the parameters held fixed, and ``predict_origins`` gives the

@@ -1,5 +1,8 @@
 """Automatic seasonal ARIMA: the Hyndman-Khandakar algorithm of R's ``forecast::auto.arima``.
 
+(Over 600 lines on purpose: the differencing tests, the stepwise search and the seasonal
+likelihood it needs are one algorithm, kept in one place as R keeps it.)
+
 Every choice is made on the training series given to ``fit``:
 
 1. the season ``m`` from the time index (the backtest's rule: 12 monthly, 4 quarterly,
