@@ -205,8 +205,10 @@ def day_first(values: Iterable[str], col: str, source: str) -> bool | None:
         )
     if firsts == seconds:
         return True  # day equals month everywhere: the order does not matter
+    parts = _NUMERIC_DATE.fullmatch(example)  # the example's own separator and year width
+    sep, year = parts.group(2), "%Y" if len(parts.group(4)) == 4 else "%y"
     raise InputError(
         f"{source}: time column {col!r} has dates such as {example!r} that read both day-first "
-        f"and month-first; give the order with {option('date_format')}, e.g. '%d/%m/%Y' or "
-        "'%m/%d/%Y'"
+        f"and month-first; give the order with {option('date_format')}, e.g. '%d{sep}%m{sep}{year}' or "
+        f"'%m{sep}%d{sep}{year}'"
     )

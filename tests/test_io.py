@@ -361,3 +361,16 @@ def test_panel_data_json_round_trip():
     assert list(back) == list(panel)
     for k in panel:
         pd.testing.assert_series_equal(back[k], panel[k], check_names=False)
+
+
+def test_ambiguous_dates_suggest_formats_in_their_own_separator():
+    # Excel in Germany writes 01.02.1949; the hint must be usable as given
+    from forecast.sniff import day_first
+
+    airline = fc.datasets.load("airline")
+    dotted = [f"{p.to_timestamp():%d.%m.%Y}" for p in airline.index[:24]]
+    with pytest.raises(InputError, match=r"'%d\.%m\.%Y' or '%m\.%d\.%Y'"):
+        day_first(dotted, "Datum", "sales.csv")
+    short = [f"{p.to_timestamp():%d/%m/%y}" for p in airline.index[:24]]
+    with pytest.raises(InputError, match=r"'%d/%m/%y' or '%m/%d/%y'"):
+        day_first(short, "date", "sales.csv")
