@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from forecast.evaluation import dm_test, friedman_test, nemenyi_cd
 from forecast.errors import InputError
+from forecast.evaluation import dm_test, friedman_test, nemenyi_cd
 
 
 def _hand_dm(a, b, h):

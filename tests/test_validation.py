@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import forecast as fc
-from forecast.evaluation import backtest as run_backtest
 from forecast.errors import InputError
+from forecast.evaluation import backtest as run_backtest
 from forecast.validation import whole_number
 
 ROOT = Path(__file__).resolve().parents[1]
