@@ -654,22 +654,8 @@ class RecurrentForecaster(Forecaster):
         train = WindowBatches(arrays, starts=train_starts, shuffle=bool(self.shuffle), seed=self.seed,
                               steps_per_epoch=r["steps_per_epoch"], **common)
         val = WindowBatches(arrays, starts=val_starts, shuffle=False, **common) if has_val else None
-        net = _keras_net.acquire(self.spec_)
-        try:
-            net.reset()
-            self.history_ = net.train(train, epochs=r["epochs"], validation=val,
-                                      patience=int(self.patience),
-                                      callback=getattr(self, "_callback", None), verbose=int(self.verbose))
-            self.weights_ = net.get_weights()
-            self._token = _keras_net.new_token()
-            net.loaded = self._token
-        except (ValueError, TypeError, RuntimeError) as err:
-            raise ModelError(f"{type(self).__name__}: training the network failed: {err}") from err
-        finally:
-            _keras_net.release(net)
-        if not all(np.all(np.isfinite(w)) for w in self.weights_):
-            raise ModelError(f"{type(self).__name__}: training diverged (non-finite weights); "
-                             "lower learning_rate, keep clipnorm on, or scale the series")
+        self.history_ = self._train(train, epochs=r["epochs"], validation=val, patience=int(self.patience),
+                                    callback=getattr(self, "_callback", None), verbose=int(self.verbose))
         self.versions_ = _keras_net.versions()
         self.seed_ = self.seed
         # intervals from the early-stopped network on windows it did not train on, then the refit
@@ -740,21 +726,16 @@ class RecurrentForecaster(Forecaster):
                           "validation_fraction, fit a longer series or a global model on a panel",
                           FitWarning, stacklevel=6)  # the caller of fit (one series or a panel: the same depth)
 
-    def _refit_all(self, arrays: list[np.ndarray], pads: list[int], common: dict[str, Any]) -> None:
-        """Train again from the initial weights on every window, the validation windows (the
-        newest data) included, for the number of epochs early stopping found best. The
-        conformal residuals stay those of the early-stopped network on data it did not see."""
+    def _train(self, batches, **train_kwargs: Any) -> dict[str, Any]:
+        """Train a pooled network of this architecture from its seeded initial weights and
+        keep the weights; returns the training history. Both the early-stopped fit and the
+        refit on every window go through here."""
         from . import _keras_net
 
-        span, H = self._span(), int(self._rp("horizon"))
-        epochs = int(self.history_["best_epoch"])
-        starts = [range(len(a) - span - H + 1) for a in arrays]
-        full = WindowBatches(arrays, starts=starts, shuffle=bool(self.shuffle), seed=self.seed,
-                             steps_per_epoch=self._rp("steps_per_epoch"), **common)
         net = _keras_net.acquire(self.spec_)
         try:
             net.reset()
-            refit = net.train(full, epochs=epochs, validation=None)
+            history = net.train(batches, **train_kwargs)
             self.weights_ = net.get_weights()
             self._token = _keras_net.new_token()
             net.loaded = self._token
@@ -765,6 +746,19 @@ class RecurrentForecaster(Forecaster):
         if not all(np.all(np.isfinite(w)) for w in self.weights_):
             raise ModelError(f"{type(self).__name__}: training diverged (non-finite weights); "
                              "lower learning_rate, keep clipnorm on, or scale the series")
+        return history
+
+    def _refit_all(self, arrays: list[np.ndarray], pads: list[int], common: dict[str, Any]) -> None:
+        """Train again from the initial weights on every window, the validation windows (the
+        newest data) included, for the number of epochs early stopping found best. The
+        conformal residuals stay those of the early-stopped network on data it did not see."""
+
+        span, H = self._span(), int(self._rp("horizon"))
+        epochs = int(self.history_["best_epoch"])
+        starts = [range(len(a) - span - H + 1) for a in arrays]
+        full = WindowBatches(arrays, starts=starts, shuffle=bool(self.shuffle), seed=self.seed,
+                             steps_per_epoch=self._rp("steps_per_epoch"), **common)
+        refit = self._train(full, epochs=epochs, validation=None)
         self.history_["refit_loss"] = refit["loss"]
         if self.verbose:
             print(f"refit on every window for {epochs} epoch(s) - loss {refit['loss'][-1]:.5f}")
