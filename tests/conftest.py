@@ -51,3 +51,13 @@ def macro(_bundled):
 def co2(_bundled):
     """Weekly Mauna Loa CO2 1958-2001 (DatetimeIndex, freq W-SAT); a fresh copy."""
     return _bundled["co2"].copy()
+
+
+@pytest.fixture(scope="module")
+def one_blas_thread():
+    """One BLAS thread for a module that opts in (``pytest.mark.usefixtures``): statsmodels'
+    tiny state-space matrices run far slower with many BLAS threads on a busy machine."""
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn, a dependency
+
+    with threadpool_limits(1):
+        yield

@@ -15,18 +15,8 @@ import forecast as fc
 from forecast.base import Forecaster
 from forecast.errors import InputError, ModelError
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_blas_thread():
-    # statsmodels' tiny state-space matrices run far slower with many BLAS threads on a
-    # busy machine; limit them for this module only.
-    try:
-        from threadpoolctl import threadpool_limits  # installed with scikit-learn
-    except ImportError:  # pragma: no cover
-        yield
-        return
-    with threadpool_limits(1):
-        yield
+# statsmodels' tiny state-space matrices run far slower with many BLAS threads
+pytestmark = pytest.mark.usefixtures("one_blas_thread")
 
 
 def _simulate(ar, ma, n, seed, mean=0.0):

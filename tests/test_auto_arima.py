@@ -14,16 +14,8 @@ import forecast as fc
 from forecast.errors import InputError
 from forecast.models import registry
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_blas_thread():
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        yield
-        return
-    with threadpool_limits(1):
-        yield
+# statsmodels' tiny state-space matrices run far slower with many BLAS threads
+pytestmark = pytest.mark.usefixtures("one_blas_thread")
 
 
 @pytest.fixture(scope="module")
