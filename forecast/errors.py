@@ -46,6 +46,19 @@ class FitWarning(ForecastWarning):
     """A model's estimation reported a problem (non-convergence, a singular matrix...)."""
 
 
+def user_stacklevel() -> int:
+    """The ``stacklevel`` for :func:`warnings.warn` that points at the first frame outside
+    the ``forecast`` package (the user's call), however deep inside it the warning is raised."""
+    import sys
+    from pathlib import Path
+
+    package = str(Path(__file__).resolve().parent)
+    frame, level = sys._getframe(1), 1  # the caller of user_stacklevel: warn's level 1
+    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def require(module: str, feature: str, extra: str | None = None):
     """Import ``module`` or raise :class:`MissingDependencyError` saying how to get it."""
     import importlib

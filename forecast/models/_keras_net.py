@@ -159,7 +159,9 @@ class Net:
         else:
             self.model.compile(optimizer=self.optimizer, loss=self.loss)
         self._variables = list(self.model.variables) + list(self.optimizer.variables)
-        self._initial = [np.array(keras.ops.convert_to_numpy(v)) for v in self._variables]
+        # Variable.numpy(): np.array(variable) goes through an __array__ without numpy 2's copy
+        # keyword and warns (DeprecationWarning) once per variable on every network built.
+        self._initial = [np.array(v.numpy()) for v in self._variables]
         self.loaded: int | None = None
 
     # ------------------------------------------------------------------ compiled functions

@@ -720,11 +720,11 @@ class RecurrentForecaster(Forecaster):
         if m < 19 or in_sample:  # 19 residuals: the fewest for a conformal 95% interval
             import warnings
 
-            from ..errors import FitWarning
+            from ..errors import FitWarning, user_stacklevel
 
             warnings.warn(f"{type(self).__name__}: intervals: {note}; for more calibration data raise "
                           "validation_fraction, fit a longer series or a global model on a panel",
-                          FitWarning, stacklevel=6)  # the caller of fit (one series or a panel: the same depth)
+                          FitWarning, stacklevel=user_stacklevel())
 
     def _train(self, batches, **train_kwargs: Any) -> dict[str, Any]:
         """Train a pooled network of this architecture from its seeded initial weights and
@@ -764,6 +764,21 @@ class RecurrentForecaster(Forecaster):
             print(f"refit on every window for {epochs} epoch(s) - loss {refit['loss'][-1]:.5f}")
 
     # ------------------------------------------------------------------ forecasting core
+    def _warn_rolled(self, steps: int, H: int) -> None:
+        """Forecasts beyond the trained head roll it on its own outputs, which is usually
+        less accurate than a head trained for the whole horizon: say so, naming horizon=.
+        The message is the same for the same model and steps, so Python's default warning
+        filter shows it once."""
+        import warnings
+
+        from ..errors import ForecastWarning, user_stacklevel
+
+        how = "resolved from the data (one season)" if self.horizon == "auto" else "set"
+        warnings.warn(f"{type(self).__name__}: forecasting {steps} steps with a head trained for {H} "
+                      f"(horizon={H}, {how}): steps beyond {H} roll the head on its own forecasts, "
+                      f"usually less accurate; fit with horizon={steps} for a direct {steps}-step head",
+                      ForecastWarning, stacklevel=user_stacklevel())
+
     def _forecast(self, jobs: Sequence[tuple[str, np.ndarray, np.ndarray | None, np.ndarray, int]]) -> list[np.ndarray]:
         """Forecasts for many (series, origins) at once, batched through the network.
 
@@ -777,6 +792,8 @@ class RecurrentForecaster(Forecaster):
         d = int(bool(self.difference))
         steps_max = max(j[4] for j in jobs)
         blocks = -(-steps_max // H)
+        if blocks > 1:
+            self._warn_rolled(steps_max, H)
         L = span + blocks * H
         tgt_all, ex_all, meta = [], [], []
         for sid, yv, Xv, ends, steps in jobs:
