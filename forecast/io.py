@@ -319,6 +319,11 @@ def _numeric(values: pd.Series, name: str) -> np.ndarray:
     return values.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
 
 
+# The largest magnitude a value may have: its square (squared errors, variances,
+# likelihoods) and sums of such squares must stay finite in float64 (max ~1.8e308).
+MAX_ABS_VALUE = 1e150
+
+
 def _check_finite(arr: np.ndarray, index: pd.Index, name: str,
                   columns: Sequence[Any] | None = None) -> None:
     bad = ~np.isfinite(arr)
@@ -337,6 +342,18 @@ def _check_finite(arr: np.ndarray, index: pd.Index, name: str,
                 where = f"first in {first} at {where[len('first at '):]}"
         raise InputError(
             f"{subject} {int(bad.sum())} {kind} values ({where}); fill or drop them before forecasting"
+        )
+    huge = np.abs(arr) > MAX_ABS_VALUE
+    if huge.any():
+        rows = np.flatnonzero(huge if arr.ndim == 1 else huge.any(axis=1))
+        value = float(arr[rows[0]] if arr.ndim == 1 else arr[rows[0]][huge[rows[0]]][0])
+        subject = name
+        if arr.ndim == 2 and columns is not None:
+            subject = f"{name} column {str(columns[int(np.flatnonzero(huge[rows[0]])[0])])!r}"
+        raise InputError(
+            f"{subject} has {int(huge.sum())} value(s) too large to forecast (first {value:g} at "
+            f"{_label(index, int(rows[0]))}, row {int(rows[0])}): beyond +-{MAX_ABS_VALUE:g} squared "
+            "errors and likelihoods overflow; fix the value or rescale the data (divide by a power of ten)"
         )
 
 
