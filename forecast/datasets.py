@@ -47,6 +47,7 @@ _CATALOG = {
 _M3 = {
     "yearly": ("M3_yearly_TSTS.csv", 6, "Y"),
     "quarterly": ("M3_quarterly_TSTS.csv", 8, "Q"),
+    "monthly": ("M3_monthly_TSTS.csv", 18, "M"),
     "other": ("M3_other_TSTS.csv", 8, None),
 }
 
@@ -65,7 +66,7 @@ def info(name: str) -> DatasetInfo:
 
 def load(name: str) -> pd.Series | pd.DataFrame | dict[str, pd.Series]:
     """Load a bundled dataset: a Series (one series), a DataFrame (``macro``) or a dict of
-    Series (``m3_yearly``, ``m3_quarterly``, ``m3_other``: the full M3 series)."""
+    Series (``m3_yearly``, ``m3_quarterly``, ``m3_monthly``, ``m3_other``: the full M3 series)."""
     if name.startswith("m3_"):
         series, _ = load_m3(name[3:])
         return series
@@ -82,7 +83,7 @@ def load(name: str) -> pd.Series | pd.DataFrame | dict[str, pd.Series]:
 
 
 def load_m3(subset: str, *, split: bool = False):
-    """The M3 competition series of one subset (``yearly``, ``quarterly`` or ``other``).
+    """The M3 competition series of one subset (``yearly``, ``quarterly``, ``monthly`` or ``other``).
 
     Returns ``(series, horizon)``: a dict of full series (training part followed by the
     ``horizon`` test values) and the competition's horizon. With ``split=True`` returns
@@ -96,11 +97,22 @@ def load_m3(subset: str, *, split: bool = False):
     stamps = frame["timestamp"].astype(str)
     if freq == "Q":
         ordinals = (stamps.str[:4].astype(int) - 1970) * 4 + stamps.str[-1].astype(int) - 1
+    elif freq == "M":  # "1990-01"; the file gives no dates for 35 series (M1383...)
+        known = frame["timestamp"].notna().to_numpy()
+        ordinals = np.zeros(len(frame), dtype=np.int64)
+        ordinals[known] = ((stamps[known].str[:4].astype(int) - 1970) * 12
+                           + stamps[known].str[5:7].astype(int) - 1).to_numpy()
+        # those series, and a few whose dates are not consecutive months (two-digit years
+        # past 2000), get consecutive months from January 1970: their values and frequency
+        # are the competition's, only the calendar labels are placeholders
+        for rows in frame.groupby("series_id", sort=False).indices.values():
+            if not known[rows].all() or (np.diff(ordinals[rows]) != 1).any():
+                ordinals[rows] = np.arange(len(rows))
     elif freq == "Y":
         ordinals = stamps.astype(int) - 1970
     else:
         ordinals = stamps.astype(int)
-    ordinals = ordinals.to_numpy(dtype=np.int64)
+    ordinals = np.asarray(ordinals, dtype=np.int64)
     values = frame["value"].to_numpy(float)
     series: dict[str, pd.Series] = {}
     for sid, rows in frame.groupby("series_id", sort=False).indices.items():

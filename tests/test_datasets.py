@@ -8,6 +8,7 @@ import pytest
 
 from forecast import datasets
 from forecast.errors import InputError
+from forecast.io import season_length as fc_season
 
 SERIES = {
     # name: (index type, frequency, length, first, last)
@@ -47,7 +48,7 @@ def test_macro():
 
 
 M3 = {"yearly": (645, 6, pd.PeriodIndex, "Y"), "quarterly": (756, 8, pd.PeriodIndex, "Q"),
-      "other": (174, 8, pd.Index, None)}
+      "monthly": (1428, 18, pd.PeriodIndex, "M"), "other": (174, 8, pd.Index, None)}
 
 
 @pytest.mark.parametrize("subset", list(M3))
@@ -67,6 +68,8 @@ def test_m3(subset):
         assert train[key].index.append(test[key].index).equals(y.index)
     first = next(iter(series))
     assert first[0] == subset[0].upper()
+    if subset == "monthly":  # M1 starts in January 1990, seasonal with m = 12
+        assert str(series["M1"].index[0]) == "1990-01" and fc_season(series["M1"]) == 12
 
 
 def test_m3_forecasts():
@@ -82,7 +85,8 @@ def test_unknown_names():
     with pytest.raises(InputError) as err:
         datasets.load("air")
     assert "unknown dataset 'air'; available: airline, sunspots, macro, co2, m3_yearly" in str(err.value)
-    with pytest.raises(InputError, match="choose one of yearly, quarterly, other"):
-        datasets.load_m3("monthly")
+    with pytest.raises(InputError, match="choose one of yearly, quarterly, monthly, other"):
+        datasets.load_m3("weekly")
     assert datasets.info("airline").season == 12
-    assert set(datasets.names()) == {"airline", "sunspots", "macro", "co2", "m3_yearly", "m3_quarterly", "m3_other"}
+    assert set(datasets.names()) == {"airline", "sunspots", "macro", "co2", "m3_yearly", "m3_quarterly", "m3_monthly",
+                                     "m3_other"}
