@@ -69,7 +69,7 @@ def test_m3(subset):
     first = next(iter(series))
     assert first[0] == subset[0].upper()
     if subset == "monthly":  # M1 starts in January 1990, seasonal with m = 12
-        assert str(series["M1"].index[0]) == "1990-01" and fc_season(series["M1"]) == 12
+        assert str(series["M1"].index[0]) == "1990-01" and fc_season(series["M1"].index) == 12
 
 
 def test_m3_forecasts():
