@@ -310,22 +310,12 @@ class Net:
         return np.concatenate(outs).astype(np.float64)
 
     def train(self, source: Any, *, epochs: int, validation: Any = None, patience: int = 10,
-              plateau: int | None = None,
               callback: Callable[[int, float, float | None], None] | None = None,
               verbose: int = 0) -> dict[str, Any]:
-        """Train from a batch source; early stopping on ``validation`` (restoring the best).
-
-        ``plateau``: after that many epochs without a better validation loss the learning
-        rate is halved (reduce-on-plateau, at most :data:`PLATEAU_HALVINGS` times), so that
-        training settles into the minimum it found and early stopping ends it sooner.
-        Returns the losses, the best epoch, the epochs run, the final learning rate and why
-        training stopped (``"early stopping"``, ``"epoch cap"`` or ``"no validation"``).
-        """
+        """Train from a batch source; early stopping on ``validation`` (restoring the best)."""
         history: list[float] = []
         val_history: list[float] = []
         best, best_weights, wait = np.inf, None, 0
-        since_halving, halvings = 0, 0
-        stopped = "epoch cap" if validation is not None else "no validation"
         dataset = source.as_pydataset() if self.backend != "tensorflow" else None
         for epoch in range(epochs):
             if self.backend == "tensorflow":
@@ -351,42 +341,18 @@ class Net:
                 print(f"epoch {epoch + 1}/{epochs} - loss {loss:.5f}{extra}")
             if callback is not None:
                 callback(epoch, loss, val)
-            if val is None:
-                continue
-            # progress: better than the best so far by more than MIN_IMPROVEMENT of it (creeping
-            # gains at a small learning rate end training); the best weights are kept anyway
-            progress = val < best - MIN_IMPROVEMENT * abs(best)
-            if val < best - 1e-12:
-                best, best_weights = val, self.get_weights()
-            if progress:
-                wait, since_halving = 0, 0
-                continue
-            wait, since_halving = wait + 1, since_halving + 1
-            if wait >= patience:
-                stopped = "early stopping"
-                break
-            if plateau and since_halving >= plateau and halvings < PLATEAU_HALVINGS:
-                lr = self.optimizer.learning_rate
-                lr.assign(float(np.asarray(lr.numpy())) * PLATEAU_FACTOR)
-                since_halving, halvings = 0, halvings + 1
+            if val is not None:
+                if val < best - 1e-12:
+                    best, wait = val, 0
+                    best_weights = self.get_weights()
+                else:
+                    wait += 1
+                    if wait >= patience:
+                        break
         if best_weights is not None:
             self.model.set_weights(best_weights)
         return {"loss": history, "val_loss": val_history,
-                "best_epoch": (int(np.argmin(val_history)) + 1) if val_history else len(history),
-                "epochs_run": len(history), "stopped": stopped,
-                "learning_rate": float(np.asarray(self.optimizer.learning_rate.numpy()))}
-
-    def learning_rate(self) -> float:
-        return float(np.asarray(self.optimizer.learning_rate.numpy()))
-
-
-# Reduce-on-plateau: the learning rate is multiplied by PLATEAU_FACTOR after ``plateau``
-# epochs without a better validation loss, at most PLATEAU_HALVINGS times (1/8 of the start).
-PLATEAU_FACTOR = 0.5
-PLATEAU_HALVINGS = 3
-# An epoch counts as progress for early stopping when its validation loss is lower than the
-# best so far by more than this fraction of it (Keras' min_delta, relative).
-MIN_IMPROVEMENT = 1e-3
+                "best_epoch": (int(np.argmin(val_history)) + 1) if val_history else len(history)}
 
 
 def _key(spec: dict[str, Any]) -> tuple:

@@ -101,13 +101,9 @@ _WINDOW_NORMS = ("auto", None, "last", "mean")
 _DESEASONALIZE = ("auto", "multiplicative", "additive", None)
 # parameters that take "auto": resolved on the training data in ``fit`` (``resolved_params_``)
 _AUTO_PARAMS = ("time_steps", "horizon", "loss", "epochs", "batch_size", "steps_per_epoch", "scaler",
-                "window_norm", "log", "season", "deseasonalize", "refit", "lr_schedule")
+                "window_norm", "log", "season", "deseasonalize", "refit")
 _MAX_STEPS_PER_EPOCH = 100  # "auto": an epoch is at most this many mini-batches
 _MAX_EPOCHS = 100  # "auto": at most this many epochs (early stopping usually ends sooner)
-_NO_VALIDATION_EPOCHS = 50  # "auto" epochs when there is no validation part to stop on
-_REFIT_FRACTION = 0.1  # refit="continue": this fraction of the best epoch count ...
-_MIN_REFIT_EPOCHS = 2  # ... but at least this many epochs
-_REFIT_MODES = ("continue", "scratch")
 
 
 def _is_auto(value: Any) -> bool:
@@ -249,18 +245,10 @@ class RecurrentForecaster(Forecaster):
         Remove classical seasonal indices before the network, put them back on forecasts;
         "auto": when the 90% autocorrelation test finds the series seasonal (per series),
         multiplicative for a positive series, else additive.
-    refit : bool, "continue", "scratch" or "auto", default "auto"
-        After early stopping, train on every window, the newest (validation) ones included.
-        "continue" (``True`` and "auto" whenever there is a validation part): go on from the
-        early-stopped weights at the learning rate training ended with, for a tenth of the
-        best epoch count (at least :data:`_MIN_REFIT_EPOCHS`); "scratch": a new network from
-        the initial weights for the best epoch count (the former default, about as long
-        again as the first training). Intervals keep the residuals of the early-stopped
-        network on the windows it did not train on.
-    lr_schedule : "auto", "plateau" or None, default "auto"
-        "plateau" ("auto" whenever there is a validation part): halve the learning rate after
-        ``max(2, patience // 3)`` epochs without a better validation loss, at most three
-        times, so that training settles and early stopping ends it; None: constant.
+    refit : bool or "auto", default "auto"
+        After early stopping, train again on every window for the best epoch count ("auto":
+        whenever there is a validation part). Intervals keep the residuals of the
+        early-stopped network on the windows it did not train on.
     seed : int or None, default None
         Seed of weights, dropout and shuffling: with a seed, forecasts repeat exactly.
     jit_compile : bool, default False
@@ -314,7 +302,7 @@ class RecurrentForecaster(Forecaster):
                  steps_per_epoch: int | str | None = "auto", scaler: str | None = "auto",
                  window_norm: str | None = "auto", log: bool | str = "auto", difference: bool = False,
                  season: int | str = "auto", deseasonalize: str | None = "auto", refit: bool | str = "auto",
-                 lr_schedule: str | None = "auto", seed: int | None = None, jit_compile: bool = False, verbose: int = 0) -> None:
+                 seed: int | None = None, jit_compile: bool = False, verbose: int = 0) -> None:
         if cell is not None:  # None: the class's cell (the class attribute above)
             self.cell = cell
         self.time_steps = time_steps
@@ -343,7 +331,6 @@ class RecurrentForecaster(Forecaster):
         self.season = season
         self.deseasonalize = deseasonalize
         self.refit = refit
-        self.lr_schedule = lr_schedule
         self.seed = seed
         self.jit_compile = jit_compile
         self.verbose = verbose
@@ -370,12 +357,10 @@ class RecurrentForecaster(Forecaster):
         if self.deseasonalize not in _DESEASONALIZE:
             raise InputError(f"{name}: deseasonalize must be 'auto', 'multiplicative', 'additive' or None; "
                              f"got {self.deseasonalize!r}")
-        if not (_is_auto(self.log) or isinstance(self.log, bool | np.bool_)):
-            raise InputError(f"{name}: log must be 'auto', True or False; got {self.log!r}")
-        if not (_is_auto(self.refit) or isinstance(self.refit, bool | np.bool_) or self.refit in _REFIT_MODES):
-            raise InputError(f"{name}: refit must be 'auto', True, False, 'continue' or 'scratch'; got {self.refit!r}")
-        if not (_is_auto(self.lr_schedule) or self.lr_schedule in ("plateau", None)):
-            raise InputError(f"{name}: lr_schedule must be 'auto', 'plateau' or None; got {self.lr_schedule!r}")
+        for p in ("log", "refit"):
+            v = getattr(self, p)
+            if not (_is_auto(v) or isinstance(v, bool | np.bool_)):
+                raise InputError(f"{name}: {p} must be 'auto', True or False; got {v!r}")
         dense = self.dense_layers
         if not isinstance(dense, list | tuple) or any(isinstance(u, bool) or not isinstance(u, int | np.integer) or u < 1 for u in dense):
             raise InputError(f"{name}: dense_layers must be a tuple of whole numbers >= 1 (units per layer); got {dense!r}")
@@ -616,12 +601,10 @@ class RecurrentForecaster(Forecaster):
             spe = _MAX_STEPS_PER_EPOCH if full > _MAX_STEPS_PER_EPOCH else None
         else:
             spe = self.steps_per_epoch
-        epochs = (_MAX_EPOCHS if has_validation else _NO_VALIDATION_EPOCHS) if _is_auto(self.epochs) else int(self.epochs)
+        epochs = (_MAX_EPOCHS if has_validation else 50) if _is_auto(self.epochs) else int(self.epochs)
         refit = has_validation if _is_auto(self.refit) else bool(self.refit) and has_validation
-        mode = self.refit if self.refit in _REFIT_MODES else "continue"
-        schedule = ("plateau" if has_validation else None) if _is_auto(self.lr_schedule) else self.lr_schedule
         r.update({"batch_size": b, "steps_per_epoch": spe, "epochs": int(epochs), "refit": bool(refit),
-                  "refit_from": (mode if refit else None), "lr_schedule": schedule, "n_windows": int(n_windows)})
+                  "n_windows": int(n_windows)})
 
     def _fit_many(self, ys: dict[str, pd.Series], Xs: dict[str, pd.DataFrame] | None) -> None:
         from . import _keras_net
@@ -671,20 +654,16 @@ class RecurrentForecaster(Forecaster):
         train = WindowBatches(arrays, starts=train_starts, shuffle=bool(self.shuffle), seed=self.seed,
                               steps_per_epoch=r["steps_per_epoch"], **common)
         val = WindowBatches(arrays, starts=val_starts, shuffle=False, **common) if has_val else None
-        plateau = max(2, int(self.patience) // 3) if r["lr_schedule"] == "plateau" else None
         self.history_ = self._train(train, epochs=r["epochs"], validation=val, patience=int(self.patience),
-                                    plateau=plateau, callback=getattr(self, "_callback", None),
-                                    verbose=int(self.verbose))
+                                    callback=getattr(self, "_callback", None), verbose=int(self.verbose))
         self.versions_ = _keras_net.versions()
         self.seed_ = self.seed
         # intervals from the early-stopped network on windows it did not train on, then the refit
         self._calibrate(ys, Xs, val_starts, train_starts, pads)
         r["epochs_run"] = len(self.history_["loss"])
         r["best_epoch"] = int(self.history_["best_epoch"])
-        r["stopped"] = self.history_["stopped"]
-        r["final_learning_rate"] = float(self.history_["learning_rate"])
         if r["refit"]:
-            r["refit_epochs"] = self._refit_all(arrays, pads, common)
+            self._refit_all(arrays, pads, common)
 
     def _calibrate(self, ys: dict[str, pd.Series], Xs: dict[str, pd.DataFrame] | None,
                    val_starts: list[range], train_starts: list[range], pads: list[int]) -> None:
@@ -747,20 +726,15 @@ class RecurrentForecaster(Forecaster):
                           "validation_fraction, fit a longer series or a global model on a panel",
                           FitWarning, stacklevel=user_stacklevel())
 
-    def _train(self, batches, *, start: tuple[list[np.ndarray], float] | None = None,
-               **train_kwargs: Any) -> dict[str, Any]:
-        """Train a pooled network of this architecture from its seeded initial weights (or,
-        with ``start=(weights, learning_rate)``, from those weights at that rate, fresh
-        optimizer moments) and keep the weights; returns the training history. Both the
-        early-stopped fit and the refit on every window go through here."""
+    def _train(self, batches, **train_kwargs: Any) -> dict[str, Any]:
+        """Train a pooled network of this architecture from its seeded initial weights and
+        keep the weights; returns the training history. Both the early-stopped fit and the
+        refit on every window go through here."""
         from . import _keras_net
 
         net = _keras_net.acquire(self.spec_)
         try:
             net.reset()
-            if start is not None:
-                net.model.set_weights(start[0])
-                net.optimizer.learning_rate.assign(start[1])
             history = net.train(batches, **train_kwargs)
             self.weights_ = net.get_weights()
             self._token = _keras_net.new_token()
@@ -774,28 +748,20 @@ class RecurrentForecaster(Forecaster):
                              "lower learning_rate, keep clipnorm on, or scale the series")
         return history
 
-    def _refit_all(self, arrays: list[np.ndarray], pads: list[int], common: dict[str, Any]) -> int:
-        """Train on every window, the validation windows (the newest data) included: from the
-        early-stopped weights for a few epochs ("continue"), or from the initial weights for
-        the number of epochs early stopping found best ("scratch"). The conformal residuals
-        stay those of the early-stopped network on data it did not see. Returns the epochs."""
+    def _refit_all(self, arrays: list[np.ndarray], pads: list[int], common: dict[str, Any]) -> None:
+        """Train again from the initial weights on every window, the validation windows (the
+        newest data) included, for the number of epochs early stopping found best. The
+        conformal residuals stay those of the early-stopped network on data it did not see."""
 
         span, H = self._span(), int(self._rp("horizon"))
-        best = int(self.history_["best_epoch"])
+        epochs = int(self.history_["best_epoch"])
         starts = [range(len(a) - span - H + 1) for a in arrays]
         full = WindowBatches(arrays, starts=starts, shuffle=bool(self.shuffle), seed=self.seed,
                              steps_per_epoch=self._rp("steps_per_epoch"), **common)
-        if self._rp("refit_from") == "scratch":
-            epochs, start = best, None
-        else:
-            epochs = min(best, max(_MIN_REFIT_EPOCHS, math.ceil(_REFIT_FRACTION * best)))
-            start = (self.weights_, float(self.history_["learning_rate"]))
-        refit = self._train(full, epochs=epochs, validation=None, start=start,
-                            callback=getattr(self, "_callback", None))
+        refit = self._train(full, epochs=epochs, validation=None)
         self.history_["refit_loss"] = refit["loss"]
         if self.verbose:
             print(f"refit on every window for {epochs} epoch(s) - loss {refit['loss'][-1]:.5f}")
-        return int(epochs)
 
     # ------------------------------------------------------------------ forecasting core
     def _warn_rolled(self, steps: int, H: int) -> None:
