@@ -706,10 +706,13 @@ def read_series(
 
     A file's separator, decimal and thousands marks are detected unless given (``sep``,
     ``decimal``, ``thousands``; see :func:`read_table`); ``skip_rows`` skips title lines
-    above the header. A time column is parsed as time or refused, never dropped. Dates such as ``13/01/2020`` are read day-first when the values
-    prove it (a first field above 12), month-first when they prove that; when nothing
-    proves the order, ``date_format`` (a ``strptime`` format such as ``"%d/%m/%Y"``) must
-    say it. Time stamps with different UTC offsets are converted to UTC (with a
+    above the header. A named or detected time column is parsed as time or refused, never
+    dropped for integer steps. Dates such as ``13/01/2020`` are read day-first when the
+    values prove it (a first field above 12), month-first when they prove that; a dotted
+    date (``01.02.2020``) is day-first; otherwise the reading that gives evenly spaced time
+    stamps wins, and when both do, ``date_format`` (a ``strptime`` format such as
+    ``"%d/%m/%Y"``) must say it. A column that writes its dates in two forms (``2024-01-31``
+    and ``01.02.2024``) is refused as mixed date formats. Time stamps with different UTC offsets are converted to UTC (with a
     :class:`~forecast.errors.ForecastWarning`) when that leaves them evenly spaced.
 
     Returns ``(y, X)`` where ``X`` is ``None`` unless ``exog`` names columns.
@@ -770,13 +773,12 @@ def _id_column_hint(frame: pd.DataFrame, time_col: str | None, target: str, exog
             continue
         groups = frame[col].nunique(dropna=True)
         if 1 < groups < len(frame) and not frame.duplicated([col, time_col]).any():
+            flag = option("id_col")
+            give = f"{flag} {col}" if flag.startswith("--") else f"{flag}{col!r}"
             return InputError(
                 f"{source}: the time stamps repeat once for each value of column {col!r} "
                 f"({groups} values such as {frame[col].iloc[0]!r}): it looks like a panel of "
-                f"{groups} series; give {option('id_col')} {col}" if option('id_col').startswith("--")
-                else f"{source}: the time stamps repeat once for each value of column {col!r} "
-                f"({groups} values such as {frame[col].iloc[0]!r}): it looks like a panel of "
-                f"{groups} series; give {option('id_col')}{col!r}"
+                f"{groups} series; give {give}"
             )
     return None
 

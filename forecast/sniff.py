@@ -364,7 +364,8 @@ def sniff_file(path: str | Path, *, sep: str | None = None, decimal: str | None 
             raise InputError(f"{path}: a damaged gzip file ({err}); unpack it or write it again") from None
     what = _what_file(raw, path)
     if what is not None:
-        todo = "save it as CSV (File > Save As > CSV) and pass that file" if "Excel" in what else             "pass the CSV or Parquet file that holds the series"
+        todo = ("save it as CSV (File > Save As > CSV) and pass that file" if "Excel" in what
+                else "pass the CSV or Parquet file that holds the series")
         raise InputError(f"{path} is {what}, not a CSV text table; {todo}")
     whole = raw if len(raw) < SAMPLE_BYTES else raw[: raw.rfind(b"\n") + 1] or raw
     text, encoding = _decode(whole)
@@ -383,7 +384,7 @@ def _regular(texts: list[str], fmt: str) -> bool:
     if parsed.isna().any() or len(parsed) < 3:
         return False
     try:
-        return pd.DatetimeIndex(parsed).inferred_freq is not None
+        return pd.DatetimeIndex(parsed, freq="infer").freq is not None
     except (TypeError, ValueError):
         return False
 
