@@ -310,9 +310,18 @@ def _numeric(values: pd.Series, name: str) -> np.ndarray:
         bad = converted.isna() & values.notna()
         if bad.any():
             pos = int(np.flatnonzero(bad.to_numpy())[0])
+            import re
+
+            grouped = re.fullmatch(r"\s*[+-]?\d{1,3}([.,' ])\d{3}(?:\1\d{3})*(?:[.,]\d+)?\s*",
+                                   str(values.iloc[pos]))
+            todo = "fix or remove it before forecasting"
+            if grouped:
+                mark = grouped.group(1)
+                todo = (f"if {mark!r} is a thousands mark there, give {option('thousands')} "
+                        f"{mark!r}; otherwise fix or remove the value")
             raise InputError(
                 f"{name} has a non-numeric value {values.iloc[pos]!r} at {_label(values.index, pos)} "
-                f"(row {pos}); fix or remove it before forecasting"
+                f"(row {pos}); {todo}"
             )
         values = converted
     # one fresh copy: the caller's data is never shared, and never copied twice
@@ -490,6 +499,10 @@ def read_table(path: str | os.PathLike, *, sep: str | None = None, decimal: str 
         raise InputError(f"file {path} is empty; it needs a header row and at least one data row")
     if isinstance(skip_rows, bool) or not isinstance(skip_rows, int | np.integer) or skip_rows < 0:
         raise InputError(f"{option('skip_rows')} must be a whole number of lines >= 0; got {skip_rows!r}")
+    if thousands:  # "none": the file has no thousands mark ("" too); None: detected
+        from .sniff import parse_thousands
+
+        thousands = parse_thousands(thousands) or ""
     check_fits_in_memory(path)
     suffix = "".join(path.suffixes[-2:]).lower()
     try:

@@ -506,3 +506,14 @@ def test_a_title_line_above_the_header_is_named_and_skip_rows_reads_it(tmp_path,
                    f'[output]\nout = "{(tmp_path / "out").as_posix()}"\n')
     res = run_cli("backtest", "--config", str(cfg), "--no-report", "--quiet")
     assert res.returncode == 0, res.stderr
+
+
+def test_an_unproven_thousands_mark_names_the_flag_and_the_flag_reads_it(tmp_path, air):
+    # "1,120" quoted in a comma file: a thousands comma or a decimal one; nothing in the digits says
+    path = _write(tmp_path / "us.csv", "month,sales", [f'{p},"{int(v) * 10:,}"' for p, v in air.items()])
+    one_line_error(run_cli("predict", str(path), "--model", "naive", "--horizon", "1"),
+                   "'1,120'", "--thousands ','")
+    got = forecasts(run_cli("predict", str(path), "--model", "naive", "--horizon", "1", "--thousands", ","))
+    assert got["mean"].iloc[0] == air.iloc[-1] * 10
+    y, _ = io.read_series(path, thousands=",")
+    np.testing.assert_array_equal(y.to_numpy(), air.to_numpy() * 10)
