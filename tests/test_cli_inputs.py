@@ -143,13 +143,14 @@ def test_day_first_dates_are_inferred_when_a_day_above_12_proves_it(tmp_path, co
 
 
 def test_dates_that_read_both_ways_need_date_format(tmp_path):
-    air = fc.datasets.load("airline")  # monthly: every day is 01, so 01/02/1949 proves nothing
+    # 01/01/2020 .. 01/12/2020: monthly read day-first, daily read month-first; both evenly spaced
+    air = fc.datasets.load("airline")
     path = _write(tmp_path / "air_dmy.csv", "date,passengers",
-                  [f"{p.to_timestamp():%d/%m/%Y},{int(v)}" for p, v in air.items()])
+                  [f"01/{m:02d}/2020,{int(v)}" for m, v in zip(range(1, 13), air, strict=False)])
     one_line_error(run_cli("predict", str(path), "--model", "naive", "--horizon", "2"), "--date-format")
     got = forecasts(run_cli("predict", str(path), "--model", "naive", "--horizon", "2",
                             "--date-format", "%d/%m/%Y"))
-    assert got["timestamp"].tolist() == ["1961-01-01", "1961-02-01"]
+    assert got["timestamp"].tolist() == ["2021-01-01", "2021-02-01"]
     one_line_error(run_cli("predict", str(path), "--model", "naive", "--horizon", "2",
                            "--date-format", "%Y-%m-%d"), "'%Y-%m-%d'", "row 0")
     with pytest.raises(InputError, match="date_format="):
@@ -336,3 +337,183 @@ def test_excel_export_in_windows_1252(tmp_path, co2, co2_reference):
     pd.testing.assert_frame_equal(got, co2_reference)
     y, _ = io.read_series(path)
     assert y.name == "CO2 (µmol/mol)"
+
+
+# ------------------------------------------------------------------ files as people export them
+def _german(value: float) -> str:
+    """1009.14 as a German spreadsheet writes it: 1.009,14"""
+    return f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+@pytest.fixture(scope="module")
+def air() -> pd.Series:
+    return fc.datasets.load("airline")
+
+
+def test_german_export_with_thousands_marks_keeps_its_dates_and_season(tmp_path, air):
+    # 01.01.1949;13.826,40 : the dates were read as the integer 1011949 and dropped (m = 1)
+    path = _write(tmp_path / "umsatz.csv", "Datum;Umsatz",
+                  [f"{p.to_timestamp():%d.%m.%Y};{_german(v * 123.45)}" for p, v in air.items()])
+    y, _ = io.read_series(path)
+    assert y.index.freqstr == "MS" and io.season_length(y.index) == 12
+    np.testing.assert_allclose(y.to_numpy(), np.round(air.to_numpy() * 123.45, 2))
+    got = forecasts(run_cli("predict", str(path), "--model", "snaive(12)", "--horizon", "2"))
+    assert got["timestamp"].tolist() == ["1961-01-01", "1961-02-01"]
+    np.testing.assert_allclose(got["mean"], np.round(air.to_numpy()[-12:-10] * 123.45, 2), rtol=1e-5)
+    res = run_cli("backtest", str(path), "--models", "naive", "--horizon", "2", "--initial", "140",
+                  "--no-report", "--quiet", "--out", str(tmp_path / "out"))
+    assert res.returncode == 0, res.stderr
+    assert '"season": 12' in (tmp_path / "out" / "run.json").read_text()  # not m = 1 on integer steps
+
+
+def test_a_named_time_column_is_parsed_as_time_or_refused(tmp_path, air):
+    path = _write(tmp_path / "umsatz.csv", "Datum;Umsatz",
+                  [f"{p.to_timestamp():%d.%m.%Y};{_german(v * 123.45)}" for p, v in air.items()])
+    got = forecasts(run_cli("predict", str(path), "--model", "naive", "--horizon", "1",
+                            "--time-col", "Datum", "--date-format", "%d.%m.%Y"))
+    assert got["timestamp"].tolist() == ["1961-01-01"]
+    # a column of numbers named as the time column is refused, not taken as steps
+    one_line_error(run_cli("predict", str(path), "--model", "naive", "--horizon", "1",
+                           "--time-col", "Umsatz", "--target", "Umsatz"), "'Umsatz'", "numbers", "--time-col")
+    with pytest.raises(InputError, match="holds numbers"):
+        io.read_series(path, time_col="Umsatz", target="Umsatz")
+
+
+@pytest.mark.parametrize("kind", ["us", "de"])
+def test_thousands_marks_with_month_dates(tmp_path, air, kind):
+    if kind == "us":  # "14,692.95" quoted, month dates 01.1949
+        rows = [f'{p.to_timestamp():%m.%Y},"{v * 123.45:,.2f}"' for p, v in air.items()]
+        path = _write(tmp_path / "us.csv", "month,sales", rows)
+    else:  # 14.692,95 with 01.1949
+        rows = [f"{p.to_timestamp():%m.%Y};{_german(v * 123.45)}" for p, v in air.items()]
+        path = _write(tmp_path / "de.csv", "Monat;Umsatz", rows)
+    y, _ = io.read_series(path)
+    assert isinstance(y.index, pd.PeriodIndex) and y.index.freqstr == "M"
+    assert str(y.index[0]) == "1949-01"
+    np.testing.assert_allclose(y.to_numpy(), np.round(air.to_numpy() * 123.45, 2))
+    got = forecasts(run_cli("predict", str(path), "--model", "naive", "--horizon", "1"))
+    assert got["timestamp"].tolist() == ["1961-01"]
+    assert got["mean"].iloc[0] == pytest.approx(round(air.iloc[-1] * 123.45, 2))
+
+
+def test_thousands_flag_and_config_settle_what_the_digits_do_not(tmp_path, air):
+    # 112.000 alone reads as 112 with a decimal point or as 112000
+    path = _write(tmp_path / "air.csv", "month;passengers",
+                  [f"{p};{int(v)}.000" for p, v in air.items()])
+    y, _ = io.read_series(path, thousands=".")
+    np.testing.assert_array_equal(y.to_numpy(), air.to_numpy() * 1000)
+    got = forecasts(run_cli("predict", str(path), "--model", "naive", "--horizon", "1", "--thousands", "."))
+    assert got["mean"].iloc[0] == air.iloc[-1] * 1000
+    cfg = tmp_path / "run.toml"
+    cfg.write_text(f'[data]\npath = "{path.name}"\nthousands = "."\n'
+                   '[backtest]\nmodels = ["naive"]\nhorizon = 2\ninitial = 130\n'
+                   f'[output]\nout = "{(tmp_path / "out").as_posix()}"\n')
+    res = run_cli("backtest", "--config", str(cfg), "--no-report", "--quiet")
+    assert res.returncode == 0, res.stderr
+    assert pd.read_csv(tmp_path / "out" / "forecasts.csv")["y_true"].min() >= 104_000
+    one_line_error(run_cli("predict", str(path), "--model", "naive", "--horizon", "1", "--thousands", "x"),
+                   "--thousands")
+
+
+def test_dotted_and_regular_dates_are_read_day_first(tmp_path, air):
+    # 01.01.2010 .. 01.12.2010: only the day-first reading is evenly spaced, and dots are day-first
+    path = _write(tmp_path / "dot.csv", "Datum;Wert",
+                  [f"{p.to_timestamp():%d.%m.%Y};{int(v)}" for p, v in air.items()])
+    y, _ = io.read_series(path)
+    assert y.index.freqstr == "MS" and y.index[1] == pd.Timestamp("1949-02-01")
+    slash = _write(tmp_path / "slash.csv", "date,value",
+                   [f"{p.to_timestamp():%m/%d/%Y},{int(v)}" for p, v in air.items()])  # 02/01/1949
+    got = forecasts(run_cli("predict", str(slash), "--model", "naive", "--horizon", "1"))
+    assert got["timestamp"].tolist() == ["1961-01-01"]
+
+
+def test_mixed_iso_and_day_first_dates_are_named_as_such(tmp_path, air):
+    stamps = [f"{p.to_timestamp():%Y-%m-%d}" for p in air.index[:70]] + \
+             [f"{p.to_timestamp():%d.%m.%Y}" for p in air.index[70:]]
+    path = _write(tmp_path / "merged.csv", "date;value", [f"{t};{int(v)}" for t, v in zip(stamps, air, strict=True)])
+    err = one_line_error(run_cli("predict", str(path), "--model", "naive", "--horizon", "1"),
+                         "mixed date formats", "row 70")
+    assert "duplicate" not in err
+    with pytest.raises(InputError, match="mixed date formats"):
+        io.read_series(path)
+
+
+def test_a_given_separator_that_leaves_one_column_or_splits_numbers_is_refused(tmp_path, air):
+    path = _write(tmp_path / "eu.csv", "Datum;Umsatz",
+                  [f"{p.to_timestamp():%d.%m.%Y};" + f"{v * 1.5:.1f}".replace(".", ",") for p, v in air.items()])
+    one_line_error(run_cli("predict", str(path), "--model", "naive", "--horizon", "1", "--sep", ","),
+                   "--sep ','", "decimal comma", "';'")
+    one_line_error(run_cli("predict", str(path), "--model", "naive", "--horizon", "1", "--sep", "tab"),
+                   "leaves one column", "';'")
+    with pytest.raises(InputError, match="leaves one column"):
+        io.read_series(path, sep="|")
+
+
+def test_gzip_and_utf16_files_are_read(tmp_path, air):
+    import gzip
+
+    text = "month,passengers\n" + "".join(f"{p},{int(v)}\n" for p, v in air.items())
+    gz = tmp_path / "air.csv.gz"
+    gz.write_bytes(gzip.compress(text.encode()))
+    u16 = tmp_path / "air_utf16.csv"
+    u16.write_bytes(text.replace(",", "\t").encode("utf-16"))  # Excel's "Unicode text"
+    for path in (gz, u16):
+        y, _ = io.read_series(path)
+        pd.testing.assert_series_equal(y, air, check_names=False, check_freq=False)
+        got = forecasts(run_cli("predict", str(path), "--model", "naive", "--horizon", "1"))
+        assert got["mean"].iloc[0] == air.iloc[-1]
+
+
+def test_files_that_are_not_tables_say_what_they_are(tmp_path, air):
+    png = tmp_path / "chart.csv"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    one_line_error(run_cli("predict", str(png), "--model", "naive", "--horizon", "1"), "PNG image")
+    xlsx = tmp_path / "sales.xlsx"
+    with zipfile.ZipFile(xlsx, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    if importlib.util.find_spec("openpyxl") is None:
+        one_line_error(run_cli("predict", str(xlsx), "--model", "naive", "--horizon", "1"),
+                       "Excel workbook", "CSV")
+    renamed = tmp_path / "sales.csv"
+    renamed.write_bytes(xlsx.read_bytes())
+    one_line_error(run_cli("predict", str(renamed), "--model", "naive", "--horizon", "1"),
+                   "Excel workbook", "CSV")
+
+
+def test_a_panel_without_id_col_names_the_id_column(tmp_path, air):
+    rows = [f"{store},{p},{int(v) + k}" for k, store in enumerate(["north", "south", "east"])
+            for p, v in air.items()]
+    path = _write(tmp_path / "stores.csv", "store,month,sales", rows)
+    one_line_error(run_cli("predict", str(path), "--model", "naive", "--horizon", "1"),
+                   "'store'", "--id-col store")
+    with pytest.raises(InputError, match="id_col='store'"):
+        io.read_series(path, target="sales")
+
+
+def test_a_title_line_above_the_header_is_named_and_skip_rows_reads_it(tmp_path, air):
+    path = _write(tmp_path / "report.csv", "Passagiere 1949-1960\nmonth;passengers",
+                  [f"{p};{int(v)}" for p, v in air.items()])
+    one_line_error(run_cli("predict", str(path), "--model", "naive", "--horizon", "1"), "title",
+                   "--skip-rows 1")
+    got = forecasts(run_cli("predict", str(path), "--model", "naive", "--horizon", "1", "--skip-rows", "1"))
+    assert got["mean"].iloc[0] == air.iloc[-1]
+    y, _ = io.read_series(path, skip_rows=1)
+    pd.testing.assert_series_equal(y, air, check_names=False, check_freq=False)
+    cfg = tmp_path / "run.toml"
+    cfg.write_text(f'[data]\npath = "{path.name}"\nskip_rows = 1\n'
+                   '[backtest]\nmodels = ["naive"]\nhorizon = 2\ninitial = 130\n'
+                   f'[output]\nout = "{(tmp_path / "out").as_posix()}"\n')
+    res = run_cli("backtest", "--config", str(cfg), "--no-report", "--quiet")
+    assert res.returncode == 0, res.stderr
+
+
+def test_an_unproven_thousands_mark_names_the_flag_and_the_flag_reads_it(tmp_path, air):
+    # "1,120" quoted in a comma file: a thousands comma or a decimal one; nothing in the digits says
+    path = _write(tmp_path / "us.csv", "month,sales", [f'{p},"{int(v) * 10:,}"' for p, v in air.items()])
+    one_line_error(run_cli("predict", str(path), "--model", "naive", "--horizon", "1"),
+                   "'1,120'", "--thousands ','")
+    got = forecasts(run_cli("predict", str(path), "--model", "naive", "--horizon", "1", "--thousands", ","))
+    assert got["mean"].iloc[0] == air.iloc[-1] * 10
+    y, _ = io.read_series(path, thousands=",")
+    np.testing.assert_array_equal(y.to_numpy(), air.to_numpy() * 10)

@@ -367,10 +367,9 @@ def test_ambiguous_dates_suggest_formats_in_their_own_separator():
     # Excel in Germany writes 01.02.1949; the hint must be usable as given
     from forecast.sniff import day_first
 
-    airline = fc.datasets.load("airline")
-    dotted = [f"{p.to_timestamp():%d.%m.%Y}" for p in airline.index[:24]]
-    with pytest.raises(InputError, match=r"'%d\.%m\.%Y' or '%m\.%d\.%Y'"):
-        day_first(dotted, "Datum", "sales.csv")
-    short = [f"{p.to_timestamp():%d/%m/%y}" for p in airline.index[:24]]
+    # 01/01/20 .. 01/12/20 is monthly read day-first and daily read month-first: both regular
+    both = [f"01/{m:02d}/20" for m in range(1, 13)]
     with pytest.raises(InputError, match=r"'%d/%m/%y' or '%m/%d/%y'"):
-        day_first(short, "date", "sales.csv")
+        day_first(both, "date", "sales.csv")
+    with pytest.raises(InputError, match=r"'%d-%m-%Y' or '%m-%d-%Y'"):
+        day_first([f"01-{m:02d}-2020" for m in range(1, 13)], "date", "sales.csv")

@@ -18,6 +18,7 @@ from .common import (
     PROG,
     _blas_single_thread,
     _err,
+    _mark,
     _say,
     _use_backend,
 )
@@ -29,7 +30,7 @@ __all__ = ["run_backtest", "resolve_config", "default_models", "command"]
 
 
 _FLAG_SETTINGS = ("data", "target", "time_col", "id_col", "exog", "known_exog", "sep", "decimal",
-                  "date_format", "models", "horizon",
+                  "date_format", "thousands", "skip_rows", "models", "horizon",
                   "initial", "step", "window", "refit", "metrics", "season", "jobs", "dask", "seed", "backend",
                   "out")
 _DEFAULT_HORIZON = {12: 12, 4: 8, 52: 13, 7: 14, 5: 10, 24: 24}
@@ -142,7 +143,8 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     exog = list(dict.fromkeys(cfg.exog + cfg.known_exog))
     y, X, source = load_data(cfg.data, target=cfg.target, time_col=cfg.time_col,
                              id_col=cfg.id_col, exog=exog, sep=cfg.sep, decimal=cfg.decimal,
-                             date_format=cfg.date_format, say=lambda m: _say(args, m))
+                             date_format=cfg.date_format, thousands=_mark(cfg.thousands),
+                             skip_rows=cfg.skip_rows, say=lambda m: _say(args, m))
     cfg = _complete(cfg, y)
     if getattr(cfg, "season_inferred", False) and io.season_length(
             (next(iter(y.values())) if isinstance(y, dict) else y).index) is None:

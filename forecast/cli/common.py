@@ -46,6 +46,7 @@ _BACKEND_PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
 _FLAG_NAMES = {"target": "--target", "time_col": "--time-col", "id_col": "--id-col",
                "exog": "--exog", "known_exog": "--known-exog", "X": "--exog", "X_future": "--future",
                "sep": "--sep", "decimal": "--decimal", "date_format": "--date-format",
+               "thousands": "--thousands", "skip_rows": "--skip-rows",
                "horizon": "--horizon", "backend": "--backend"}
 
 
@@ -88,3 +89,8 @@ def validate_params(model: Any) -> None:
     bad one), before any data is read or task run: the model's ``_validate_params`` hook,
     which ``fit`` also calls."""
     model._validate_params()
+
+
+def _mark(thousands: str | None) -> str | None:
+    """The thousands setting as the reader takes it: None detects, '' says there is none."""
+    return "" if thousands == "none" else thousands

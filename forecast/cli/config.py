@@ -11,6 +11,8 @@ A configuration file has three optional tables and a model list::
     sep = ";"                   # field separator, decimal mark, date format: detected when
     decimal = ","               #   left out (dates like 01/02/2020 need date_format)
     date_format = "%d.%m.%Y"
+    thousands = "."             # thousands mark (detected where 1.009,14 leaves no doubt)
+    skip_rows = 1               # title lines above the header
 
     [backtest]
     models = ["naive", "snaive(12)", "arma(auto)", { model = "lstm", units = 16, epochs = 20 }]
@@ -57,6 +59,7 @@ __all__ = ["RunConfig", "load_config", "parse_refit", "parse_window", "parse_ini
 SECTIONS: dict[str, str] = {
     "data": "data", "target": "data", "time_col": "data", "id_col": "data", "exog": "data",
     "known_exog": "data", "sep": "data", "decimal": "data", "date_format": "data",
+    "thousands": "data", "skip_rows": "data",
     "models": "backtest", "horizon": "backtest", "initial": "backtest", "step": "backtest",
     "window": "backtest", "refit": "backtest", "metrics": "backtest", "season": "backtest",
     "jobs": "backtest",
@@ -79,6 +82,8 @@ class RunConfig:
     sep: str | None = None
     decimal: str | None = None
     date_format: str | None = None
+    thousands: str | None = None
+    skip_rows: int = 0
     models: list[str] | None = None
     horizon: int | None = None
     initial: int | float | None = None
@@ -139,7 +144,7 @@ def _coerce(key: str, value: Any) -> Any:
         return [model_spec(v) for v in _as_list(key, value)]
     if key == "levels":
         return [float(v) for v in _as_list(key, value)]
-    if key in ("horizon", "step", "jobs", "seed", "season"):
+    if key in ("horizon", "step", "jobs", "seed", "season", "skip_rows"):
         if isinstance(value, bool) or not isinstance(value, int):
             try:
                 value = int(str(value))
@@ -157,6 +162,10 @@ def _coerce(key: str, value: Any) -> Any:
         from ..sniff import parse_sep
 
         return parse_sep(value)
+    if key == "thousands":
+        from ..sniff import parse_thousands
+
+        return parse_thousands(value) or "none"
     if key == "decimal" and value not in (".", ","):
         raise InputError(f"setting 'decimal' must be '.' or ','; got {value!r}")
     if key in ("data", "out") and isinstance(value, os.PathLike):

@@ -12,11 +12,13 @@ __all__ = ["load_data", "file_hash"]
 def load_data(data: str | None, *, target: str | None = None, time_col: str | None = None,
               id_col: str | None = None, exog: list[str] | None = None, sep: str | None = None,
               decimal: str | None = None, date_format: str | None = None,
+              thousands: str | None = None, skip_rows: int | None = None,
               say: Callable[[str], None] | None = None) -> tuple[Any, Any, str]:
     """``(y, X, label)`` from a CSV/Parquet path or a bundled dataset name (None: airline).
 
     ``y`` is a validated Series, or a dict of them for a panel; ``X`` the exogenous columns.
-    ``sep``, ``decimal`` and ``date_format`` describe a text file (detected when ``None``);
+    ``sep``, ``decimal``, ``thousands`` and ``date_format`` describe a text file (detected
+    when ``None``), ``skip_rows`` the title lines above its header;
     notes about the reading (time stamps converted to UTC) go to ``say``.
     """
     import warnings
@@ -26,7 +28,8 @@ def load_data(data: str | None, *, target: str | None = None, time_col: str | No
     with warnings.catch_warnings(record=True) as notes:
         warnings.simplefilter("always", ForecastWarning)
         loaded = _load_data(data, target=target, time_col=time_col, id_col=id_col, exog=exog,
-                            sep=sep, decimal=decimal, date_format=date_format)
+                            sep=sep, decimal=decimal, date_format=date_format,
+                            thousands=thousands, skip_rows=skip_rows or 0)
     for note in notes:
         if issubclass(note.category, ForecastWarning) and say is not None:
             say(f"note: {note.message}")
@@ -35,7 +38,7 @@ def load_data(data: str | None, *, target: str | None = None, time_col: str | No
     return loaded
 
 
-def _load_data(data, *, target, time_col, id_col, exog, sep, decimal, date_format):
+def _load_data(data, *, target, time_col, id_col, exog, sep, decimal, date_format, thousands, skip_rows):
     import pandas as pd
 
     from .. import datasets, io
@@ -67,7 +70,8 @@ def _load_data(data, *, target, time_col, id_col, exog, sep, decimal, date_forma
         y, X = io.read_series(frame, target=target, time_col=time_col, id_col=id_col, exog=exog)
         return y, X, f"bundled dataset {data!r}"
     y, X = io.read_series(path, target=target, time_col=time_col, id_col=id_col, exog=exog,
-                          sep=sep, decimal=decimal, date_format=date_format)
+                          sep=sep, decimal=decimal, date_format=date_format,
+                          thousands=thousands, skip_rows=skip_rows)
     return y, X, str(path)
 
 

@@ -37,6 +37,11 @@ def _add_data_args(p: argparse.ArgumentParser, *, optional_data: bool) -> None:
                    help="field separator of a text file: ',' ';' 'tab' '|' (default: detected)")
     p.add_argument("--decimal", choices=[".", ","],
                    help="decimal mark of a text file (default: detected; ',' as Excel writes in much of Europe)")
+    p.add_argument("--thousands", type=_thousands,
+                   help="thousands mark of a text file: '.' ',' \"'\" 'space' or 'none' (default: "
+                        "detected where groups of three digits leave no doubt, as in 1.009,14)")
+    p.add_argument("--skip-rows", dest="skip_rows", type=_int("--skip-rows"), metavar="N",
+                   help="lines above the header to skip (a title written by a spreadsheet export)")
     p.add_argument("--date-format", dest="date_format", metavar="FORMAT",
                    help="strptime format of the time column, e.g. '%%d/%%m/%%Y' (default: detected; "
                         "dates like 01/02/2020 need it)")
@@ -55,6 +60,16 @@ def _separator(text: str) -> str:
         return parse_sep(text)
     except InputError:
         raise argparse.ArgumentTypeError(f"--sep needs one character such as ';' or 'tab'; got {text!r}") from None
+
+
+def _thousands(text: str) -> str:
+    from ..errors import InputError
+    from ..sniff import parse_thousands
+
+    try:
+        return parse_thousands(text) or "none"
+    except InputError as err:
+        raise argparse.ArgumentTypeError(f"--thousands: {err}") from None
 
 
 def _int(flag: str):

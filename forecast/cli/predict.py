@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .common import _FLAG_NAMES, _blas_single_thread, _say
+from .common import _FLAG_NAMES, _blas_single_thread, _mark, _say
 from .data import load_data
 
 __all__ = ["run_predict", "command"]
@@ -43,7 +43,8 @@ def run_predict(args: argparse.Namespace) -> int:
         writable_file(args.out, "--out")
     y, X, _ = load_data(args.data, target=args.target, time_col=args.time_col,
                         id_col=args.id_col, exog=exog, sep=args.sep, decimal=args.decimal,
-                        date_format=args.date_format, say=lambda m: _say(args, m))
+                        date_format=args.date_format, thousands=_mark(args.thousands),
+                        skip_rows=args.skip_rows, say=lambda m: _say(args, m))
     future = None
     if args.future:
         if not exog:
@@ -81,7 +82,7 @@ def _future_exog(path: str, time_col: str | None, id_col: str | None, exog: list
                  args: argparse.Namespace) -> Any:
     from .. import io
 
-    frame = io.read_table(path, sep=args.sep, decimal=args.decimal)
+    frame = io.read_table(path, sep=args.sep, decimal=args.decimal, thousands=_mark(args.thousands))
     missing = [c for c in exog if c not in frame.columns]
     if missing:
         from ..errors import InputError
