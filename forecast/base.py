@@ -203,7 +203,7 @@ class Forecaster:
     def _fit_series_data(self, y: Any, X: Any) -> Forecaster:
         # (the same call depth as _fit_panel_data: a model's warnings name the caller of fit)
         y = check_series(y, "y")
-        X = self._check_X(X, y.index, "X")
+        X = self._check_X(X, y, "X")
         need = self.min_length()
         if len(y) < need:
             raise InputError(
@@ -251,13 +251,13 @@ class Forecaster:
         for sid, s in ys.items():
             if sid not in given:
                 raise InputError(f"{name} has no exogenous values for series {sid!r}; give one DataFrame per series")
-            out[sid] = check_exog(given[sid], s.index, f"{name}[{sid!r}]")
+            out[sid] = check_exog(given[sid], s.index, f"{name}[{sid!r}]", y=s)
         cols = {tuple(f.columns) for f in out.values()}
         if len(cols) > 1:
             raise InputError(f"{name}: every series needs the same exogenous columns; got {sorted(cols)}")
         return out
 
-    def _check_X(self, X: Any, index: pd.Index, name: str) -> pd.DataFrame | None:
+    def _check_X(self, X: Any, y: pd.Series, name: str) -> pd.DataFrame | None:
         tags = self.get_tags()
         if X is None and tags["requires_exog"]:
             raise InputError(
@@ -268,7 +268,7 @@ class Forecaster:
             raise InputError(
                 f"{type(self).__name__} does not use exogenous regressors; drop {name} or use ARMAX"
             )
-        return check_exog(X, index, name)
+        return check_exog(X, y.index, name, y=y)
 
     def _future_X(self, X: Any, index: pd.Index, name: str = "X") -> pd.DataFrame | None:
         if getattr(self, "X_", None) is None:

@@ -36,6 +36,7 @@ __all__ = [
     "check_series",
     "check_exog",
     "check_future_exog",
+    "regressor_columns",
     "check_horizon",
     "future_index",
     "infer_frequency",
@@ -416,11 +417,58 @@ def _align(X: pd.DataFrame, index: pd.Index, name: str, what: str) -> pd.DataFra
     return X
 
 
-def check_exog(X: Any, index: pd.Index, name: str = "X") -> pd.DataFrame | None:
-    """Validate exogenous regressors aligned with the target's ``index``."""
+def check_exog(X: Any, index: pd.Index, name: str = "X", y: pd.Series | None = None) -> pd.DataFrame | None:
+    """Validate exogenous regressors aligned with the target's ``index``.
+
+    With the target ``y``, a column holding exactly the target's values (the target itself
+    named as a regressor, or a copy of it) is refused: a model given it reads the answer.
+    This is the one look-ahead check of regressors: files (CLI, config), the backtest and
+    every model's fit come through here.
+    """
     if X is None:
         return None
-    return _align(_as_frame(X, name), index, name, "y")
+    X = _align(_as_frame(X, name), index, name, "y")
+    if y is not None:
+        _no_target_among(X, y, name)
+    return X
+
+
+def _no_target_among(X: pd.DataFrame, y: pd.Series, name: str) -> None:
+    target = np.asarray(y, dtype=float)
+    for col in X.columns:
+        if not np.array_equal(X[col].to_numpy(dtype=float), target):
+            continue
+        what = (f"is the target {col!r} itself" if y.name is not None and str(col) == str(y.name)
+                else f"holds exactly the values of the target{f' {y.name!r}' if y.name is not None else ''}")
+        raise InputError(
+            f"{name} column {col!r} {what}: a model given it as a regressor reads the answer "
+            f"(look-ahead); drop it from {option('regressors', 'X')} (a lagged copy, shifted by at "
+            "least the horizon, is a fair regressor)"
+        )
+
+
+def regressor_columns(exog: Sequence[str] | None, known_exog: Sequence[str] | None,
+                      target: str | None = None) -> list[str]:
+    """The regressor columns of a run, observed (``exog``) then known in advance
+    (``known_exog``); a column cannot be both, nor the ``target``.
+
+    >>> regressor_columns(["price"], ["holiday"], "sales")
+    ['price', 'holiday']
+    """
+    exog, known = [str(c) for c in exog or []], [str(c) for c in known_exog or []]
+    both = [c for c in exog if c in known]
+    if both:
+        raise InputError(
+            f"{', '.join(map(repr, both))} named both as observed ({option('exog')}) and as known in "
+            f"advance ({option('known_exog')}); a column is one or the other: keep it in "
+            f"{option('known_exog')} only if its future values are really known at each origin"
+        )
+    if target is not None and str(target) in exog + known:
+        raise InputError(
+            f"the target {target!r} is named as its own regressor ({option('exog') if target in exog else option('known_exog')}): "
+            "a model given it reads the answer (look-ahead); drop it from the regressors"
+        )
+    return list(dict.fromkeys(exog + known))
 
 
 def check_future_exog(
@@ -670,7 +718,8 @@ def _one_series(frame, target, time_col, exog, source, date_format=None):
     y = check_series(pd.Series(frame[target].to_numpy(), index=index, name=target), f"{source}: column {target!r}")
     X = None
     if exog:
-        X = check_exog(pd.DataFrame({c: frame[c].to_numpy() for c in exog}, index=index).set_axis(y.index), y.index, f"{source}: regressor")
+        X = check_exog(pd.DataFrame({c: frame[c].to_numpy() for c in exog}, index=index).set_axis(y.index),
+                       y.index, f"{source}: regressor", y=y)
     return y, X
 
 

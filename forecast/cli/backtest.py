@@ -139,7 +139,7 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     cfg = resolve_config(args)
     if cfg.backend and not args.backend:  # from --config
         _use_backend(cfg.backend)
-    exog = list(dict.fromkeys(cfg.exog + cfg.known_exog))
+    exog = io.regressor_columns(cfg.exog, cfg.known_exog, cfg.target)  # flags and config alike
     y, X, source = load_data(cfg.data, target=cfg.target, time_col=cfg.time_col,
                              id_col=cfg.id_col, exog=exog, sep=cfg.sep, decimal=cfg.decimal,
                              date_format=cfg.date_format, say=lambda m: _say(args, m))

@@ -44,7 +44,8 @@ def _configure_environment(args: argparse.Namespace) -> None:
 _BACKEND_PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
 #: how error messages name the settings: the flags of this command
 _FLAG_NAMES = {"target": "--target", "time_col": "--time-col", "id_col": "--id-col",
-               "exog": "--exog", "known_exog": "--known-exog", "X": "--exog", "X_future": "--future",
+               "exog": "--exog", "known_exog": "--known-exog", "X": "--exog",
+               "regressors": "--exog/--known-exog", "X_future": "--future",
                "sep": "--sep", "decimal": "--decimal", "date_format": "--date-format",
                "horizon": "--horizon", "backend": "--backend"}
 

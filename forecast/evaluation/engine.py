@@ -122,11 +122,11 @@ def _parse_data(y: Any, X: Any) -> tuple[dict[str, pd.Series], dict[str, pd.Data
         elif isinstance(X, Mapping):
             if sid not in X:
                 raise InputError(f"X has no regressors for series {sid!r}; give a DataFrame for every series id")
-            exog[sid] = check_exog(X[sid], series.index, f"X[{sid!r}]")
+            exog[sid] = check_exog(X[sid], series.index, f"X[{sid!r}]", y=series)
         else:
             if is_panel and len(panel) > 1:
                 raise InputError("y is a panel: pass X as a dict series id -> DataFrame")
-            exog[sid] = check_exog(X, series.index, "X")
+            exog[sid] = check_exog(X, series.index, "X", y=series)
     return panel, exog, is_panel
 
 
