@@ -26,10 +26,11 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from .errors import InputError, NotFittedError, PersistenceError
+from .errors import InputError, NotFittedError, PersistenceError, option
 from .forecasts import DEFAULT_LEVELS, Forecast, PanelForecast, Prediction
 from .io import (
     check_exog,
+    check_future_end,
     check_future_exog,
     check_horizon,
     check_series,
@@ -37,6 +38,7 @@ from .io import (
     is_panel,
     read_panel,
 )
+from .memcheck import check_forecast_fits
 
 __all__ = ["Forecaster", "Forecast", "PanelForecast", "Prediction", "clone", "DEFAULT_TAGS", "DEFAULT_LEVELS"]
 
@@ -286,12 +288,21 @@ class Forecaster:
         """
         self._check_fitted("predict")
         horizon = check_horizon(horizon)
+        self._check_horizon_size(horizon)
         if self.is_panel_:
             return self._predict_panel_data(horizon, X)
         index = future_index(self.y_.index, horizon)
         X = self._future_X(X, index)
         pred = self._predict(horizon, X)
         return Forecast.from_prediction(pred, index, name=repr(self))
+
+    def _check_horizon_size(self, horizon: int) -> None:
+        """Refuse, before anything is allocated, a horizon whose time stamps cannot be
+        represented or whose forecast would not fit in the memory available."""
+        series = self.y_.values() if self.is_panel_ else [self.y_]
+        for y in series:
+            check_future_end(y.index, horizon, option("horizon"))
+        check_forecast_fits(horizon, len(series), name=option("horizon"))
 
     def _predict_panel_data(self, horizon: int, X: Any) -> PanelForecast:
         index, Xf = {}, None

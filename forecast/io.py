@@ -176,6 +176,43 @@ def _check_index(index: pd.Index, name: str) -> pd.Index:
     )
 
 
+def check_future_end(index: pd.Index, horizon: int, name: str = "horizon=") -> None:
+    """Raise ``InputError`` when the ``horizon`` time stamps after ``index`` cannot be
+    represented (past pandas' last time stamp of the index's unit, or past the 64-bit
+    integers of an integer index), before any of them is made."""
+    if _end_fits(index, horizon):
+        return
+    low, high = 0, horizon  # the largest horizon that fits: bisection on 2-stamp probes
+    while low < high:
+        mid = (low + high + 1) // 2
+        low, high = (mid, high) if _end_fits(index, mid) else (low, mid - 1)
+    raise InputError(
+        f"a forecast of {horizon} steps after {index[-1]} goes beyond the last time stamp "
+        f"{'pandas' if isinstance(index, pd.DatetimeIndex | pd.PeriodIndex) else 'a 64-bit integer index'} "
+        f"can represent; give {name} at most {low}"
+    )
+
+
+def _end_fits(index: pd.Index, horizon: int) -> bool:
+    if horizon < 1 or len(index) == 0:
+        return True
+    last = index[-1]
+    try:
+        if isinstance(index, pd.PeriodIndex):
+            last + horizon  # noqa: B018 - raises when the ordinal overflows
+        elif isinstance(index, pd.DatetimeIndex):
+            freq = index.freq or (infer_frequency(index) if len(index) > 1 else None)
+            if freq is None:
+                return True  # future_index says what is missing
+            pd.date_range(last, periods=2, freq=pd.tseries.frequencies.to_offset(freq) * horizon)
+        else:
+            step = int(index[-1] - index[-2]) if len(index) > 1 else 1
+            return abs(int(last) + horizon * step) < 2**63
+    except (ValueError, OverflowError):  # OutOfBoundsDatetime/Timedelta are ValueErrors
+        return False
+    return True
+
+
 def future_index(index: pd.Index, horizon: int) -> pd.Index:
     """The ``horizon`` time stamps that continue ``index``."""
     last = index[-1]

@@ -405,3 +405,16 @@ def test_a_future_file_with_a_constant_dummy_is_not_taken_for_the_target(promo_c
     got = forecasts(run_cli("predict", str(promo_csv), "--target", "sales", "--exog", "promo",
                             "--model", "armax(1,0)", "--horizon", "2", "--future", str(future)))
     assert len(got) == 2 and np.isfinite(got["mean"]).all()
+
+
+# ------------------------------------------------------------------ issue 17 §4: huge sizes
+def test_a_huge_horizon_is_one_line_before_anything_is_allocated(tmp_path):
+    air = fc.datasets.load("airline")
+    dated, steps = tmp_path / "good.csv", tmp_path / "steps.csv"
+    pd.DataFrame({"month": air.index.astype(str), "passengers": air.to_numpy()}).to_csv(dated, index=False)
+    pd.DataFrame({"passengers": air.to_numpy()}).to_csv(steps, index=False)
+    # before: OutOfBoundsDatetime (exit 1); on an integer index a MemoryError
+    one_line_error(run_cli("predict", str(dated), "--model", "naive", "--horizon", "1000000000"),
+                   "1000000000 steps", "give --horizon at most")
+    one_line_error(run_cli("predict", str(steps), "--model", "naive", "--horizon", str(10**12)),
+                   "of memory", "give --horizon at most")
