@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_write, atomic_write_csv
+from .errors import option
+from .paths import writable_folder
 
 __all__ = ["save_report", "primary_metric"]
 
@@ -58,8 +60,7 @@ def save_report(result: Any, path: str | os.PathLike, *, figures: bool = True, s
     ``run.json`` only). ``source`` names the data in the report; ``settings`` (the command
     line's settings, when it ran the backtest) go to ``run.json`` and the report as they are.
     """
-    out = Path(path)
-    out.mkdir(parents=True, exist_ok=True)
+    out = writable_folder(path, option("out", "path"))  # the CLI's --out check: an InputError, not an OSError
     source = source or _DEFAULT_SOURCE
     board = result.leaderboard()
     atomic_write_csv(out / "forecasts.csv", result.forecasts)

@@ -418,3 +418,14 @@ def test_a_huge_horizon_is_one_line_before_anything_is_allocated(tmp_path):
                    "1000000000 steps", "give --horizon at most")
     one_line_error(run_cli("predict", str(steps), "--model", "naive", "--horizon", str(10**12)),
                    "of memory", "give --horizon at most")
+
+
+def test_more_jobs_than_cores_is_capped_with_a_note(tmp_path):
+    cores = os.cpu_count() or 1
+    air = tmp_path / "air.csv"
+    series = fc.datasets.load("airline")
+    pd.DataFrame({"month": series.index.astype(str), "passengers": series.to_numpy()}).to_csv(air, index=False)
+    res = run_cli("backtest", str(air), "--models", "naive,drift", "--horizon", "3", "--initial", "130",
+                  "--step", "3", "--jobs", "1000", "--no-report", "--out", str(tmp_path / "o"))
+    assert res.returncode == 0, res.stderr
+    assert f"--jobs=1000 asks for more workers than the {cores} CPU core(s) of this machine; running {cores}" in " ".join(res.stderr.split())

@@ -14,6 +14,7 @@ import pytest
 
 import forecast as fc
 from forecast import atomic, plotting, report
+from forecast.errors import InputError
 
 # fc.backtest is shadowed by the subpackage once forecast.evaluation is imported
 from forecast.evaluation import backtest as run_backtest
@@ -127,3 +128,13 @@ def test_every_file_writer_goes_through_the_one_atomic_helper():
     writers = sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
                      if "mkstemp(" in p.read_text(encoding="utf-8"))
     assert writers == ["atomic.py", "paths.py"]
+
+
+def test_save_report_to_an_unwritable_place_is_an_input_error(tmp_path):
+    # issue 17 §4: from Python it raised a raw FileNotFoundError; the CLI's --out check now
+    res = run_backtest(["naive", "drift"], fc.datasets.load("airline"), horizon=3, initial=130, step=3)
+    (tmp_path / "a_file").write_text("x")
+    with pytest.raises(InputError, match=r"path .*a_file.*is a file.*choose a folder path"):
+        res.save_report(tmp_path / "a_file" / "res")
+    with pytest.raises(InputError, match=r"path /proc/x: cannot create the folder"):
+        res.save_report("/proc/x")

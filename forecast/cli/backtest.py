@@ -177,6 +177,11 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     silence = not args.debug
     from ..evaluation import backtest
 
+    from ..evaluation.parallel import capped_jobs
+
+    cfg.jobs, too_many = capped_jobs(cfg.jobs, "dask" if cfg.dask else None)
+    if too_many:
+        _say(args, f"note: {too_many}")
     backend = _dask_client(cfg.dask) if cfg.dask else None
     started = time.perf_counter()
     try:

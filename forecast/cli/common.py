@@ -47,7 +47,7 @@ _FLAG_NAMES = {"target": "--target", "time_col": "--time-col", "id_col": "--id-c
                "exog": "--exog", "known_exog": "--known-exog", "X": "--exog",
                "regressors": "--exog/--known-exog", "X_future": "--future",
                "sep": "--sep", "decimal": "--decimal", "date_format": "--date-format",
-               "horizon": "--horizon", "backend": "--backend"}
+               "horizon": "--horizon", "backend": "--backend", "n_jobs": "--jobs"}
 
 
 def _use_backend(name: str) -> None:

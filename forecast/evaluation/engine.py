@@ -25,7 +25,7 @@ from ..io import is_panel as detect_panel
 from ..metrics import METRICS
 from ..validation import whole_number
 from .cache import TaskCache, hash_frame, hash_json, hash_series
-from .parallel import execute
+from .parallel import capped_jobs, execute
 from .result import BacktestResult
 from .splitter import (
     check_refit,
@@ -338,6 +338,9 @@ def backtest(
     for name in metric_names:
         if name not in METRICS and name != "coverage":
             raise InputError(f"unknown metric {name!r}; known metrics: {', '.join([*METRICS, 'coverage'])}")
+    n_jobs, too_many = capped_jobs(n_jobs, backend)
+    if too_many:
+        warnings.warn(too_many, ForecastWarning, stacklevel=2)
     model_map = _parse_models(models)
     panel, exog, is_panel = _parse_data(y, X)
     plan = _exog_plan(model_map, exog, known_exog)
