@@ -168,26 +168,32 @@ def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> 
     dropped = render_table(headers, rows, title=title, styles=styles, wrap_col=1, drop_order=drop_order,
                            abbreviations={"significantly worse": "worse", "not significantly different": "not diff.",
                                           "not different": "not diff."})
+    from .common import fit_to_terminal
+
+    def say(text: str) -> None:  # a note, wrapped between words to the terminal's width
+        sys.stdout.write(fit_to_terminal(text.rstrip("\n")) + "\n")
+
     if dropped:
-        sys.stdout.write(f"Not shown for the terminal width: {', '.join(dropped)} (every column is in "
-                         "leaderboard.csv).\n")
+        say(f"Not shown for the terminal width: {', '.join(dropped)} (every column is in leaderboard.csv).")
     lines = model_failure_lines(result, limit=300)
     if lines:
-        sys.stdout.write("Failed:\n" + "".join(f"  {line}\n" for line in lines))
+        sys.stdout.write("Failed:\n")
+        for line in lines:
+            say(f"  {line}")
     for line in undefined_notes(result, board):
-        sys.stdout.write(line + "\n")
+        say(line)
     if not quiet:
         if "dm_worse" in board.columns:
-            sys.stdout.write(f"Ranked by {primary}. DM w/n/b: number of series where a Diebold-Mariano test "
+            say(f"Ranked by {primary}. DM w/n/b: number of series where a Diebold-Mariano test "
                              "finds the model significantly worse / not different / better than the best; "
                              "Nemenyi: over the panel, mean rank worse than the best's by more than the "
                              "critical difference (Friedman test).\n")
         elif "dm_worse_share" in board.columns:
-            sys.stdout.write(f"Ranked by {primary}. DM worse share: fraction of series where a "
+            say(f"Ranked by {primary}. DM worse share: fraction of series where a "
                              "Diebold-Mariano test finds the model significantly worse than the best; "
                              "Nemenyi: mean rank worse than the best's by more than the critical difference.\n")
         else:
-            sys.stdout.write(f"Ranked by {primary}. DM p: Diebold-Mariano test against the best model "
+            say(f"Ranked by {primary}. DM p: Diebold-Mariano test against the best model "
                              "(p < 0.05: significantly worse).\n")
 
 
