@@ -63,6 +63,7 @@ def save_report(result: Any, path: str | os.PathLike, *, figures: bool = True, s
     out = writable_folder(path, option("out", "path"))  # the CLI's --out check: an InputError, not an OSError
     source = source or _DEFAULT_SOURCE
     board = result.leaderboard()
+    _remove_earlier_report(out)
     atomic_write_csv(out / "forecasts.csv", result.forecasts)
     atomic_write_csv(out / "scores.csv", result.scores(), index=True, index_label="metric")
     atomic_write_csv(out / "leaderboard.csv", board)
@@ -72,6 +73,19 @@ def save_report(result: Any, path: str | os.PathLike, *, figures: bool = True, s
     if figures:
         _write_figures_and_report(result, board, out, settings, source)
     return out
+
+
+def _remove_earlier_report(out: Path) -> None:
+    """Remove the report and figures an earlier run wrote into ``out``, before this run
+    writes anything: whether or not this run writes a report (``figures=False``), no old
+    report.html or plot is left beside the new tables. Only the files this module writes;
+    anything else in the folder (the CLI's log and cache, the user's files) stays."""
+    for stale in [out / "report.html", out / "leaderboard.png", out / "by_horizon.png",
+                  *out.glob("forecast_*.png")]:
+        try:
+            stale.unlink()
+        except FileNotFoundError:
+            pass
 
 
 def _slug(text: str) -> str:
@@ -88,9 +102,6 @@ def _write_figures_and_report(result: Any, board: Any, out: Path, settings: dict
 
     primary = primary_metric(board)
     figs = report_figures(result, board, primary)
-    for stale in [*out.glob("forecast_*.png"), out / "leaderboard.png", out / "by_horizon.png"]:
-        if stale.exists():  # plots of an earlier run in the same folder
-            stale.unlink()
     if figs["leaderboard"]:
         atomic_write(out / "leaderboard.png", next(iter(figs["leaderboard"].values())))
         atomic_write(out / "by_horizon.png", next(iter(figs["horizon"].values())))

@@ -255,3 +255,20 @@ def test_notes_wrap_between_words_on_an_80_column_terminal(data, tmp_path):
                     "--step", "3", "--no-report", "--out", str(tmp_path / "res2"))
     assert any(line.startswith("note: cannot infer the season") and line.endswith("for seasonal data")
                for line in piped.stderr.splitlines()), piped.stderr
+
+
+# ------------------------------------------------------------------ issue 17 §5: no stale report
+def test_a_rerun_with_no_report_leaves_no_old_report_beside_the_new_tables(data, tmp_path):
+    out = tmp_path / "res"
+    args = ["backtest", str(data["airline"]), "--models", "naive,snaive(12)", "--horizon", "3",
+            "--initial", "130", "--step", "3", "--quiet", "--out", str(out)]
+    assert run_cli(*args).returncode == 0
+    assert (out / "report.html").exists() and list(out.glob("*.png"))
+    (out / "my_notes.txt").write_text("mine")  # not the results folder's: stays
+    res = run_cli("backtest", str(data["airline"]), "--models", "drift", "--horizon", "3", "--initial", "130",
+                  "--step", "3", "--quiet", "--no-report", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith(".") and p.name != "backtest.log")
+    assert names == ["failures.csv", "forecasts.csv", "leaderboard.csv", "my_notes.txt",
+                     "run.json", "scores.csv"], names
+    assert pd.read_csv(out / "leaderboard.csv")["model"].tolist() == ["drift"]
