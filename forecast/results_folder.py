@@ -53,12 +53,14 @@ def _json_default(obj: Any) -> Any:
 
 
 def save_report(result: Any, path: str | os.PathLike, *, figures: bool = True, source: str | None = None,
-                settings: dict[str, Any] | None = None) -> Path:
+                settings: dict[str, Any] | None = None, notes: list[str] | tuple[str, ...] = ()) -> Path:
     """Write the results folder of ``result`` into ``path`` (created if needed) and return it.
 
     ``figures=False`` leaves out the PNG plots and ``report.html`` (the tables and
     ``run.json`` only). ``source`` names the data in the report; ``settings`` (the command
-    line's settings, when it ran the backtest) go to ``run.json`` and the report as they are.
+    line's settings, when it ran the backtest) go to ``run.json`` and the report as they are;
+    ``notes`` (what the command line said while it ran) to the report, with the notes on
+    undefined scores the terminal prints under the leaderboard.
     """
     out = writable_folder(path, option("out", "path"))  # the CLI's --out check: an InputError, not an OSError
     source = source or _DEFAULT_SOURCE
@@ -71,7 +73,7 @@ def save_report(result: Any, path: str | os.PathLike, *, figures: bool = True, s
     run = ({} if settings is None else {"forecast_cli": settings}) | {"backtest": result.meta}
     atomic_write(out / "run.json", json.dumps(run, indent=2, default=_json_default) + "\n")
     if figures:
-        _write_figures_and_report(result, board, out, settings, source)
+        _write_figures_and_report(result, board, out, settings, source, list(notes))
     return out
 
 
@@ -93,10 +95,10 @@ def _slug(text: str) -> str:
 
 
 def _write_figures_and_report(result: Any, board: Any, out: Path, settings: dict[str, Any] | None,
-                              source: str) -> None:
+                              source: str, notes: list[str]) -> None:
     """Write the PNG figures and ``report.html`` of ``result`` into ``out``."""
-    from .evaluation.resolved import summarize
-    from .failnotes import model_failure_lines, nothing_scored_reason
+    from .evaluation.resolved import by_series, summarize
+    from .failnotes import model_failure_lines, nothing_scored_reason, undefined_notes
     from .plotting import MAX_SERIES_PLOTS, report_figures
     from .report import _fmt, write_report
 
@@ -152,4 +154,6 @@ def _write_figures_and_report(result: Any, board: Any, out: Path, settings: dict
         notice=f"Nothing could be scored: {nothing}." if nothing else None,
         notice_items=model_failure_lines(result, limit=400) if nothing else (),
         failed_models=result.failure_summary(), resolved=summarize(result.meta.get("resolved", [])),
+        resolved_by_series=by_series(result.meta.get("resolved", [])),
+        notes=notes + (undefined_notes(result, board) if nothing is None else []),  # what the terminal says
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from ..failnotes import undefined_notes  # the terminal and the report say the same
+
 __all__ = ["render_table", "leaderboard_rows", "print_leaderboard", "undefined_notes"]
 
 
@@ -195,19 +197,3 @@ def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> 
         else:
             say(f"Ranked by {primary}. DM p: Diebold-Mariano test against the best model "
                              "(p < 0.05: significantly worse).\n")
-
-
-def undefined_notes(result: Any, board: Any) -> list[str]:
-    """Plain-text notes naming the series whose scores are undefined (and an undefined OWA)."""
-    table = result.undefined()
-    notes = []
-    for (metric, reason), part in table.groupby(["metric", "reason"], sort=False):
-        names = ", ".join(f"{sid} ({n} of {t} origins)" for sid, n, t in
-                          part[["series_id", "n_undefined", "n_origins"]].head(5).itertuples(index=False))
-        more = f" and {len(part) - 5} more" if len(part) > 5 else ""
-        notes.append(f"note: {metric.upper()} is undefined for series {names}{more}: {reason}; left out of "
-                     f"its average (n_undefined_{metric} in leaderboard.csv)")
-    if "owa" in board.columns and board["owa"].isna().all():
-        notes.append("note: OWA is undefined: Naive2, its reference, scores zero (or undefined) sMAPE "
-                     "or MASE on these origins")
-    return notes
