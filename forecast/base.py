@@ -26,10 +26,11 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from .errors import InputError, NotFittedError, PersistenceError
+from .errors import InputError, NotFittedError, PersistenceError, option
 from .forecasts import DEFAULT_LEVELS, Forecast, PanelForecast, Prediction
 from .io import (
     check_exog,
+    check_future_end,
     check_future_exog,
     check_horizon,
     check_series,
@@ -37,6 +38,7 @@ from .io import (
     is_panel,
     read_panel,
 )
+from .memcheck import check_forecast_fits
 
 __all__ = ["Forecaster", "Forecast", "PanelForecast", "Prediction", "clone", "DEFAULT_TAGS", "DEFAULT_LEVELS"]
 
@@ -203,7 +205,7 @@ class Forecaster:
     def _fit_series_data(self, y: Any, X: Any) -> Forecaster:
         # (the same call depth as _fit_panel_data: a model's warnings name the caller of fit)
         y = check_series(y, "y")
-        X = self._check_X(X, y.index, "X")
+        X = self._check_X(X, y, "X")
         need = self.min_length()
         if len(y) < need:
             raise InputError(
@@ -251,13 +253,13 @@ class Forecaster:
         for sid, s in ys.items():
             if sid not in given:
                 raise InputError(f"{name} has no exogenous values for series {sid!r}; give one DataFrame per series")
-            out[sid] = check_exog(given[sid], s.index, f"{name}[{sid!r}]")
+            out[sid] = check_exog(given[sid], s.index, f"{name}[{sid!r}]", y=s)
         cols = {tuple(f.columns) for f in out.values()}
         if len(cols) > 1:
             raise InputError(f"{name}: every series needs the same exogenous columns; got {sorted(cols)}")
         return out
 
-    def _check_X(self, X: Any, index: pd.Index, name: str) -> pd.DataFrame | None:
+    def _check_X(self, X: Any, y: pd.Series, name: str) -> pd.DataFrame | None:
         tags = self.get_tags()
         if X is None and tags["requires_exog"]:
             raise InputError(
@@ -268,7 +270,7 @@ class Forecaster:
             raise InputError(
                 f"{type(self).__name__} does not use exogenous regressors; drop {name} or use ARMAX"
             )
-        return check_exog(X, index, name)
+        return check_exog(X, y.index, name, y=y)
 
     def _future_X(self, X: Any, index: pd.Index, name: str = "X") -> pd.DataFrame | None:
         if getattr(self, "X_", None) is None:
@@ -286,12 +288,21 @@ class Forecaster:
         """
         self._check_fitted("predict")
         horizon = check_horizon(horizon)
+        self._check_horizon_size(horizon)
         if self.is_panel_:
             return self._predict_panel_data(horizon, X)
         index = future_index(self.y_.index, horizon)
         X = self._future_X(X, index)
         pred = self._predict(horizon, X)
         return Forecast.from_prediction(pred, index, name=repr(self))
+
+    def _check_horizon_size(self, horizon: int) -> None:
+        """Refuse, before anything is allocated, a horizon whose time stamps cannot be
+        represented or whose forecast would not fit in the memory available."""
+        series = self.y_.values() if self.is_panel_ else [self.y_]
+        for y in series:
+            check_future_end(y.index, horizon, option("horizon"))
+        check_forecast_fits(horizon, len(series), name=option("horizon"))
 
     def _predict_panel_data(self, horizon: int, X: Any) -> PanelForecast:
         index, Xf = {}, None

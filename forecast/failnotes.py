@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["nothing_scored_reason", "model_failure_lines", "stderr_summary", "MAX_MESSAGE"]
+__all__ = ["nothing_scored_reason", "model_failure_lines", "stderr_summary", "undefined_notes", "MAX_MESSAGE"]
 
 MAX_MESSAGE = 160
 
@@ -62,3 +62,19 @@ def stderr_summary(result: Any, failures_file: str = "failures.csv") -> str | No
             parts.append(f"{row['model']} failed at {row['n_failed']} of {row['n_origins']} origins "
                          f"({row['error_type']} in {row['stage']}), which are left out for every model")
     return "; ".join(parts) + f"; the others were compared; every failure is in {failures_file}"
+
+
+def undefined_notes(result: Any, board: Any) -> list[str]:
+    """Plain-text notes naming the series whose scores are undefined (and an undefined OWA)."""
+    table = result.undefined()
+    notes = []
+    for (metric, reason), part in table.groupby(["metric", "reason"], sort=False):
+        names = ", ".join(f"{sid} ({n} of {t} origins)" for sid, n, t in
+                          part[["series_id", "n_undefined", "n_origins"]].head(5).itertuples(index=False))
+        more = f" and {len(part) - 5} more" if len(part) > 5 else ""
+        notes.append(f"note: {metric.upper()} is undefined for series {names}{more}: {reason}; left out of "
+                     f"its average (n_undefined_{metric} in leaderboard.csv)")
+    if "owa" in board.columns and board["owa"].isna().all():
+        notes.append("note: OWA is undefined: Naive2, its reference, scores zero (or undefined) sMAPE "
+                     "or MASE on these origins")
+    return notes

@@ -36,6 +36,7 @@ __all__ = [
     "check_series",
     "check_exog",
     "check_future_exog",
+    "regressor_columns",
     "check_horizon",
     "future_index",
     "infer_frequency",
@@ -173,6 +174,43 @@ def _check_index(index: pd.Index, name: str) -> pd.Index:
     raise InputError(
         f"{name} has an index of type {index.dtype}; use a DatetimeIndex, PeriodIndex or integer index"
     )
+
+
+def check_future_end(index: pd.Index, horizon: int, name: str = "horizon=") -> None:
+    """Raise ``InputError`` when the ``horizon`` time stamps after ``index`` cannot be
+    represented (past pandas' last time stamp of the index's unit, or past the 64-bit
+    integers of an integer index), before any of them is made."""
+    if _end_fits(index, horizon):
+        return
+    low, high = 0, horizon  # the largest horizon that fits: bisection on 2-stamp probes
+    while low < high:
+        mid = (low + high + 1) // 2
+        low, high = (mid, high) if _end_fits(index, mid) else (low, mid - 1)
+    raise InputError(
+        f"a forecast of {horizon} steps after {index[-1]} goes beyond the last time stamp "
+        f"{'pandas' if isinstance(index, pd.DatetimeIndex | pd.PeriodIndex) else 'a 64-bit integer index'} "
+        f"can represent; give {name} at most {low}"
+    )
+
+
+def _end_fits(index: pd.Index, horizon: int) -> bool:
+    if horizon < 1 or len(index) == 0:
+        return True
+    last = index[-1]
+    try:
+        if isinstance(index, pd.PeriodIndex):
+            last + horizon  # noqa: B018 - raises when the ordinal overflows
+        elif isinstance(index, pd.DatetimeIndex):
+            freq = index.freq or (infer_frequency(index) if len(index) > 1 else None)
+            if freq is None:
+                return True  # future_index says what is missing
+            pd.date_range(last, periods=2, freq=pd.tseries.frequencies.to_offset(freq) * horizon)
+        else:
+            step = int(index[-1] - index[-2]) if len(index) > 1 else 1
+            return abs(int(last) + horizon * step) < 2**63
+    except (ValueError, OverflowError):  # OutOfBoundsDatetime/Timedelta are ValueErrors
+        return False
+    return True
 
 
 def future_index(index: pd.Index, horizon: int) -> pd.Index:
@@ -442,11 +480,58 @@ def _align(X: pd.DataFrame, index: pd.Index, name: str, what: str) -> pd.DataFra
     return X
 
 
-def check_exog(X: Any, index: pd.Index, name: str = "X") -> pd.DataFrame | None:
-    """Validate exogenous regressors aligned with the target's ``index``."""
+def check_exog(X: Any, index: pd.Index, name: str = "X", y: pd.Series | None = None) -> pd.DataFrame | None:
+    """Validate exogenous regressors aligned with the target's ``index``.
+
+    With the target ``y``, a column holding exactly the target's values (the target itself
+    named as a regressor, or a copy of it) is refused: a model given it reads the answer.
+    This is the one look-ahead check of regressors: files (CLI, config), the backtest and
+    every model's fit come through here.
+    """
     if X is None:
         return None
-    return _align(_as_frame(X, name), index, name, "y")
+    X = _align(_as_frame(X, name), index, name, "y")
+    if y is not None:
+        _no_target_among(X, y, name)
+    return X
+
+
+def _no_target_among(X: pd.DataFrame, y: pd.Series, name: str) -> None:
+    target = np.asarray(y, dtype=float)
+    for col in X.columns:
+        if not np.array_equal(X[col].to_numpy(dtype=float), target):
+            continue
+        what = (f"is the target {col!r} itself" if y.name is not None and str(col) == str(y.name)
+                else f"holds exactly the values of the target{f' {y.name!r}' if y.name is not None else ''}")
+        raise InputError(
+            f"{name} column {col!r} {what}: a model given it as a regressor reads the answer "
+            f"(look-ahead); drop it from {option('regressors', 'X')} (a lagged copy, shifted by at "
+            "least the horizon, is a fair regressor)"
+        )
+
+
+def regressor_columns(exog: Sequence[str] | None, known_exog: Sequence[str] | None,
+                      target: str | None = None) -> list[str]:
+    """The regressor columns of a run, observed (``exog``) then known in advance
+    (``known_exog``); a column cannot be both, nor the ``target``.
+
+    >>> regressor_columns(["price"], ["holiday"], "sales")
+    ['price', 'holiday']
+    """
+    exog, known = [str(c) for c in exog or []], [str(c) for c in known_exog or []]
+    both = [c for c in exog if c in known]
+    if both:
+        raise InputError(
+            f"{', '.join(map(repr, both))} named both as observed ({option('exog')}) and as known in "
+            f"advance ({option('known_exog')}); a column is one or the other: keep it in "
+            f"{option('known_exog')} only if its future values are really known at each origin"
+        )
+    if target is not None and str(target) in exog + known:
+        raise InputError(
+            f"the target {target!r} is named as its own regressor ({option('exog') if target in exog else option('known_exog')}): "
+            "a model given it reads the answer (look-ahead); drop it from the regressors"
+        )
+    return list(dict.fromkeys(exog + known))
 
 
 def check_future_exog(
@@ -821,7 +906,8 @@ def _one_series(frame, target, time_col, exog, source, date_format=None):
     y = check_series(pd.Series(frame[target].to_numpy(), index=index, name=target), f"{source}: column {target!r}")
     X = None
     if exog:
-        X = check_exog(pd.DataFrame({c: frame[c].to_numpy() for c in exog}, index=index).set_axis(y.index), y.index, f"{source}: regressor")
+        X = check_exog(pd.DataFrame({c: frame[c].to_numpy() for c in exog}, index=index).set_axis(y.index),
+                       y.index, f"{source}: regressor", y=y)
     return y, X
 
 

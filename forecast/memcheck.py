@@ -16,11 +16,16 @@ from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["available_memory", "needed_memory", "check_fits_in_memory"]
+__all__ = ["available_memory", "needed_memory", "check_fits_in_memory", "check_forecast_fits"]
 
 #: estimated peak memory of reading a file: bytes per byte of CSV text, per Parquet cell
 CSV_FACTOR = 8.0
 PARQUET_BYTES_PER_CELL = 100.0
+#: estimated bytes a forecast takes per step and series: the time stamp, the mean, its
+#: standard error and the bounds of two interval levels, with the model's temporaries
+#: (an order of magnitude above the ~40 bytes that stay; ``Naive().predict`` grew by more
+#: than 23 bytes a step before the kernel stopped it at 10**9 steps)
+FORECAST_BYTES_PER_STEP = 128
 
 
 def available_memory() -> int | None:
@@ -76,4 +81,20 @@ def check_fits_in_memory(path: Path) -> None:
         f"reading it needs about {_gb(need)}, but {_gb(free)} is free; use a smaller file (e.g. "
         "split a panel into files of fewer series, or fewer rows) or keep only the columns you "
         "need (time, target, id and regressors)"
+    )
+
+
+def check_forecast_fits(horizon: int, n_series: int = 1, bytes_per_step: float = FORECAST_BYTES_PER_STEP,
+                        name: str = "horizon=") -> None:
+    """Raise ``InputError`` when a forecast of ``horizon`` steps for ``n_series`` series
+    would need more memory than is available, before anything is allocated."""
+    need = int(horizon * n_series * bytes_per_step)
+    free = available_memory()
+    if free is None or need <= free:
+        return
+    most = max(int(free // (n_series * bytes_per_step)), 1)
+    series = f" for each of {n_series} series" if n_series > 1 else ""
+    raise InputError(
+        f"a forecast of {horizon} steps{series} needs about {_gb(need)} of memory but {_gb(free)} "
+        f"is free; give {name} at most {most}"
     )

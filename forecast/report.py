@@ -76,6 +76,9 @@ tr.failed td.sig { color:var(--bad); font-weight:600; }
          background:#fdf1f0; }
 .alert b { color:var(--bad); }
 .alert ul { margin:6px 0 0; padding-left:20px; }
+.notes { border:1px solid var(--line); border-radius:8px; padding:8px 14px; margin:10px 0;
+         background:var(--band); font-size:13.5px; }
+.notes ul { margin:4px 0 0; padding-left:20px; }
 details { margin:6px 0; }
 details > summary { cursor:pointer; font-weight:600; padding:4px 0; }
 """
@@ -271,14 +274,29 @@ def _failed_models_section(failed_models: pd.DataFrame | None) -> str:
             + _table(pd.DataFrame(rows), wrap=["reason", "outcome"]))
 
 
-def _resolved_section(resolved: Mapping[str, Mapping[str, str]] | None) -> str:
+def _resolved_section(resolved: Mapping[str, Mapping[str, str]] | None,
+                      per_series: Sequence[Mapping[str, str]] = ()) -> str:
     if not resolved:
         return ""
     keys = list(dict.fromkeys(k for values in resolved.values() for k in values))
     frame = pd.DataFrame([{"model": m, **{k: v.get(k, "") for k in keys}} for m, v in resolved.items()])
+    by_series = ""
+    if per_series:  # which series each order belongs to, as run.json's meta["resolved"] says
+        rows = pd.DataFrame(list(per_series)).fillna("")
+        by_series = ("<details open><summary>Per series</summary>"
+                     + _table(rows, wrap=[c for c in rows.columns if c not in ("series", "model")], max_rows=500)
+                     + "</details>")
     return ('<h3>Model settings resolved in fitting</h3><p class="note">What each model chose on its '
             "training data (per series and refit segment; xN: used in N fits).</p>"
-            + _table(frame, wrap=keys))
+            + _table(frame, wrap=keys) + by_series)
+
+
+def _notes_section(notes: Sequence[str]) -> str:
+    """The notes the terminal printed (undefined scores, settings decided for the user)."""
+    if not notes:
+        return ""
+    items = "".join(f"<li>{_esc(n[len('note: '):] if n.startswith('note: ') else n)}</li>" for n in notes)
+    return f'<div class="notes"><b>Notes</b><ul>{items}</ul></div>'
 
 
 def _forecast_groups(groups: Mapping[str, Mapping[str, bytes | str | os.PathLike]], note: str) -> str:
@@ -307,6 +325,8 @@ def render_html(
     notice_items: Sequence[str] = (),
     failed_models: pd.DataFrame | None = None,
     resolved: Mapping[str, Mapping[str, str]] | None = None,
+    resolved_by_series: Sequence[Mapping[str, str]] = (),
+    notes: Sequence[str] = (),
     forecast_groups: Mapping[str, Mapping[str, bytes | str | os.PathLike]] | None = None,
     forecast_note: str = "",
     panel_note: str = "",
@@ -333,6 +353,10 @@ def render_html(
         One row per model with failed forecasts (``BacktestResult.failure_summary()``).
     resolved : mapping model -> {setting: text}, optional
         What each model resolved in fitting (orders chosen, epochs run), as a table.
+    resolved_by_series : rows {series, model, setting: text}, optional
+        The same per series (which series each chosen order belongs to).
+    notes : list of str, optional
+        The notes the terminal printed (undefined scores, settings decided for the user).
     forecast_groups : mapping label -> (mapping caption -> PNG), optional
         Forecast figures in foldable groups, one per series of a panel (the first open).
     forecast_note, panel_note : str
@@ -356,6 +380,7 @@ def render_html(
 
     parts.append('<h2 id="leaderboard">Leaderboard</h2>')
     parts.append(_leaderboard_section(leaderboard, alpha, panel_note))
+    parts.append(_notes_section(notes))
     parts.append(_figures(leaderboard_images or {}))
 
     parts.append('<h2 id="horizon">Error by horizon step</h2>')
@@ -389,7 +414,7 @@ def render_html(
         parts.append('<p class="ok">No failures: every model forecast every origin.</p>')
 
     parts.append('<h2 id="settings">Settings</h2>')
-    parts.append(_resolved_section(resolved))
+    parts.append(_resolved_section(resolved, resolved_by_series))
     parts.append("<details><summary>All settings of the run (JSON)</summary>"
                  f"<pre>{_esc(json.dumps(dict(settings or {}), indent=2, default=str))}</pre></details>")
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")

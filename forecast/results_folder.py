@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_write, atomic_write_csv
+from .errors import option
+from .paths import writable_folder
 
 __all__ = ["save_report", "primary_metric"]
 
@@ -51,17 +53,19 @@ def _json_default(obj: Any) -> Any:
 
 
 def save_report(result: Any, path: str | os.PathLike, *, figures: bool = True, source: str | None = None,
-                settings: dict[str, Any] | None = None) -> Path:
+                settings: dict[str, Any] | None = None, notes: list[str] | tuple[str, ...] = ()) -> Path:
     """Write the results folder of ``result`` into ``path`` (created if needed) and return it.
 
     ``figures=False`` leaves out the PNG plots and ``report.html`` (the tables and
     ``run.json`` only). ``source`` names the data in the report; ``settings`` (the command
-    line's settings, when it ran the backtest) go to ``run.json`` and the report as they are.
+    line's settings, when it ran the backtest) go to ``run.json`` and the report as they are;
+    ``notes`` (what the command line said while it ran) to the report, with the notes on
+    undefined scores the terminal prints under the leaderboard.
     """
-    out = Path(path)
-    out.mkdir(parents=True, exist_ok=True)
+    out = writable_folder(path, option("out", "path"))  # the CLI's --out check: an InputError, not an OSError
     source = source or _DEFAULT_SOURCE
     board = result.leaderboard()
+    _remove_earlier_report(out)
     atomic_write_csv(out / "forecasts.csv", result.forecasts)
     atomic_write_csv(out / "scores.csv", result.scores(), index=True, index_label="metric")
     atomic_write_csv(out / "leaderboard.csv", board)
@@ -69,8 +73,21 @@ def save_report(result: Any, path: str | os.PathLike, *, figures: bool = True, s
     run = ({} if settings is None else {"forecast_cli": settings}) | {"backtest": result.meta}
     atomic_write(out / "run.json", json.dumps(run, indent=2, default=_json_default) + "\n")
     if figures:
-        _write_figures_and_report(result, board, out, settings, source)
+        _write_figures_and_report(result, board, out, settings, source, list(notes))
     return out
+
+
+def _remove_earlier_report(out: Path) -> None:
+    """Remove the report and figures an earlier run wrote into ``out``, before this run
+    writes anything: whether or not this run writes a report (``figures=False``), no old
+    report.html or plot is left beside the new tables. Only the files this module writes;
+    anything else in the folder (the CLI's log and cache, the user's files) stays."""
+    for stale in [out / "report.html", out / "leaderboard.png", out / "by_horizon.png",
+                  *out.glob("forecast_*.png")]:
+        try:
+            stale.unlink()
+        except FileNotFoundError:
+            pass
 
 
 def _slug(text: str) -> str:
@@ -78,18 +95,15 @@ def _slug(text: str) -> str:
 
 
 def _write_figures_and_report(result: Any, board: Any, out: Path, settings: dict[str, Any] | None,
-                              source: str) -> None:
+                              source: str, notes: list[str]) -> None:
     """Write the PNG figures and ``report.html`` of ``result`` into ``out``."""
-    from .evaluation.resolved import summarize
-    from .failnotes import model_failure_lines, nothing_scored_reason
+    from .evaluation.resolved import by_series, summarize
+    from .failnotes import model_failure_lines, nothing_scored_reason, undefined_notes
     from .plotting import MAX_SERIES_PLOTS, report_figures
     from .report import _fmt, write_report
 
     primary = primary_metric(board)
     figs = report_figures(result, board, primary)
-    for stale in [*out.glob("forecast_*.png"), out / "leaderboard.png", out / "by_horizon.png"]:
-        if stale.exists():  # plots of an earlier run in the same folder
-            stale.unlink()
     if figs["leaderboard"]:
         atomic_write(out / "leaderboard.png", next(iter(figs["leaderboard"].values())))
         atomic_write(out / "by_horizon.png", next(iter(figs["horizon"].values())))
@@ -140,4 +154,6 @@ def _write_figures_and_report(result: Any, board: Any, out: Path, settings: dict
         notice=f"Nothing could be scored: {nothing}." if nothing else None,
         notice_items=model_failure_lines(result, limit=400) if nothing else (),
         failed_models=result.failure_summary(), resolved=summarize(result.meta.get("resolved", [])),
+        resolved_by_series=by_series(result.meta.get("resolved", [])),
+        notes=notes + (undefined_notes(result, board) if nothing is None else []),  # what the terminal says
     )

@@ -77,3 +77,20 @@ def test_dask_local_cluster_gives_bit_identical_global_networks():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         _same(serial, fc.backtest(models, panel, backend=client, **kwargs))
+
+
+def test_more_workers_than_cores_are_capped_with_a_warning(monkeypatch):
+    # issue 17 §4: --jobs 1000 on 2 cores ran 378 s instead of 1.6 s
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    if hasattr(os, "process_cpu_count"):
+        monkeypatch.setattr(os, "process_cpu_count", lambda: 1)
+    y = fc.datasets.load("airline")
+    with pytest.warns(fc.errors.ForecastWarning, match=r"n_jobs=2 asks for more workers than the 1 CPU core.*running 1"):
+        capped = fc.backtest(["naive", "drift"], y, horizon=3, initial=130, step=3, n_jobs=2)
+    serial = fc.backtest(["naive", "drift"], y, horizon=3, initial=130, step=3)
+    pd.testing.assert_frame_equal(capped.forecasts, serial.forecasts)
+    from forecast.evaluation.parallel import capped_jobs
+
+    assert capped_jobs(-1) == (-1, None) and capped_jobs(5, "dask") == (5, None) and capped_jobs(1) == (1, None)

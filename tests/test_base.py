@@ -246,3 +246,31 @@ def test_interval_bounds_is_the_public_accessor_of_the_interval_arrays(airline):
     np.testing.assert_array_equal(lower, band["lower"].to_numpy())
     np.testing.assert_array_equal(upper, band["upper"].to_numpy())
     assert f.gaussian_intervals and lower.dtype == float
+
+
+# ------------------------------------------------------------------ issue 17 §4: huge horizons
+def test_a_horizon_that_does_not_fit_in_memory_is_refused_before_allocating(airline, monkeypatch):
+    from forecast import memcheck
+
+    monkeypatch.setattr(memcheck, "available_memory", lambda: 2**30)  # 1 GB free, whatever the machine
+    fitted = fc.Naive().fit(airline)
+    with pytest.raises(InputError, match=r"10000000 steps needs about 1\.2 GB.*1\.0 GB is free; give horizon= at most 8388608"):
+        fitted.predict(10**7)
+    assert len(fitted.predict(1000).mean) == 1000
+    with pytest.raises(InputError, match="give horizon= at most 8388608"):
+        fc.Drift().fit(airline).predict(10**7)  # the base class checks it: every model
+
+
+def test_a_horizon_past_the_representable_time_stamps_is_refused(airline):
+    from forecast import io
+
+    daily = pd.Series(np.arange(60.0), index=pd.date_range("2020-01-01", periods=60, freq="D"))
+    with pytest.raises(InputError, match=r"after 2020-02-29 00:00:00 goes beyond the last time stamp pandas can represent"):
+        fc.Naive().fit(daily).predict(10**9)  # before: OutOfBoundsTimedelta from pandas
+    most = int(str(pytest.raises(InputError, io.check_future_end, daily.index, 10**9).value).rsplit(" ", 1)[-1])
+    io.check_future_end(daily.index, most)  # the largest horizon said is the largest that fits
+    with pytest.raises(InputError):
+        io.check_future_end(daily.index, most + 1)
+    steps = pd.Series(airline.to_numpy())
+    with pytest.raises(InputError, match="64-bit integer index"):
+        fc.Naive().fit(steps).predict(10**19)

@@ -93,15 +93,17 @@ def test_all_failed_run_says_nothing_could_be_scored(data, tmp_path):
 
 
 # ------------------------------------------------------------------ item 10: the terminal leaderboard
-def _run_on_terminal(args: list[str], columns: int) -> tuple[int, str]:
-    """Run the command with stdout on a pseudo-terminal ``columns`` wide; returns its text."""
+def _run_on_terminal(args: list[str], columns: int, *, stderr_too: bool = False) -> tuple[int, str]:
+    """Run the command with stdout (and with ``stderr_too`` stderr) on a pseudo-terminal
+    ``columns`` wide; returns its text."""
     import pty
 
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 60, columns, 0, 0))
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": str(columns), "TERM": "xterm"}
     env.pop("KERAS_BACKEND", None)
-    proc = subprocess.Popen([sys.executable, "-m", "forecast", *args], stdout=slave, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen([sys.executable, "-m", "forecast", *args], stdout=slave,
+                            stderr=slave if stderr_too else subprocess.PIPE, env=env)
     os.close(slave)
     chunks = []
     while True:
@@ -230,3 +232,43 @@ def test_large_panel_report_caps_the_forecast_plots_with_a_note(tmp_path):
     assert shown == ids[:MAX_SERIES_PLOTS]
     assert f"{MAX_SERIES_PLOTS} of {len(ids)}" in html and "every series is in forecasts.csv" in html
     assert len(list(out.glob("forecast_*.png"))) == MAX_SERIES_PLOTS
+
+
+# ------------------------------------------------------------------ issue 17 §5: notes fit the terminal
+def test_notes_wrap_between_words_on_an_80_column_terminal(data, tmp_path):
+    air = fc.datasets.load("airline")
+    steps = tmp_path / "steps.csv"  # no time column: the long "cannot infer the season" note
+    pd.DataFrame({"passengers": air.to_numpy()}).to_csv(steps, index=False)
+    rc, text = _run_on_terminal(["backtest", str(steps), "--models", "naive,drift", "--horizon", "3",
+                                 "--initial", "130", "--step", "3", "--no-report",
+                                 "--out", str(tmp_path / "res")], 80, stderr_too=True)
+    assert rc == 0, text
+    lines = [line for line in text.splitlines() if "\u2501" not in line]  # not the progress bar's redraws
+    assert max(len(line) for line in lines) <= 80, [line for line in lines if len(line) > 80]
+    flat = " ".join(" ".join(lines).split())
+    for note in ("note: cannot infer the season from the data's time index (no calendar frequency); "
+                 "MASE/RMSSE use m=1 and the reference is naive. Give --season m for seasonal data",
+                 "DM p: Diebold-Mariano test against the best model (p < 0.05: significantly worse)."):
+        assert note in flat, note  # whole words kept: wrapped only at spaces
+    # in a pipe a note stays one line (grep finds it)
+    piped = run_cli("backtest", str(steps), "--models", "naive,drift", "--horizon", "3", "--initial", "130",
+                    "--step", "3", "--no-report", "--out", str(tmp_path / "res2"))
+    assert any(line.startswith("note: cannot infer the season") and line.endswith("for seasonal data")
+               for line in piped.stderr.splitlines()), piped.stderr
+
+
+# ------------------------------------------------------------------ issue 17 §5: no stale report
+def test_a_rerun_with_no_report_leaves_no_old_report_beside_the_new_tables(data, tmp_path):
+    out = tmp_path / "res"
+    args = ["backtest", str(data["airline"]), "--models", "naive,snaive(12)", "--horizon", "3",
+            "--initial", "130", "--step", "3", "--quiet", "--out", str(out)]
+    assert run_cli(*args).returncode == 0
+    assert (out / "report.html").exists() and list(out.glob("*.png"))
+    (out / "my_notes.txt").write_text("mine")  # not the results folder's: stays
+    res = run_cli("backtest", str(data["airline"]), "--models", "drift", "--horizon", "3", "--initial", "130",
+                  "--step", "3", "--quiet", "--no-report", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith(".") and p.name != "backtest.log")
+    assert names == ["failures.csv", "forecasts.csv", "leaderboard.csv", "my_notes.txt",
+                     "run.json", "scores.csv"], names
+    assert pd.read_csv(out / "leaderboard.csv")["model"].tolist() == ["drift"]

@@ -517,3 +517,96 @@ def test_an_unproven_thousands_mark_names_the_flag_and_the_flag_reads_it(tmp_pat
     assert got["mean"].iloc[0] == air.iloc[-1] * 10
     y, _ = io.read_series(path, thousands=",")
     np.testing.assert_array_equal(y.to_numpy(), air.to_numpy() * 10)
+
+
+# ------------------------------------------------------------------ issue 17 §2: no look-ahead through the inputs
+@pytest.fixture(scope="module")
+def promo_csv(tmp_path_factory) -> Path:
+    """The macro data as a sales file: realcons is the target, 'copy' the target's values
+    under another name, realdpi a fair regressor, 'promo' a zero/one dummy."""
+    macro = fc.datasets.load("macro")
+    frame = pd.DataFrame({"quarter": macro.index.astype(str), "sales": macro["realcons"].to_numpy(),
+                          "copy": macro["realcons"].to_numpy(), "realdpi": macro["realdpi"].to_numpy(),
+                          "promo": (np.arange(len(macro)) % 4 == 0).astype(float)})
+    path = tmp_path_factory.mktemp("promo") / "promo.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_the_target_or_its_copy_as_a_regressor_is_refused_in_the_cli(promo_csv, tmp_path):
+    out = str(tmp_path / "o")
+    one_line_error(run_cli("backtest", str(promo_csv), "--target", "sales", "--known-exog", "sales",
+                           "--models", "naive,armax(1,0)", "--out", out), "'sales'", "look-ahead")
+    one_line_error(run_cli("backtest", str(promo_csv), "--target", "sales", "--known-exog", "copy",
+                           "--models", "naive,armax(1,0)", "--out", out), "'copy'", "values of the target",
+                   "--exog/--known-exog")
+    one_line_error(run_cli("predict", str(promo_csv), "--target", "sales", "--exog", "sales",
+                           "--model", "armax(1,0)", "--horizon", "2"), "'sales'", "look-ahead")
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_column_both_observed_and_known_is_refused(promo_csv, tmp_path):
+    one_line_error(run_cli("backtest", str(promo_csv), "--target", "sales", "--exog", "promo",
+                           "--known-exog", "promo", "--models", "naive,armax(1,0)", "--out", str(tmp_path / "o")),
+                   "'promo'", "--exog", "--known-exog")
+    with pytest.raises(InputError, match="both"):
+        io.regressor_columns(["promo"], ["promo"])
+
+
+def test_the_target_as_a_regressor_is_refused_in_the_config(promo_csv, tmp_path):
+    cfg = tmp_path / "run.toml"
+    cfg.write_text(f'[data]\npath = "{promo_csv.as_posix()}"\ntarget = "sales"\nknown_exog = ["realdpi", "copy"]\n'
+                   f'[backtest]\nmodels = ["naive", "armax(1,0)"]\n[output]\nout = "{(tmp_path / "o").as_posix()}"\n')
+    one_line_error(run_cli("backtest", "--config", str(cfg), "--no-report", "--quiet"), "'copy'", "look-ahead")
+    cfg.write_text(f'[data]\npath = "{promo_csv.as_posix()}"\ntarget = "sales"\nexog = ["sales"]\n'
+                   f'[backtest]\nmodels = ["naive", "armax(1,0)"]\n[output]\nout = "{(tmp_path / "o").as_posix()}"\n')
+    one_line_error(run_cli("backtest", "--config", str(cfg), "--no-report", "--quiet"), "'sales'", "--exog")
+
+
+def test_the_target_among_the_regressors_is_refused_by_the_api(promo_csv):
+    frame = pd.read_csv(promo_csv)
+    y = frame["sales"]
+    with pytest.raises(InputError, match="'copy' holds exactly the values of the target 'sales'.*look-ahead"):
+        fc.backtest(["naive", "armax(1,0)"], y, X=frame[["realdpi", "copy"]], known_exog=["realdpi", "copy"],
+                    horizon=4, initial=150)
+    with pytest.raises(InputError, match="'sales' is the target 'sales' itself"):
+        fc.ARMAX(p=1, q=0).fit(y, frame[["sales", "realdpi"]])
+    panel = {"a": y, "b": y * 2.0}
+    X = {"a": frame[["realdpi"]], "b": pd.DataFrame({"realdpi": y * 2.0})}
+    with pytest.raises(InputError, match=r"X\['b'\] column 'realdpi' holds exactly the values"):
+        fc.backtest(["naive", "armax(1,0)"], panel, X=X, known_exog=["realdpi"], horizon=4, initial=150)
+    # a fair regressor still works, and a future file with a zero/one dummy is not mistaken for the target
+    ok = fc.ARMAX(p=1, q=0).fit(y, frame[["realdpi", "promo"]])
+    assert len(ok.predict(2, frame[["realdpi", "promo"]].iloc[:2])) == 2
+
+
+def test_a_future_file_with_a_constant_dummy_is_not_taken_for_the_target(promo_csv, tmp_path):
+    future = tmp_path / "future.csv"
+    pd.DataFrame({"quarter": ["2009Q4", "2010Q1"], "promo": [0.0, 0.0]}).to_csv(future, index=False)
+    got = forecasts(run_cli("predict", str(promo_csv), "--target", "sales", "--exog", "promo",
+                            "--model", "armax(1,0)", "--horizon", "2", "--future", str(future)))
+    assert len(got) == 2 and np.isfinite(got["mean"]).all()
+
+
+# ------------------------------------------------------------------ issue 17 §4: huge sizes
+def test_a_huge_horizon_is_one_line_before_anything_is_allocated(tmp_path):
+    air = fc.datasets.load("airline")
+    dated, steps = tmp_path / "good.csv", tmp_path / "steps.csv"
+    pd.DataFrame({"month": air.index.astype(str), "passengers": air.to_numpy()}).to_csv(dated, index=False)
+    pd.DataFrame({"passengers": air.to_numpy()}).to_csv(steps, index=False)
+    # before: OutOfBoundsDatetime (exit 1); on an integer index a MemoryError
+    one_line_error(run_cli("predict", str(dated), "--model", "naive", "--horizon", "1000000000"),
+                   "1000000000 steps", "give --horizon at most")
+    one_line_error(run_cli("predict", str(steps), "--model", "naive", "--horizon", str(10**12)),
+                   "of memory", "give --horizon at most")
+
+
+def test_more_jobs_than_cores_is_capped_with_a_note(tmp_path):
+    cores = os.cpu_count() or 1
+    air = tmp_path / "air.csv"
+    series = fc.datasets.load("airline")
+    pd.DataFrame({"month": series.index.astype(str), "passengers": series.to_numpy()}).to_csv(air, index=False)
+    res = run_cli("backtest", str(air), "--models", "naive,drift", "--horizon", "3", "--initial", "130",
+                  "--step", "3", "--jobs", "1000", "--no-report", "--out", str(tmp_path / "o"))
+    assert res.returncode == 0, res.stderr
+    assert f"--jobs=1000 asks for more workers than the {cores} CPU core(s) of this machine; running {cores}" in " ".join(res.stderr.split())

@@ -14,6 +14,7 @@ import pytest
 
 import forecast as fc
 from forecast import atomic, plotting, report
+from forecast.errors import InputError
 
 # fc.backtest is shadowed by the subpackage once forecast.evaluation is imported
 from forecast.evaluation import backtest as run_backtest
@@ -127,3 +128,57 @@ def test_every_file_writer_goes_through_the_one_atomic_helper():
     writers = sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
                      if "mkstemp(" in p.read_text(encoding="utf-8"))
     assert writers == ["atomic.py", "paths.py"]
+
+
+def test_save_report_to_an_unwritable_place_is_an_input_error(tmp_path):
+    # issue 17 §4: from Python it raised a raw FileNotFoundError; the CLI's --out check now
+    res = run_backtest(["naive", "drift"], fc.datasets.load("airline"), horizon=3, initial=130, step=3)
+    (tmp_path / "a_file").write_text("x")
+    with pytest.raises(InputError, match=r"path .*a_file.*is a file.*choose a folder path"):
+        res.save_report(tmp_path / "a_file" / "res")
+    with pytest.raises(InputError, match=r"path /proc/x: cannot create the folder"):
+        res.save_report("/proc/x")
+
+
+def test_the_report_says_what_the_terminal_says(tmp_path):
+    # issue 17 §5: the undefined-score notes and the CLI's notes, and which series each
+    # arma(auto) order belongs to, are in report.html as on the terminal
+    import subprocess
+    import sys
+
+    air = fc.datasets.load("airline").to_numpy()
+    flat = air.copy()
+    flat[:131] = 100.0  # a constant training part: MASE undefined for series b
+    path = tmp_path / "panel.csv"
+    pd.concat([pd.DataFrame({"series_id": "a", "value": air}),
+               pd.DataFrame({"series_id": "b", "value": flat})]).to_csv(path, index=False)
+    out = tmp_path / "res"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    res = subprocess.run([sys.executable, "-m", "forecast", "backtest", str(path), "--id-col", "series_id",
+                          "--models", "naive,arma(auto)", "--horizon", "3", "--initial", "130", "--step", "3",
+                          "--out", str(out)], env=env, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    terminal = res.stdout + res.stderr
+    html = (out / "report.html").read_text()
+    undefined = next(line for line in terminal.splitlines() if "MASE is undefined" in line)
+    assert "series b" in undefined
+    assert report._esc(undefined[len("note: "):]) in html
+    season = next(line for line in terminal.splitlines() if "cannot infer the season" in line)
+    assert report._esc(season[len("note: "):]) in html
+    resolved = json.loads((out / "run.json").read_text())["backtest"]["resolved"]
+    section = html.split("Per series", 1)[1]
+    for row in (r for r in resolved if r["model"] == "arma(auto)"):
+        cells = (f'<td class="text">{row["series_id"]}</td><td class="model">arma(auto)</td>'
+                 f'<td class="msg">{row["settings"]["order"]}</td>')
+        assert cells in section, section[:600]
+
+
+def test_a_wide_leaderboard_scrolls_inside_its_box(tmp_path):
+    # a guard (this already held): the leaderboard table sits in an overflow-x:auto box, so a
+    # board wider than the page scrolls inside it instead of widening the page
+    res = run_backtest(["naive", "drift", "mean", "snaive(12)"], fc.datasets.load("airline"), horizon=3,
+                       initial=130, step=3, metrics=["mae", "rmse", "mape", "smape", "mase", "rmsse"])
+    html = report.render_html(res.leaderboard())
+    assert ".scroll { overflow-x:auto; }" in html
+    board = html.split('id="leaderboard"', 1)[1]
+    assert board.index('<div class="scroll"><table>') < board.index("<table>") + 1

@@ -138,17 +138,23 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     from .config import parse_refit, to_toml
 
     cfg = resolve_config(args)
+    notes: list[str] = []  # what the terminal says while the run is set up; the report says it too
+
+    def note(message: str) -> None:
+        notes.append(message)
+        _say(args, message)
+
     if cfg.backend and not args.backend:  # from --config
         _use_backend(cfg.backend)
-    exog = list(dict.fromkeys(cfg.exog + cfg.known_exog))
+    exog = io.regressor_columns(cfg.exog, cfg.known_exog, cfg.target)  # flags and config alike
     y, X, source = load_data(cfg.data, target=cfg.target, time_col=cfg.time_col,
                              id_col=cfg.id_col, exog=exog, sep=cfg.sep, decimal=cfg.decimal,
                              date_format=cfg.date_format, thousands=_mark(cfg.thousands),
-                             skip_rows=cfg.skip_rows, say=lambda m: _say(args, m))
+                             skip_rows=cfg.skip_rows, say=note)
     cfg = _complete(cfg, y)
     if getattr(cfg, "season_inferred", False) and io.season_length(
             (next(iter(y.values())) if isinstance(y, dict) else y).index) is None:
-        _say(args, "note: cannot infer the season from the data's time index (no calendar frequency); "
+        note("note: cannot infer the season from the data's time index (no calendar frequency); "
                    "MASE/RMSSE use m=1 and the reference is naive. Give --season m for seasonal data")
     if args.print_config:
         sys.stdout.write(to_toml(cfg.to_sections()))
@@ -163,7 +169,7 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
         for name in dropped:
             del models[name]
         if dropped:
-            _say(args, f"note: left out {', '.join(dropped)}: the first origin leaves {first} observations, too few for them")
+            note(f"note: left out {', '.join(dropped)}: the first origin leaves {first} observations, too few for them")
     needs_keras = [name for name, m in models.items() if m.get_tags().get("needs_keras")]
     from ..paths import writable_folder
 
@@ -179,6 +185,11 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     silence = not args.debug
     from ..evaluation import backtest
 
+    from ..evaluation.parallel import capped_jobs
+
+    cfg.jobs, too_many = capped_jobs(cfg.jobs, "dask" if cfg.dask else None)
+    if too_many:
+        note(f"note: {too_many}")
     backend = _dask_client(cfg.dask) if cfg.dask else None
     started = time.perf_counter()
     try:
@@ -220,7 +231,8 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
 
     with warnings.catch_warnings():  # said once, in plain words, by print_leaderboard
         warnings.simplefilter("ignore", UndefinedScoreWarning)
-        save_report(result, out, figures=not args.no_report, source=source, settings=settings)
+        save_report(result, out, figures=not args.no_report, source=source, settings=settings,
+                    notes=notes)
         print_leaderboard(result, source=source, quiet=args.quiet)
     written = ("leaderboard.csv, forecasts.csv, failures.csv, ..." if args.no_report
                else "report.html, leaderboard.csv, forecasts.csv, ...")

@@ -23,8 +23,43 @@ def _err(message: str) -> None:
 
 def _say(args: argparse.Namespace, message: str) -> None:
     if not getattr(args, "quiet", False):
-        sys.stderr.write(message + "\n")
+        sys.stderr.write(fit_to_terminal(message, sys.stderr) + "\n")
         sys.stderr.flush()
+
+
+def _terminal_columns(stream: Any) -> int | None:
+    """The width of the terminal ``stream`` writes to (``COLUMNS`` when set), None when it
+    writes to a pipe or a file."""
+    try:
+        if not stream.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        import shutil
+
+        return shutil.get_terminal_size().columns
+
+
+def fit_to_terminal(text: str, stream: Any = None) -> str:
+    """``text`` wrapped between words to the width of the terminal ``stream`` (stdout by
+    default) writes to, continuation lines indented; unchanged in a pipe or a file, where a
+    note stays one line for grep. (Error lines are never wrapped: one line, exit 2.)"""
+    import textwrap
+
+    columns = _terminal_columns(sys.stdout if stream is None else stream)
+    if columns is None:
+        return text
+    width = max(columns, 40)
+    return "\n".join(
+        textwrap.fill(line, width=width, subsequent_indent=" " * min(len(line) - len(line.lstrip()) + 2, 8),
+                      break_long_words=False, break_on_hyphens=False) if len(line) > width else line
+        for line in text.split("\n"))
 
 
 def _configure_environment(args: argparse.Namespace) -> None:
@@ -44,10 +79,11 @@ def _configure_environment(args: argparse.Namespace) -> None:
 _BACKEND_PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
 #: how error messages name the settings: the flags of this command
 _FLAG_NAMES = {"target": "--target", "time_col": "--time-col", "id_col": "--id-col",
-               "exog": "--exog", "known_exog": "--known-exog", "X": "--exog", "X_future": "--future",
+               "exog": "--exog", "known_exog": "--known-exog", "X": "--exog",
+               "regressors": "--exog/--known-exog", "X_future": "--future",
                "sep": "--sep", "decimal": "--decimal", "date_format": "--date-format",
                "thousands": "--thousands", "skip_rows": "--skip-rows",
-               "horizon": "--horizon", "backend": "--backend"}
+               "horizon": "--horizon", "backend": "--backend", "n_jobs": "--jobs"}
 
 
 def _use_backend(name: str) -> None:

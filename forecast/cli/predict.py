@@ -35,7 +35,7 @@ def run_predict(args: argparse.Namespace) -> int:
 
     horizon = io.check_horizon(args.horizon, "--horizon")
     levels = _parse_levels(args.levels)
-    exog = list(args.exog or []) + list(args.known_exog or [])
+    exog = io.regressor_columns(args.exog, args.known_exog, args.target)
     model0 = registry.create(args.model)
     if args.out:
         from ..paths import writable_file
@@ -80,6 +80,8 @@ def run_predict(args: argparse.Namespace) -> int:
 
 def _future_exog(path: str, time_col: str | None, id_col: str | None, exog: list[str],
                  args: argparse.Namespace) -> Any:
+    import numpy as np
+
     from .. import io
 
     frame = io.read_table(path, sep=args.sep, decimal=args.decimal, thousands=_mark(args.thousands))
@@ -89,7 +91,10 @@ def _future_exog(path: str, time_col: str | None, id_col: str | None, exog: list
 
         raise InputError(f"{path}: no column(s) {', '.join(map(repr, missing))} for the future exogenous "
                          f"values; available columns: {', '.join(map(str, frame.columns))}")
-    _, X = io.read_series(frame.assign(__target__=0.0), target="__target__", time_col=time_col,
+    # a placeholder target that no regressor column equals (read_series refuses a regressor
+    # holding the target's values, the look-ahead check)
+    placeholder = -1.0 - np.arange(len(frame)) / (len(frame) + np.e)
+    _, X = io.read_series(frame.assign(__target__=placeholder), target="__target__", time_col=time_col,
                           id_col=id_col, exog=exog, date_format=args.date_format)
     return X
 

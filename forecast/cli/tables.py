@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from ..failnotes import undefined_notes  # the terminal and the report say the same
+
 __all__ = ["render_table", "leaderboard_rows", "print_leaderboard", "undefined_notes"]
 
 
@@ -168,40 +170,30 @@ def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> 
     dropped = render_table(headers, rows, title=title, styles=styles, wrap_col=1, drop_order=drop_order,
                            abbreviations={"significantly worse": "worse", "not significantly different": "not diff.",
                                           "not different": "not diff."})
+    from .common import fit_to_terminal
+
+    def say(text: str) -> None:  # a note, wrapped between words to the terminal's width
+        sys.stdout.write(fit_to_terminal(text.rstrip("\n")) + "\n")
+
     if dropped:
-        sys.stdout.write(f"Not shown for the terminal width: {', '.join(dropped)} (every column is in "
-                         "leaderboard.csv).\n")
+        say(f"Not shown for the terminal width: {', '.join(dropped)} (every column is in leaderboard.csv).")
     lines = model_failure_lines(result, limit=300)
     if lines:
-        sys.stdout.write("Failed:\n" + "".join(f"  {line}\n" for line in lines))
+        sys.stdout.write("Failed:\n")
+        for line in lines:
+            say(f"  {line}")
     for line in undefined_notes(result, board):
-        sys.stdout.write(line + "\n")
+        say(line)
     if not quiet:
         if "dm_worse" in board.columns:
-            sys.stdout.write(f"Ranked by {primary}. DM w/n/b: number of series where a Diebold-Mariano test "
+            say(f"Ranked by {primary}. DM w/n/b: number of series where a Diebold-Mariano test "
                              "finds the model significantly worse / not different / better than the best; "
                              "Nemenyi: over the panel, mean rank worse than the best's by more than the "
                              "critical difference (Friedman test).\n")
         elif "dm_worse_share" in board.columns:
-            sys.stdout.write(f"Ranked by {primary}. DM worse share: fraction of series where a "
+            say(f"Ranked by {primary}. DM worse share: fraction of series where a "
                              "Diebold-Mariano test finds the model significantly worse than the best; "
                              "Nemenyi: mean rank worse than the best's by more than the critical difference.\n")
         else:
-            sys.stdout.write(f"Ranked by {primary}. DM p: Diebold-Mariano test against the best model "
+            say(f"Ranked by {primary}. DM p: Diebold-Mariano test against the best model "
                              "(p < 0.05: significantly worse).\n")
-
-
-def undefined_notes(result: Any, board: Any) -> list[str]:
-    """Plain-text notes naming the series whose scores are undefined (and an undefined OWA)."""
-    table = result.undefined()
-    notes = []
-    for (metric, reason), part in table.groupby(["metric", "reason"], sort=False):
-        names = ", ".join(f"{sid} ({n} of {t} origins)" for sid, n, t in
-                          part[["series_id", "n_undefined", "n_origins"]].head(5).itertuples(index=False))
-        more = f" and {len(part) - 5} more" if len(part) > 5 else ""
-        notes.append(f"note: {metric.upper()} is undefined for series {names}{more}: {reason}; left out of "
-                     f"its average (n_undefined_{metric} in leaderboard.csv)")
-    if "owa" in board.columns and board["owa"].isna().all():
-        notes.append("note: OWA is undefined: Naive2, its reference, scores zero (or undefined) sMAPE "
-                     "or MASE on these origins")
-    return notes

@@ -25,7 +25,7 @@ from ..io import is_panel as detect_panel
 from ..metrics import METRICS
 from ..validation import whole_number
 from .cache import TaskCache, hash_frame, hash_json, hash_series
-from .parallel import execute
+from .parallel import capped_jobs, execute
 from .result import BacktestResult
 from .splitter import (
     check_refit,
@@ -122,11 +122,11 @@ def _parse_data(y: Any, X: Any) -> tuple[dict[str, pd.Series], dict[str, pd.Data
         elif isinstance(X, Mapping):
             if sid not in X:
                 raise InputError(f"X has no regressors for series {sid!r}; give a DataFrame for every series id")
-            exog[sid] = check_exog(X[sid], series.index, f"X[{sid!r}]")
+            exog[sid] = check_exog(X[sid], series.index, f"X[{sid!r}]", y=series)
         else:
             if is_panel and len(panel) > 1:
                 raise InputError("y is a panel: pass X as a dict series id -> DataFrame")
-            exog[sid] = check_exog(X, series.index, "X")
+            exog[sid] = check_exog(X, series.index, "X", y=series)
     return panel, exog, is_panel
 
 
@@ -338,6 +338,9 @@ def backtest(
     for name in metric_names:
         if name not in METRICS and name != "coverage":
             raise InputError(f"unknown metric {name!r}; known metrics: {', '.join([*METRICS, 'coverage'])}")
+    n_jobs, too_many = capped_jobs(n_jobs, backend)
+    if too_many:
+        warnings.warn(too_many, ForecastWarning, stacklevel=2)
     model_map = _parse_models(models)
     panel, exog, is_panel = _parse_data(y, X)
     plan = _exog_plan(model_map, exog, known_exog)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["resolved_settings", "summarize"]
+__all__ = ["resolved_settings", "summarize", "by_series"]
 
 
 def _text(values: Any) -> str:
@@ -92,3 +92,18 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
             ranked = sorted(values.items(), key=lambda kv: -kv[1])
             out[model][key] = ", ".join(v if len(values) == 1 else f"{v} x{n}" for v, n in ranked)
     return out
+
+
+def by_series(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Which series each resolved setting belongs to: one row per series and model, its
+    settings as :func:`summarize` words them over that series' refit segments.
+
+    >>> by_series([{"series_id": "N1", "model": "arma(auto)", "settings": {"order": "(1, 0, 0)"}},
+    ...            {"series_id": "N2", "model": "arma(auto)", "settings": {"order": "(2, 0, 1)"}}])
+    [{'series': 'N1', 'model': 'arma(auto)', 'order': '(1, 0, 0)'}, {'series': 'N2', 'model': 'arma(auto)', 'order': '(2, 0, 1)'}]
+    """
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault((str(row.get("series_id")), str(row["model"])), []).append(row)
+    return [{"series": sid, "model": model, **summarize(part).get(model, {})}
+            for (sid, model), part in groups.items()]
