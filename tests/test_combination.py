@@ -203,3 +203,57 @@ def test_cli_backtest_with_a_combination(tmp_path):
     assert rc == 0
     board = pd.read_csv(out / "leaderboard.csv")
     assert set(board["model"]) == {"naive", "combo(naive, snaive(12), how=median)"}
+
+
+# ------------------------------------------------------------------ inverse-error weights
+IE = "combo(naive, drift, snaive(12), how=inverse_error)"
+IE_KW = dict(horizon=6, initial=100, step=3)
+
+
+def _rows(res, model):
+    f = res.forecasts
+    return f[f["model"] == model].sort_values(["origin", "step"])
+
+
+def test_inverse_error_weights_come_from_earlier_origins_only(airline):
+    res = fc.backtest(["naive", "drift", "snaive(12)", IE], airline, **IE_KW)
+    members = ["naive", "drift", "snaive(12)"]
+    rows = {m: _rows(res, m) for m in [*members, IE]}
+    origins = sorted(rows[IE]["origin"].unique())
+    position = {o: airline.index.get_loc(o) for o in origins}
+    combined = 0
+    for o in origins:
+        past = [p for p in origins if position[p] + 6 <= position[o]]
+        pred = {m: rows[m][rows[m]["origin"] == o]["y_pred"].to_numpy() for m in members}
+        if past:
+            mae = np.array([np.mean(np.abs(rows[m][rows[m]["origin"].isin(past)]["y_true"]
+                                           - rows[m][rows[m]["origin"].isin(past)]["y_pred"])) for m in members])
+            w = (1 / mae) / (1 / mae).sum()
+            combined += 1
+        else:
+            w = np.full(3, 1 / 3)
+        expected = sum(wi * pred[m] for wi, m in zip(w, members, strict=True))
+        np.testing.assert_allclose(rows[IE][rows[IE]["origin"] == o]["y_pred"].to_numpy(), expected)
+    assert combined >= 10  # most origins are weighted, not equal
+
+
+def test_inverse_error_combination_does_not_look_ahead(airline):
+    """Changing the data after an origin leaves the forecasts from it (and before) unchanged."""
+    res = fc.backtest(["naive", "drift", IE], airline, **IE_KW)
+    origins = sorted(res.forecasts["origin"].unique())
+    cut = origins[8]
+    changed = airline.copy()
+    after = changed.index > cut
+    changed[after] = changed[after] * 3.0 + 100.0
+    again = fc.backtest(["naive", "drift", IE], changed, **IE_KW)
+    a, b = _rows(res, IE), _rows(again, IE)
+    upto = a["origin"] <= cut
+    np.testing.assert_allclose(a[upto]["y_pred"].to_numpy(), b[upto.to_numpy()]["y_pred"].to_numpy())
+    np.testing.assert_allclose(a[upto]["upper"].to_numpy(), b[upto.to_numpy()]["upper"].to_numpy())
+    # later origins see the changed errors: the weights (and forecasts) move
+    assert not np.allclose(a[~upto]["y_pred"].to_numpy(), b[~upto.to_numpy()]["y_pred"].to_numpy())
+
+
+def test_inverse_error_is_refused_by_a_standalone_model(airline):
+    with pytest.raises(InputError, match="backtest"):
+        create(IE).fit(airline)

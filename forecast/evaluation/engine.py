@@ -138,19 +138,35 @@ def _same_id(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def _combination_records(records: list[dict[str, Any]], combos: dict[str, tuple[str, list[str], bool]],
-                         hidden: set[str]) -> list[dict[str, Any]]:
+                         hidden: set[str], panel: dict[str, pd.Series]) -> list[dict[str, Any]]:
     """Each combination's records, from its members' records at the same (series, segment);
-    the hidden members' records are dropped."""
-    from ..models.combination import combine_records
+    the hidden members' records are dropped. Inverse-error weights at an origin come from
+    the members' forecasts at the series' earlier origins only (all segments)."""
+    from ..models.combination import combine_records, inverse_error_weights
 
-    by_key = {(r["series_id"], r["model"], r["segment"]): r for r in records}
+    by_member: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in records:
+        by_member.setdefault((r["series_id"], r["model"]), []).append(r)
     out = [r for r in records if r["model"] not in hidden]
     for name, (how, members, intervals) in combos.items():
-        for (sid, model, seg), _ in list(by_key.items()):
-            if model != members[0]:
+        for sid in panel:
+            per_member = [sorted(by_member.get((sid, m), []), key=lambda r: r["segment"]) for m in members]
+            if not per_member[0]:
                 continue
-            recs = [by_key[(sid, m, seg)] for m in members]
-            out.append(combine_records(name, how, recs, members, intervals))
+            weights = None
+            if how == "inverse_error":
+                origins = [o for r in per_member[0] for o in r["origins"]]
+                means = np.stack([np.concatenate([np.asarray(r["mean"], dtype=float) for r in recs])
+                                  for recs in per_member])
+                ok = np.all([np.concatenate([np.asarray(r["ok"], dtype=bool) for r in recs])
+                             for recs in per_member], axis=0)
+                weights = inverse_error_weights(means, ok, origins, panel[sid].to_numpy(dtype=float))
+            done = 0
+            for seg_recs in zip(*per_member, strict=True):
+                n = len(seg_recs[0]["origins"])
+                w = None if weights is None else weights[done:done + n]
+                out.append(combine_records(name, how, list(seg_recs), members, intervals, w))
+                done += n
     return out
 
 
@@ -465,7 +481,7 @@ def backtest(
     records, computed = execute(tasks, n_jobs=n_jobs, backend=backend, cache=cache, progress=progress)
     records = [r for rec in records for r in (rec["records"] if "records" in rec else [rec])]
     if combos:
-        records = _combination_records(records, combos, hidden)
+        records = _combination_records(records, combos, hidden, panel)
     meta = {
         "settings": {**settings, "initial": initial, "season": int(season), "metrics": metric_names,
                      "global_models": bool(global_models),

@@ -30,7 +30,9 @@ from ..errors import InputError
 
 __all__ = ["Combination", "HOWS", "combine_records"]
 
-HOWS = ("mean", "median")
+HOWS = ("mean", "median", "inverse_error")
+#: combinations a standalone model can compute (inverse_error needs a backtest's earlier origins)
+_STANDALONE = ("mean", "median")
 
 
 def _reduce(stack: np.ndarray, how: str) -> np.ndarray:
@@ -82,8 +84,11 @@ class Combination(Forecaster):
     models : list of Forecaster
         The members (at least two), each fitted on the same data (copies: the objects
         given are never fitted).
-    how : "mean" or "median"
+    how : "mean", "median" or "inverse_error"
         How point forecasts and interval bounds are combined, step by step.
+        ``"inverse_error"`` (backtest only) weights each member by the inverse of its mean
+        absolute error at the earlier origins whose whole horizon is observed by the
+        origin forecast (equal weights before there is one); a standalone model refuses it.
 
     The combination fits one series at a time (not tagged ``global_model``): in a
     backtest over a panel its global members are still trained globally, since the
@@ -132,14 +137,19 @@ class Combination(Forecaster):
         if self.how not in HOWS:
             raise InputError(f"Combination: how must be one of {', '.join(HOWS)}; got {self.how!r}")
 
+    def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:
+        if self.how not in _STANDALONE:
+            raise InputError(f"Combination: how={self.how!r} learns its weights from the members' errors at a "
+                             "backtest's earlier origins; use it in fc.backtest (or --models), or use how='mean' "
+                             "or how='median' for a model fitted on its own")
+        self.members_ = [m.clone().fit(y) for m in self.models]
+
     def min_length(self) -> int:
         if not isinstance(self.models, list | tuple):
             return 1
         return max([1, *(m.min_length() for m in self.models if isinstance(m, Forecaster))])
 
     # ------------------------------------------------------------ hooks
-    def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:
-        self.members_ = [m.clone().fit(y) for m in self.models]
 
     def _update(self, y_new: pd.Series, X_new: pd.DataFrame | None) -> None:
         for m in self.members_:
@@ -170,10 +180,38 @@ class Combination(Forecaster):
 
 
 # ---------------------------------------------------------------- in the backtest
+def inverse_error_weights(means: np.ndarray, ok: np.ndarray, origins: list[int], y: np.ndarray) -> np.ndarray:
+    """Weights ``(origins, members)`` of an inverse-error combination.
+
+    ``means`` is ``(members, origins, horizon)``: the members' forecasts at ``origins``
+    (positions in ``y``, increasing), ``ok`` ``(origins,)`` whether every member forecast
+    there. The weights at origin ``o`` use only the forecasts from earlier origins ``p``
+    whose whole horizon is observed at ``o`` (``p + horizon <= o``) and the values of ``y``
+    up to ``o``: each member's weight is the inverse of its mean absolute error there
+    (normalised to sum to one); equal weights while there is no such origin.
+    """
+    n_members, n_origins, h = means.shape
+    steps = np.arange(1, h + 1)
+    origins_arr = np.asarray(origins)
+    weights = np.full((n_origins, n_members), 1.0 / n_members)
+    for k, o in enumerate(origins_arr):
+        past = np.flatnonzero(ok & (origins_arr + h <= o))
+        if past.size == 0:
+            continue
+        actual = y[origins_arr[past][:, None] + steps[None, :]]  # (past, h), all at positions <= o
+        mae = np.array([np.mean(np.abs(actual - means[i, past])) for i in range(n_members)])
+        if not np.all(np.isfinite(mae)):
+            continue
+        inv = 1.0 / np.maximum(mae, 1e-12 * max(float(np.max(mae)), 1e-300))
+        weights[k] = inv / inv.sum()
+    return weights
+
+
 def combine_records(name: str, how: str, member_records: list[dict[str, Any]],
-                    member_names: list[str], intervals: bool) -> dict[str, Any]:
+                    member_names: list[str], intervals: bool, weights: np.ndarray | None = None) -> dict[str, Any]:
     """The combination's backtest record for one (series, segment) from its members' records
-    at the same origins: an origin is forecast where every member forecast it."""
+    at the same origins: an origin is forecast where every member forecast it. ``weights``
+    ``(origins, members)`` (``how="inverse_error"``) weight the members per origin."""
     first = member_records[0]
     origins = first["origins"]
     for rec in member_records[1:]:
@@ -184,10 +222,15 @@ def combine_records(name: str, how: str, member_records: list[dict[str, Any]],
     def stack(field: str) -> np.ndarray:
         return np.stack([np.asarray(rec[field], dtype=float) for rec in member_records])
 
-    mean = np.where(ok[:, None], _reduce(stack("mean"), how), np.nan)
+    def reduce(values: np.ndarray) -> np.ndarray:  # (members, origins, horizon) -> (origins, horizon)
+        if weights is not None:
+            return np.einsum("mos,om->os", values, weights)
+        return _reduce(values, how)
+
+    mean = np.where(ok[:, None], reduce(stack("mean")), np.nan)
     if intervals:
-        lower = np.minimum(_reduce(stack("lower"), how), mean)
-        upper = np.maximum(_reduce(stack("upper"), how), mean)
+        lower = np.minimum(reduce(stack("lower")), mean)
+        upper = np.maximum(reduce(stack("upper")), mean)
     else:
         lower = upper = np.full_like(mean, np.nan)
     failures = []
