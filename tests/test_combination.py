@@ -257,3 +257,20 @@ def test_inverse_error_combination_does_not_look_ahead(airline):
 def test_inverse_error_is_refused_by_a_standalone_model(airline):
     with pytest.raises(InputError, match="backtest"):
         create(IE).fit(airline)
+
+
+@pytest.mark.keras
+def test_a_global_member_is_trained_once_over_the_panel_and_combined_per_series():
+    from forecast.models.recurrent import LSTM
+
+    series, _ = load_m3("quarterly")
+    panel = {"Q1": series["Q1"], "Q3": series["Q3"]}
+    tiny = LSTM(time_steps=4, horizon=2, units=4, epochs=2, batch_size=16, seed=0)
+    kw = dict(horizon=4, initial=28, step=2, refit=False, seed=5)
+    res = fc.backtest({"lstm": tiny, "naive": "naive", "both": Combination([tiny, fc.Naive()])}, panel, **kw)
+    assert res.meta["models"]["both"]["members"] == ["lstm", "naive"]
+    assert res.meta["tasks_total"] == 1 + 2  # one global LSTM task, one naive task per series
+    f = res.forecasts
+    for sid in panel:
+        rows = {m: f[(f["series_id"] == sid) & (f["model"] == m)]["y_pred"].to_numpy() for m in ("lstm", "naive", "both")}
+        np.testing.assert_allclose(rows["both"], (rows["lstm"] + rows["naive"]) / 2)
