@@ -274,3 +274,13 @@ def test_a_global_member_is_trained_once_over_the_panel_and_combined_per_series(
     for sid in panel:
         rows = {m: f[(f["series_id"] == sid) & (f["model"] == m)]["y_pred"].to_numpy() for m in ("lstm", "naive", "both")}
         np.testing.assert_allclose(rows["both"], (rows["lstm"] + rows["naive"]) / 2)
+
+
+@pytest.mark.parametrize(("spec", "says"), [("combo(naive)", "at least two"), ("combo(naive, drift, how=best)", "how")])
+def test_cli_refuses_a_bad_combination_with_exit_status_2(tmp_path, capsys, spec, says):
+    from forecast.cli import main
+
+    rc = main(["backtest", "airline", "--models", f"naive,{spec}", "--horizon", "6", "--out", str(tmp_path / "o"),
+               "--quiet"])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and says in err and len(err.splitlines()) == 1
