@@ -42,6 +42,7 @@ _LAZY: dict[str, str] = {
     "RNN": "forecast.models.recurrent",
     "LSTM": "forecast.models.recurrent",
     "GRU": "forecast.models.recurrent",
+    "Combination": "forecast.models.combination",
     "create": "forecast.models.registry",
     "backtest": "forecast.evaluation",
     "BacktestResult": "forecast.evaluation",

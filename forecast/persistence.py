@@ -36,6 +36,9 @@ def _jsonable(value: Any) -> Any:
         return value.item()
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, Forecaster):  # a model as a parameter (a combination's members), unfitted
+        cls = type(value)
+        return {"__forecaster__": f"{cls.__module__}:{cls.__qualname__}", "params": _jsonable(value.get_params())}
     raise PersistenceError(f"parameter value {value!r} of type {type(value).__name__} cannot be saved as JSON")
 
 
@@ -43,10 +46,26 @@ def _restore(value: Any) -> Any:
     if isinstance(value, dict):
         if set(value) == {"__tuple__"}:
             return tuple(_restore(v) for v in value["__tuple__"])
+        if set(value) == {"__forecaster__", "params"}:
+            return _forecaster_class(str(value["__forecaster__"]))(**_restore(value["params"]))
         return {k: _restore(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_restore(v) for v in value]
     return value
+
+
+def _forecaster_class(name: str) -> type:
+    """A Forecaster class inside the forecast package named ``module:Class`` (nothing else is loaded)."""
+    module, _, cls_name = name.partition(":")
+    if not (module == "forecast" or module.startswith("forecast.")):
+        raise PersistenceError(f"a saved parameter names the class {name!r}, outside forecast; refusing to load it")
+    try:
+        cls = getattr(importlib.import_module(module), cls_name)
+    except (ImportError, AttributeError) as err:
+        raise PersistenceError(f"a saved parameter names an unknown class {name!r}") from err
+    if not (isinstance(cls, type) and issubclass(cls, Forecaster)):
+        raise PersistenceError(f"{name!r} is not a Forecaster")
+    return cls
 
 
 def save_model(model: Forecaster, path: str | os.PathLike) -> Path:

@@ -101,6 +101,75 @@ def _parse_models(models: Any) -> dict[str, Forecaster]:
     return out
 
 
+def _expand_combinations(model_map: dict[str, Forecaster]
+                         ) -> tuple[dict[str, Forecaster], dict[str, tuple[str, list[str], bool]]]:
+    """The models whose tasks run, and each combination's ``(how, member names, intervals)``.
+
+    A combination is not fitted: its members run as contenders of their own and its
+    forecasts are built from theirs. A member equal to a listed model (same class and
+    parameters) is that model, fitted once; any other member runs hidden, under
+    ``"<combination>/member<i>"``, and is not scored on its own.
+    """
+    from ..models.combination import Combination
+
+    run = {name: m for name, m in model_map.items() if not isinstance(m, Combination)}
+    combos: dict[str, tuple[str, list[str], bool]] = {}
+    for name, combo in model_map.items():
+        if not isinstance(combo, Combination):
+            continue
+        combo._validate_params()
+        members = []
+        for i, member in enumerate(combo.models):
+            ident = _model_id(member)
+            same = next((n for n, m in run.items() if _same_id(_model_id(m), ident)), None)
+            if same is None:
+                same = f"{name}/member{i}"
+                run[same] = member
+            members.append(same)
+        combos[name] = (combo.how, members, bool(combo.get_tags()["intervals"]))
+    return run, combos
+
+
+def _same_id(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    try:
+        return a["class"] == b["class"] and hash_json(a["params"]) == hash_json(b["params"])
+    except Exception:  # noqa: BLE001 - parameters that cannot be hashed: not recognised as the same
+        return False
+
+
+def _combination_records(records: list[dict[str, Any]], combos: dict[str, tuple[str, list[str], bool]],
+                         hidden: set[str], panel: dict[str, pd.Series]) -> list[dict[str, Any]]:
+    """Each combination's records, from its members' records at the same (series, segment);
+    the hidden members' records are dropped. Inverse-error weights at an origin come from
+    the members' forecasts at the series' earlier origins only (all segments)."""
+    from ..models.combination import combine_records, inverse_error_weights
+
+    by_member: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in records:
+        by_member.setdefault((r["series_id"], r["model"]), []).append(r)
+    out = [r for r in records if r["model"] not in hidden]
+    for name, (how, members, intervals) in combos.items():
+        for sid in panel:
+            per_member = [sorted(by_member.get((sid, m), []), key=lambda r: r["segment"]) for m in members]
+            if not per_member[0]:
+                continue
+            weights = None
+            if how == "inverse_error":
+                origins = [o for r in per_member[0] for o in r["origins"]]
+                means = np.stack([np.concatenate([np.asarray(r["mean"], dtype=float) for r in recs])
+                                  for recs in per_member])
+                ok = np.all([np.concatenate([np.asarray(r["ok"], dtype=bool) for r in recs])
+                             for recs in per_member], axis=0)
+                weights = inverse_error_weights(means, ok, origins, panel[sid].to_numpy(dtype=float))
+            done = 0
+            for seg_recs in zip(*per_member, strict=True):
+                n = len(seg_recs[0]["origins"])
+                w = None if weights is None else weights[done:done + n]
+                out.append(combine_records(name, how, list(seg_recs), members, intervals, w))
+                done += n
+    return out
+
+
 # ------------------------------------------------------------------------------ data
 def _parse_data(y: Any, X: Any) -> tuple[dict[str, pd.Series], dict[str, pd.DataFrame | None], bool]:
     is_panel = detect_panel(y)
@@ -188,7 +257,16 @@ def _versions() -> dict[str, str]:
 
 def _model_id(model: Forecaster) -> dict[str, Any]:
     cls = type(model)
-    return {"class": f"{cls.__module__}:{cls.__qualname__}", "params": model.get_params()}
+
+    def plain(value: Any) -> Any:  # a model as a parameter (a combination's members): its own id
+        if isinstance(value, Forecaster):
+            return _model_id(value)
+        if isinstance(value, list | tuple):
+            return type(value)(plain(v) for v in value)
+        return value
+
+    return {"class": f"{cls.__module__}:{cls.__qualname__}",
+            "params": {k: plain(v) for k, v in model.get_params().items()}}
 
 
 def _global_tasks(name: str, model: Forecaster, panel: dict[str, pd.Series], exog: dict[str, pd.DataFrame | None],
@@ -342,8 +420,10 @@ def backtest(
     if too_many:
         warnings.warn(too_many, ForecastWarning, stacklevel=2)
     model_map = _parse_models(models)
+    run_map, combos = _expand_combinations(model_map)
+    hidden = {name for name in run_map if name not in model_map}
     panel, exog, is_panel = _parse_data(y, X)
-    plan = _exog_plan(model_map, exog, known_exog)
+    plan = _exog_plan({**run_map, **model_map}, exog, known_exog)
     if season is None:
         season = _infer_season(panel, is_panel)
     else:
@@ -354,7 +434,7 @@ def backtest(
 
     if not isinstance(global_models, bool):
         raise InputError(f"global_models must be True or False; got {global_models!r}")
-    global_names = [name for name, m in model_map.items()
+    global_names = [name for name, m in run_map.items()
                     if global_models and is_panel and m.get_tags()["global_model"]]
     settings = {"horizon": horizon, "initial": initial, "step": step, "window": window,
                 "refit": refit_k, "level": level, "known_exog": list(known_exog or []),
@@ -371,7 +451,7 @@ def backtest(
         initial_used[sid] = int(init)
         y_hash = hash_series(series)
         data_hashes[sid] = hash_json([y_hash, hash_frame(exog[sid])])
-        for name, model in model_map.items():
+        for name, model in run_map.items():
             first_train = origins[0] - train_start(origins[0], window) + 1
             need = model.min_length()
             if need > first_train:
@@ -398,17 +478,21 @@ def backtest(
                     n_train=seg[0] - start + 1, origins=seg, horizon=horizon, level=level, seed=task_seed,
                 ))
     for name in global_names:
-        tasks.extend(_global_tasks(name, model_map[name], panel, exog, plan[name], origins_by_series,
+        tasks.extend(_global_tasks(name, run_map[name], panel, exog, plan[name], origins_by_series,
                                    refit_k, window, horizon, level, settings, seed))
     cache = TaskCache(cache_dir) if cache_dir is not None else None
     records, computed = execute(tasks, n_jobs=n_jobs, backend=backend, cache=cache, progress=progress)
     records = [r for rec in records for r in (rec["records"] if "records" in rec else [rec])]
+    if combos:
+        records = _combination_records(records, combos, hidden, panel)
     meta = {
         "settings": {**settings, "initial": initial, "season": int(season), "metrics": metric_names,
                      "global_models": bool(global_models),
                      "window": window, "refit": refit if isinstance(refit, bool) else int(refit)},
         "models": {name: {**_model_id(m), "exog": plan[name], "global": name in global_names,
-                          "tags": {k: v for k, v in m.get_tags().items()}}
+                          "tags": {k: v for k, v in m.get_tags().items()},
+                          **({"members": [repr(run_map[k]) if k in hidden else k for k in combos[name][1]],
+                              "how": combos[name][0]} if name in combos else {})}
                    for name, m in model_map.items()},
         "series": list(panel),
         "initial_used": initial_used,

@@ -116,8 +116,13 @@ def parse_spec(spec: str) -> tuple[str, tuple, dict]:
     if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name):
         if any(k.arg is None for k in tree.keywords):
             raise InputError(f"cannot read model spec {spec!r}: write keyword arguments as name=value, not **")
-        args = tuple(_literal(a, spec) for a in tree.args)
-        kwargs = {k.arg: _literal(k.value, spec) for k in tree.keywords}
+        def value(node: ast.AST) -> Any:
+            if isinstance(node, ast.Call):  # a nested spec (a combination's member): its text, read by create
+                return ast.get_source_segment(text, node)
+            return _literal(node, spec)
+
+        args = tuple(value(a) for a in tree.args)
+        kwargs = {k.arg: value(k.value) for k in tree.keywords}
         return tree.func.id.lower(), args, kwargs
     raise InputError(f"cannot read model spec {spec!r}; write it like arma(2,1) or lstm(units=32)")
 
@@ -181,6 +186,23 @@ def _arima_build(args: tuple, kwargs: dict) -> dict:
     return params
 
 
+def _combo_build(args: tuple, kwargs: dict) -> dict:
+    """``combo(naive, snaive(12), arma(1,0), how=median)``: each argument is a member spec."""
+    unknown = [k for k in kwargs if k != "how"]
+    if unknown:
+        raise InputError(f"combo takes member specs and how=mean|median; got {', '.join(map(repr, unknown))}")
+    if len(args) < 2:
+        raise InputError("combo needs at least two member specs, e.g. combo(naive, snaive(12))")
+    members = []
+    for arg in args:
+        if not isinstance(arg, str):
+            raise InputError(f"combo: {arg!r} is not a model spec; write members like naive or arma(1,0)")
+        if parse_spec(arg)[0] == "combo":
+            raise InputError(f"combo: member {arg!r} is itself a combination; list its members instead")
+        members.append(create(arg))
+    return {"models": members, **kwargs}
+
+
 _BUILTIN = [
     Entry("naive", "forecast.models.baseline:Naive", (), "last value carried forward"),
     Entry("snaive", "forecast.models.baseline:SeasonalNaive", ("m",), "value one season ago"),
@@ -195,6 +217,9 @@ _BUILTIN = [
           build=_arima_build, spec_names={"seasonal_order": "seasonal"}),
     Entry("autoarima", "forecast.models.auto_arima:AutoARIMA", ("m",),
           "automatic seasonal ARIMA (Hyndman-Khandakar stepwise, AICc); also written arima(auto)"),
+    Entry("combo", "forecast.models.combination:Combination", (),
+          "mean or median of member models' forecasts, e.g. combo(naive, snaive(12), how=median)",
+          build=_combo_build),
     Entry("rnn", "forecast.models.recurrent:RNN", (), "simple (Elman) recurrent network"),
     Entry("lstm", "forecast.models.recurrent:LSTM", (), "long short-term memory network"),
     Entry("gru", "forecast.models.recurrent:GRU", (), "gated recurrent unit network"),
