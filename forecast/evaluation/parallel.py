@@ -30,8 +30,11 @@ def capped_jobs(n_jobs: Any, backend: Any = None) -> tuple[Any, str | None]:
     cut to them, with a note saying so (None when nothing changed). Other values (``-1``,
     a bad value refused later, a Dask backend) pass unchanged."""
     cores = (getattr(os, "process_cpu_count", None) or os.cpu_count)() or 1
-    if (isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs <= cores
-            or not (backend is None or isinstance(backend, str) and backend in _LOCAL_BACKENDS)):
+    try:
+        count = whole_number(n_jobs, "n_jobs", low=-1)
+    except InputError:
+        return n_jobs, None  # refused later, with its message
+    if count <= cores or not (backend is None or isinstance(backend, str) and backend in _LOCAL_BACKENDS):
         return n_jobs, None
     return cores, (f"{option('n_jobs', 'n_jobs')}={n_jobs} asks for more workers than the {cores} CPU "
                    f"core(s) of this machine; running {cores} (more processes than cores only slow the run down)")

@@ -688,7 +688,7 @@ class RecurrentForecaster(Forecaster):
         used = [p for p in parts if len(p[3])]
         # steps beyond the head only from held-out origins (in-sample residuals guarantee nothing)
         S = H if in_sample else max(H, min(_CAL_STEPS, max(len(yv) - 1 - int(ends.min()) for _, yv, _, ends in used)))
-        forecasts = dict(zip([p[0] for p in used], self._forecast([(sid, yv, Xv, ends, S) for sid, yv, Xv, ends in used]),
+        forecasts = dict(zip([p[0] for p in used], self._forecast([(sid, yv, Xv, ends, S) for sid, yv, Xv, ends in used], calibrating=True),
                              strict=True))
         self.residuals_, self.scaled_residuals_ = {}, {}
         counts = np.zeros(S, dtype=np.int64)
@@ -779,7 +779,8 @@ class RecurrentForecaster(Forecaster):
                       f"usually less accurate; fit with horizon={steps} for a direct {steps}-step head",
                       ForecastWarning, stacklevel=user_stacklevel())
 
-    def _forecast(self, jobs: Sequence[tuple[str, np.ndarray, np.ndarray | None, np.ndarray, int]]) -> list[np.ndarray]:
+    def _forecast(self, jobs: Sequence[tuple[str, np.ndarray, np.ndarray | None, np.ndarray, int]], *,
+                  calibrating: bool = False) -> list[np.ndarray]:
         """Forecasts for many (series, origins) at once, batched through the network.
 
         Each job is ``(sid, y values, X values or None, ends, steps)``: ``ends`` are the
@@ -792,7 +793,7 @@ class RecurrentForecaster(Forecaster):
         d = int(bool(self.difference))
         steps_max = max(j[4] for j in jobs)
         blocks = -(-steps_max // H)
-        if blocks > 1:
+        if blocks > 1 and not calibrating:  # the calibration's own rolled steps are no user request
             self._warn_rolled(steps_max, H)
         L = span + blocks * H
         tgt_all, ex_all, meta = [], [], []
