@@ -176,6 +176,9 @@ def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> 
         sys.stdout.write("Failed:\n" + "".join(f"  {line}\n" for line in lines))
     for line in undefined_notes(result, board):
         sys.stdout.write(line + "\n")
+    note = board.attrs.get("ranking_note", "")
+    if note and note != f"ranked by {primary}":  # the primary metric is undefined: say what ranks instead
+        sys.stdout.write(f"note: {note}\n")
     if not quiet:
         if "dm_worse" in board.columns:
             sys.stdout.write(f"Ranked by {primary}. DM w/n/b: number of series where a Diebold-Mariano test "
