@@ -149,7 +149,7 @@ def test_panel_backtest_with_undefined_scores_averages_no_empty_slice(airline, t
     assert np.isfinite(table[["naive", "drift"]].to_numpy()).all()
     assert board.attrs["ranking_metric"] == "mase" and np.isfinite(board["mase"]).all()
     html = (tmp_path / "out" / "report.html").read_text()
-    assert "ranked by" in html
+    assert "ranked by" in html and "MASE by horizon step" in html
 
 
 def test_cli_names_the_ranking_metric_and_replaces_a_season_longer_than_the_data(tmp_path):
@@ -178,4 +178,6 @@ def test_cli_says_when_the_ranking_falls_back_to_the_next_metric(tmp_path, alter
     assert "note: ranked by mae: mase is undefined for every model" in proc.stdout
     board = pd.read_csv(tmp_path / "out" / "leaderboard.csv")
     assert board["model"].iloc[0] == "snaive(2)" and board["mae"].is_monotonic_increasing
-    assert "ranked by" in (tmp_path / "out" / "report.html").read_text()
+    assert "skill_mae" in board.columns
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert "mae: mase is undefined for every model" in html and "snaive(2) (mae " in html

@@ -633,7 +633,9 @@ class BacktestResult:
 
     # ------------------------------------------------------------------ leaderboard
     def leaderboard(self, metric: str | None = None, *, alpha: float = 0.05, loss: str = "mse") -> pd.DataFrame:
-        """Models ranked by ``metric`` (default MASE), with all metrics, skill relative to the
+        """Models ranked by ``metric`` (default MASE) where it is defined for every model, else
+        by the next metric that is (:meth:`ranking_metric`; ``attrs["ranking_metric"]`` and
+        ``attrs["ranking_note"]`` say which and why, ``skill_<metric>`` names it), with all metrics, skill relative to the
         reference (naive, or seasonal naive when the season is > 1: ``1 − metric/reference``),
         ``owa``: the M4 competition's overall weighted average, the mean of sMAPE and MASE
         each relative to Naive2's on the same origins (:class:`~forecast.models.baseline.Naive2`,
