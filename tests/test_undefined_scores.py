@@ -71,7 +71,7 @@ def test_mape_is_undefined_only_at_origins_with_zero_actuals(sunspots):
 
 # ---------------------------------------------------------------- issue 17: rank by a defined metric
 @pytest.fixture(scope="module")
-def alternating(m3_panel):
+def alternating():
     """The airline passengers with the first 40 months replaced by the first two values in
     turn: at lag m=2 the training data does not change before any origin below, so MASE
     (m=2) is undefined at every origin while the models' errors differ."""
@@ -181,3 +181,22 @@ def test_cli_says_when_the_ranking_falls_back_to_the_next_metric(tmp_path, alter
     assert "skill_mae" in board.columns
     html = (tmp_path / "out" / "report.html").read_text()
     assert "mae: mase is undefined for every model" in html and "snaive(2) (mae " in html
+
+
+def test_cli_panel_with_undefined_scores_raises_no_runtime_warning(tmp_path):
+    from tests.test_cli import run_cli
+
+    co2 = fc.datasets.load("co2")
+    weeks = co2.index[:70].strftime("%Y-%m-%d")
+    path = tmp_path / "stores.csv"
+    pd.concat([pd.DataFrame({"store": f"s{k}", "week": weeks, "sales": co2.iloc[70 * k:70 * k + 70].to_numpy()})
+               for k in range(5)]).to_csv(path, index=False)
+    # season 52: MASE is undefined at the first 4 of 7 origins of every store
+    proc = run_cli("backtest", str(path), "--id-col", "store", "--models", "naive,snaive(4),mean", "--horizon", "4",
+                   "--initial", "40", "--step", "4", "--out", str(tmp_path / "out"),
+                   env={"PYTHONWARNINGS": "error::RuntimeWarning"})
+    assert proc.returncode == 0, proc.stderr
+    assert "RuntimeWarning" not in proc.stderr + proc.stdout
+    assert "MASE is undefined for series s0 (4 of 7 origins)" in proc.stdout
+    board = pd.read_csv(tmp_path / "out" / "leaderboard.csv")
+    assert np.isfinite(board["mase"]).all() and board["mase"].is_monotonic_increasing
