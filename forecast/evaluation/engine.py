@@ -298,7 +298,10 @@ def backtest(
         inferred from the frequency when not given (:func:`forecast.io.season_length`: 12
         monthly, 4 quarterly, 52 weekly, 7 daily, 24 hourly, 96 for 15 minutes, 1 yearly).
         When it cannot be inferred (integer index, a frequency without a usual season, or
-        series with different seasons) ``m=1`` is used with a ``ForecastWarning``.
+        series with different seasons) ``m=1`` is used with a ``ForecastWarning``. A season
+        longer than the training data before every origin of every series (MASE/RMSSE would
+        be undefined everywhere) is replaced by 1 with a ``ForecastWarning`` naming
+        ``season=``; ``meta["season_note"]`` keeps what it said.
     known_exog : list of str, optional
         X columns whose future values are known in advance (calendar, planned values):
         models that take regressors get them for fitting and for the horizon. All other

@@ -10,7 +10,8 @@ is undefined at an origin (MASE/RMSSE when the training data does not change at 
 or is shorter than ``m + 1``; MAPE when the actuals hold a zero) is left out of that
 metric's averages only, counted (``n_undefined_<metric>`` in ``scores()`` and the
 leaderboard, per series in :meth:`BacktestResult.undefined`) and named in an
-:class:`~forecast.errors.UndefinedScoreWarning`.
+:class:`~forecast.errors.UndefinedScoreWarning`. The leaderboard ranks by a metric that is
+defined for every model (:meth:`BacktestResult.ranking_metric`), never by input order.
 A model that
 produced no forecast at all (it failed at every origin of every series) is left out of that
 comparison: the others are compared without it, and it is listed as failed
@@ -576,7 +577,7 @@ class BacktestResult:
 
     def dm_tests(self, *, against: str | None = None, loss: str = "mse", by_step: bool = True) -> pd.DataFrame:
         """Diebold–Mariano tests of every model against ``against`` (default: the best model
-        of the leaderboard), per series, over all steps (``step`` 0: the mean loss over the
+        of the leaderboard, by its ranking metric), per series, over all steps (``step`` 0: the mean loss over the
         horizon per origin) and, with ``by_step``, at each horizon step.
 
         A negative ``statistic`` means the model has the smaller loss. Lags account for the
@@ -623,7 +624,9 @@ class BacktestResult:
     def friedman(self, metric: str | None = None, alpha: float = 0.05) -> FriedmanResult:
         """Friedman test over the series of a panel, mean ranks (1 = best) and the Nemenyi
         critical difference: two models whose mean ranks differ by more are significantly
-        different at ``alpha``."""
+        different at ``alpha``. It runs on the metric that ranks the leaderboard
+        (:meth:`ranking_metric`: ``metric`` where it is defined for every model, else the next
+        one that is)."""
         if len(self.series_ids) < 2:
             raise InputError("the Friedman test needs a panel of at least 2 series; this backtest has 1")
         if len(self.scored_models) < 2:
