@@ -200,3 +200,17 @@ def test_cli_panel_with_undefined_scores_raises_no_runtime_warning(tmp_path):
     assert "MASE is undefined for series s0 (4 of 7 origins)" in proc.stdout
     board = pd.read_csv(tmp_path / "out" / "leaderboard.csv")
     assert np.isfinite(board["mase"]).all() and board["mase"].is_monotonic_increasing
+
+
+def test_no_metric_defined_for_every_model_ranks_nobody_and_calls_nobody_best(alternating):
+    res = fc.backtest(["naive", "snaive(2)", "mean"], alternating, horizon=4, initial=30, step=2, season=2,
+                      metrics=["mase"])
+    with pytest.warns(UndefinedScoreWarning):
+        board = res.leaderboard()
+    assert board["rank"].isna().all() and board["dm_pvalue"].isna().all()
+    assert "no other metric is defined for every model" in board.attrs["ranking_note"]
+    from forecast.cli.tables import leaderboard_rows
+
+    headers, rows, _ = leaderboard_rows(board, ["mase"])
+    verdicts = [row[headers.index("vs. best")] for row in rows]
+    assert verdicts == ["unranked"] * 3

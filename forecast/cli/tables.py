@@ -114,7 +114,8 @@ def leaderboard_rows(board: Any, metrics: list[str]) -> tuple[list[str], list[li
         row = [_fmt_num(rec[c]) if c != "model" else str(rec[c]) for c in cols + extra]
         style = None
         if pcol:
-            label = "failed" if failed[i] else significance_label(float(rec[pcol]))
+            label = ("failed" if failed[i] else "unranked" if _is_missing(rec.get("rank"))
+                     else significance_label(float(rec[pcol])))
             row += [_fmt_num(rec[pcol], 3), label]
             style = "bold green" if label == "best" else ("red" if label.startswith("sig") else None)
         elif "dm_worse" in board.columns:

@@ -682,6 +682,8 @@ class BacktestResult:
         unscored = {mdl for mdl, v in board[primary].items() if not np.isfinite(v)} - failed
         best = str(board.index[0])
         dm = self.dm_tests(against=best, loss=loss, by_step=False)
+        if best in unscored:  # no model has a ranking score: no best to test against
+            dm = dm.iloc[:0]
         if len(self.series_ids) == 1:
             dm_idx = dm.set_index("model")
             board["dm_stat"] = [dm_idx["statistic"].get(mdl, np.nan) for mdl in board.index]
