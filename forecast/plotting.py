@@ -104,7 +104,7 @@ def plot_forecasts(result, *, series_id: str | None = None, models: Sequence[str
 
 def plot_by_horizon(result, metric: str = "mae"):
     """The error at each horizon step, one line per model."""
-    table = result.by_horizon(metric)
+    table = result.by_horizon(metric)[result.models]  # not the count column n
     fig = _figure()
     ax = fig.subplots()
     for k, name in enumerate(table.columns):

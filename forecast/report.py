@@ -121,6 +121,8 @@ def nemenyi_labels(board: pd.DataFrame) -> list[str]:
         value = rec.get("nemenyi_worse")
         if rec.get("status") == "failed":
             out.append("failed")
+        elif "rank" in rec and pd.isna(rec["rank"]):  # no ranking score
+            out.append("unranked")
         elif i == 0:
             out.append("best")
         elif value is None or pd.isna(value):
@@ -247,8 +249,9 @@ def _leaderboard_section(board: pd.DataFrame, alpha: float, panel_note: str = ""
         return _table(board, row_class=classes, extra=extra, extra_at=len(front)) + explain
     if pcol is None:
         return _table(board)
-    labels = ["failed" if f else significance_label(p, alpha)
-              for p, f in zip(board[pcol].astype(float), failed, strict=True)]
+    unranked = board["rank"].isna().tolist() if "rank" in board.columns else [False] * len(board)
+    labels = ["failed" if f else "unranked" if u else significance_label(p, alpha)
+              for p, f, u in zip(board[pcol].astype(float), failed, unranked, strict=True)]
     classes = ["failed" if lab == "failed" else "best" if lab == "best" else
                ("worse" if lab.startswith("sig") else "tie") for lab in labels]
     board = board[front + [pcol] + [c for c in board.columns if c not in front and c != pcol]]

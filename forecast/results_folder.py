@@ -124,11 +124,15 @@ def _write_figures_and_report(result: Any, board: Any, out: Path, settings: dict
         "best": ("nothing scored" if nothing else
                  f"{board['model'].iloc[0]} ({primary} {_fmt(float(board[primary].iloc[0]))})"),
     }
+    if nothing is None and board.attrs.get("ranking_note"):
+        summary["ranked by"] = board.attrs["ranking_note"].removeprefix("ranked by ")
+    if result.meta.get("season_note"):
+        summary["season"] = result.meta["season_note"]
     if result.failed_models:
         summary["failed"] = ", ".join(result.failed_models)
     by_horizon = None
     if nothing is None:
-        by_horizon = result.by_horizon(primary)[result.scored_models].reset_index()
+        by_horizon = result.by_horizon(primary)[[*result.scored_models, "n"]].reset_index()
         by_horizon.columns = [f"step ({primary})", *by_horizon.columns[1:]]
     panel_note = ""
     if n_series > 1 and nothing is None and len(result.scored_models) > 1:

@@ -216,6 +216,9 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     if backend is not None:
         backend.close()
     elapsed = time.perf_counter() - started
+    if result.meta.get("season_note"):  # the engine replaced a season longer than the data
+        _say(args, "note: " + result.meta["season_note"].replace("season=m; command line: --season m",
+                                                                  "--season m"))
     settings = {
         "command": shlex.join([PROG, *argv]),
         "data": cfg.data or "airline (bundled)", "source": source,

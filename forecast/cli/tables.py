@@ -116,7 +116,8 @@ def leaderboard_rows(board: Any, metrics: list[str]) -> tuple[list[str], list[li
         row = [_fmt_num(rec[c]) if c != "model" else str(rec[c]) for c in cols + extra]
         style = None
         if pcol:
-            label = "failed" if failed[i] else significance_label(float(rec[pcol]))
+            label = ("failed" if failed[i] else "unranked" if _is_missing(rec.get("rank"))
+                     else significance_label(float(rec[pcol])))
             row += [_fmt_num(rec[pcol], 3), label]
             style = "bold green" if label == "best" else ("red" if label.startswith("sig") else None)
         elif "dm_worse" in board.columns:
@@ -184,6 +185,9 @@ def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> 
             say(f"  {line}")
     for line in undefined_notes(result, board):
         say(line)
+    note = board.attrs.get("ranking_note", "")
+    if note and note != f"ranked by {primary}":  # the primary metric is undefined: say what ranks instead
+        say(f"note: {note}")
     if not quiet:
         if "dm_worse" in board.columns:
             say(f"Ranked by {primary}. DM w/n/b: number of series where a Diebold-Mariano test "

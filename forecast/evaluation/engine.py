@@ -65,6 +65,24 @@ def _infer_season(panel: dict[str, pd.Series], is_panel: bool) -> int:
     return 1
 
 
+def _season_for_data(season: int, panel: dict[str, pd.Series], origins_by_series: dict[str, list[int]],
+                     window: Any) -> tuple[int, str | None]:
+    """``season``, or 1 when it is longer than the training data before every origin of every
+    series (MASE/RMSSE need more than ``m`` training values, so they would be undefined
+    everywhere); then also the note a :class:`ForecastWarning` says, naming ``season=``."""
+    if season <= 1:
+        return season, None
+    longest = max(o[-1] - train_start(o[-1], window) + 1 for o in origins_by_series.values())
+    if season < longest:
+        return season, None
+    note = (f"season={season} is longer than the training data (at most {longest} values before an origin"
+            f"{' in any series' if len(panel) > 1 else ''}): MASE/RMSSE, which need more than {season} "
+            "training values, would be undefined at every origin, so m=1 is used (and the naive reference). "
+            f"Pass a season shorter than {longest} (season=m; command line: --season m) for seasonal scaling")
+    warnings.warn(note, ForecastWarning, stacklevel=3)
+    return 1, note
+
+
 # ------------------------------------------------------------------------------ models
 def _model_from(spec: Any, where: str) -> Forecaster:
     if isinstance(spec, Forecaster):
@@ -358,7 +376,10 @@ def backtest(
         inferred from the frequency when not given (:func:`forecast.io.season_length`: 12
         monthly, 4 quarterly, 52 weekly, 7 daily, 24 hourly, 96 for 15 minutes, 1 yearly).
         When it cannot be inferred (integer index, a frequency without a usual season, or
-        series with different seasons) ``m=1`` is used with a ``ForecastWarning``.
+        series with different seasons) ``m=1`` is used with a ``ForecastWarning``. A season
+        longer than the training data before every origin of every series (MASE/RMSSE would
+        be undefined everywhere) is replaced by 1 with a ``ForecastWarning`` naming
+        ``season=``; ``meta["season_note"]`` keeps what it said.
     known_exog : list of str, optional
         X columns whose future values are known in advance (calendar, planned values):
         models that take regressors get them for fitting and for the horizon. All other
@@ -480,6 +501,7 @@ def backtest(
     for name in global_names:
         tasks.extend(_global_tasks(name, run_map[name], panel, exog, plan[name], origins_by_series,
                                    refit_k, window, horizon, level, settings, seed))
+    season, season_note = _season_for_data(int(season), panel, origins_by_series, window)
     cache = TaskCache(cache_dir) if cache_dir is not None else None
     records, computed = execute(tasks, n_jobs=n_jobs, backend=backend, cache=cache, progress=progress)
     records = [r for rec in records for r in (rec["records"] if "records" in rec else [rec])]
@@ -504,6 +526,7 @@ def backtest(
         "tasks_computed": computed,
         "tasks_cached": len(tasks) - computed,
         "reference": "snaive" if season > 1 else "naive",
+        "season_note": season_note,
         "elapsed_seconds": time.perf_counter() - started,
     }
     return BacktestResult.from_records(records, panel, origins_by_series, list(model_map), meta)

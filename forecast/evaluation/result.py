@@ -10,7 +10,8 @@ is undefined at an origin (MASE/RMSSE when the training data does not change at 
 or is shorter than ``m + 1``; MAPE when the actuals hold a zero) is left out of that
 metric's averages only, counted (``n_undefined_<metric>`` in ``scores()`` and the
 leaderboard, per series in :meth:`BacktestResult.undefined`) and named in an
-:class:`~forecast.errors.UndefinedScoreWarning`.
+:class:`~forecast.errors.UndefinedScoreWarning`. The leaderboard ranks by a metric that is
+defined for every model (:meth:`BacktestResult.ranking_metric`), never by input order.
 A model that
 produced no forecast at all (it failed at every origin of every series) is left out of that
 comparison: the others are compared without it, and it is listed as failed
@@ -53,6 +54,16 @@ def _ratio(num: np.ndarray, den: float) -> np.ndarray:
     if not np.isfinite(den) or den == 0:
         return np.full(np.shape(num), np.nan)
     return np.asarray(num, dtype=float) / den
+
+
+def _mean_of_finite(values: np.ndarray, axis: int = 0) -> np.ndarray:
+    """Mean of the finite entries along ``axis``; NaN where there is none (no warning:
+    an empty slice is not averaged)."""
+    v = np.asarray(values, dtype=float)
+    fin = np.isfinite(v)
+    n = fin.sum(axis=axis)
+    total = np.where(fin, v, 0.0).sum(axis=axis)
+    return np.where(n > 0, total / np.maximum(n, 1), np.nan)
 
 
 def _scale_or_nan(values: np.ndarray, m: int, power: int) -> float:
@@ -399,6 +410,9 @@ class BacktestResult:
 
     @staticmethod
     def _per_step(name: str, y, f, lo, hi, s1, s2) -> np.ndarray:
+        if name in ("mase", "rmsse"):  # the origins where the scale is undefined are left out
+            keep = np.isfinite(s1 if name == "mase" else s2)
+            y, f, s1, s2 = y[keep], f[keep], s1[keep], s2[keep]
         if y.shape[0] == 0:
             return np.full(y.shape[1], np.nan)
         try:
@@ -476,17 +490,70 @@ class BacktestResult:
         return out
 
     def by_horizon(self, metric: str = "mae") -> pd.DataFrame:
-        """Step × model table of ``metric`` at each horizon step (common origins, mean over series)."""
+        """Step × model table of ``metric`` at each horizon step: per series the mean over its
+        common origins where the metric is defined (MASE/RMSSE: a defined scale; MAPE: no zero
+        actual), then the mean over the series where it is defined. Column ``n`` counts the
+        (series, origin) pairs averaged; NaN only where ``n`` is 0."""
         name = self._metric_names(metric)[0]
+        failed = set(self.failed_models)
         out = {}
         for model in self.models:
-            if model in self.failed_models:
+            if model in failed:
                 out[model] = np.full(self.horizon, np.nan)
                 continue
-            per_series = [self._per_step(name, *self._arrays(sid, model)) for sid in self.series_ids]
-            out[model] = np.nanmean(np.vstack(per_series), axis=0) if len(per_series) > 1 else per_series[0]
+            per_series = np.vstack([self._per_step(name, *self._arrays(sid, model)) for sid in self.series_ids])
+            out[model] = _mean_of_finite(per_series, axis=0)
         frame = pd.DataFrame(out, index=pd.RangeIndex(1, self.horizon + 1, name="step"))
+        frame["n"] = sum(self._n_defined(name, sid) for sid in self.series_ids)
         return frame
+
+    def _n_defined(self, name: str, sid: str) -> int:
+        """Common origins of series ``sid`` where metric ``name`` is defined whatever the forecasts."""
+        inf = self._series_info[sid]
+        ok = inf["ok"]
+        if name in ("mase", "rmsse"):
+            return int(np.isfinite(inf["scale1" if name == "mase" else "scale2"][ok]).sum())
+        if name == "mape":
+            return int((~(self._cells[(sid, self.models[0])].y[ok] == 0).any(axis=1)).sum())
+        return int(ok.sum())
+
+    def ranking_metric(self, metric: str | None = None) -> tuple[str, str]:
+        """The metric the leaderboard ranks by and a one-line note saying which and why.
+
+        It is ``metric`` (default: the primary metric, MASE when it is scored) when that is
+        defined for every compared model, else the first metric in the leaderboard's order
+        (``meta['settings']['metrics']``; coverage never ranks) that is. A metric undefined
+        at an origin is undefined there for every model (it depends on the data only), so
+        each model's score averages the same origins. When no metric is defined for every
+        model, ``metric`` ranks and the models without a score are listed last, unranked."""
+        requested = self._metric_names(metric or self._primary())[0]
+        scored = self.scored_models
+        if not scored:
+            return requested, f"ranked by {requested}"
+        order = [requested, *[n for n in self._metric_names() if n != requested and n != "coverage"]]
+        for name in order:
+            s = self.series_scores(name)[scored].mean(axis=0)
+            if np.isfinite(s.to_numpy(float)).all():
+                if name == requested:
+                    return name, f"ranked by {name}"
+                return name, (f"ranked by {name}: {self._undefined_why(requested, scored)}; "
+                              f"{name} is the next metric defined for every model")
+        return requested, (f"ranked by {requested}, although {self._undefined_why(requested, scored)} and no "
+                           "other metric is defined for every model: models without a score are listed last, "
+                           "without a rank")
+
+    def _undefined_why(self, name: str, scored: list[str]) -> str:
+        s = self.series_scores(name)[scored].mean(axis=0)
+        bad = [m for m in scored if not np.isfinite(s[m])]
+        who = "every model" if len(bad) == len(scored) else ", ".join(bad)
+        table = self.undefined([name]) if name in _CAN_BE_UNDEFINED else None
+        if table is not None and len(table):
+            reasons = "; ".join(dict.fromkeys(table["reason"]))
+            extra = ""
+            if name in ("mase", "rmsse") and "training values" in reasons:
+                extra = "; a shorter season (season=, command line --season) makes it defined"
+            return f"{name} is undefined for {who} at every scored origin ({reasons}{extra})"
+        return f"{name} is undefined for {who}"
 
     def _primary(self) -> str:
         names = self.meta["settings"]["metrics"]
@@ -510,7 +577,7 @@ class BacktestResult:
 
     def dm_tests(self, *, against: str | None = None, loss: str = "mse", by_step: bool = True) -> pd.DataFrame:
         """Diebold–Mariano tests of every model against ``against`` (default: the best model
-        of the leaderboard), per series, over all steps (``step`` 0: the mean loss over the
+        of the leaderboard, by its ranking metric), per series, over all steps (``step`` 0: the mean loss over the
         horizon per origin) and, with ``by_step``, at each horizon step.
 
         A negative ``statistic`` means the model has the smaller loss. Lags account for the
@@ -546,25 +613,32 @@ class BacktestResult:
         return table
 
     def _best(self, metric: str | None = None) -> str:
-        s = self.scores(metric or self._primary()).iloc[0]
+        """The best model by the ranking metric (:meth:`ranking_metric`); never the first
+        model for want of a score."""
+        name = self.ranking_metric(metric)[0]
+        s = self.scores(name).iloc[0].reindex(self.scored_models)
         if s.notna().any():
             return str(s.idxmin())
-        return self.models[0]
+        return (self.scored_models or self.models)[0]
 
     def friedman(self, metric: str | None = None, alpha: float = 0.05) -> FriedmanResult:
         """Friedman test over the series of a panel, mean ranks (1 = best) and the Nemenyi
         critical difference: two models whose mean ranks differ by more are significantly
-        different at ``alpha``."""
+        different at ``alpha``. It runs on the metric that ranks the leaderboard
+        (:meth:`ranking_metric`: ``metric`` where it is defined for every model, else the next
+        one that is)."""
         if len(self.series_ids) < 2:
             raise InputError("the Friedman test needs a panel of at least 2 series; this backtest has 1")
         if len(self.scored_models) < 2:
             raise InputError(f"the Friedman test needs at least 2 models with forecasts; this backtest has "
                              f"{len(self.scored_models)} (failed at every origin: {', '.join(self.failed_models)})")
-        return friedman_test(self.series_scores(metric)[self.scored_models], alpha=alpha)
+        return friedman_test(self.series_scores(self.ranking_metric(metric)[0])[self.scored_models], alpha=alpha)
 
     # ------------------------------------------------------------------ leaderboard
     def leaderboard(self, metric: str | None = None, *, alpha: float = 0.05, loss: str = "mse") -> pd.DataFrame:
-        """Models ranked by ``metric`` (default MASE), with all metrics, skill relative to the
+        """Models ranked by ``metric`` (default MASE) where it is defined for every model, else
+        by the next metric that is (:meth:`ranking_metric`; ``attrs["ranking_metric"]`` and
+        ``attrs["ranking_note"]`` say which and why, ``skill_<metric>`` names it), with all metrics, skill relative to the
         reference (naive, or seasonal naive when the season is > 1: ``1 − metric/reference``),
         ``owa``: the M4 competition's overall weighted average, the mean of sMAPE and MASE
         each relative to Naive2's on the same origins (:class:`~forecast.models.baseline.Naive2`,
@@ -580,10 +654,11 @@ class BacktestResult:
         without any forecast: it is listed last, without a rank, and left out of the comparison;
         ``n_failed`` counts each model's failed origins and ``failure`` gives the most frequent reason;
         ``n_warnings`` counts the warnings its fits and forecasts raised (:meth:`fit_warnings`)."""
-        primary = self._metric_names(metric or self._primary())[0]
+        primary, ranking_note = self.ranking_metric(metric)
         names = self._metric_names()
-        if primary not in names:
-            names = [primary, *names]
+        for name in dict.fromkeys([self._metric_names(metric or self._primary())[0], primary]):
+            if name not in names:
+                names = [name, *names]
         table = self.scores(names).T
         undefined = [c for c in table.columns if str(c).startswith("n_undefined_")]
         counts = table[undefined].astype(int)
@@ -602,10 +677,13 @@ class BacktestResult:
                     stacklevel=2)
         failed = set(self.failed_models)
         board["status"] = ["failed" if mdl in failed else "ok" for mdl in board.index]
-        board = board.sort_values(primary, kind="stable")
+        board = board.sort_values(primary, kind="stable", na_position="last")
         board = board.iloc[np.argsort([mdl in failed for mdl in board.index], kind="stable")]
+        unscored = {mdl for mdl, v in board[primary].items() if not np.isfinite(v)} - failed
         best = str(board.index[0])
         dm = self.dm_tests(against=best, loss=loss, by_step=False)
+        if best in unscored:  # no model has a ranking score: no best to test against
+            dm = dm.iloc[:0]
         if len(self.series_ids) == 1:
             dm_idx = dm.set_index("model")
             board["dm_stat"] = [dm_idx["statistic"].get(mdl, np.nan) for mdl in board.index]
@@ -650,13 +728,15 @@ class BacktestResult:
                             f"{summary.at[mdl, 'message']}" if mdl in summary.index else ""
                             for mdl in board.index]
         ranks = np.arange(1, len(board) + 1)
-        if failed:  # failed models are listed, not ranked
-            ranks = pd.array([None if mdl in failed else r for mdl, r in zip(board.index, ranks, strict=True)],
-                             dtype="Int64")
+        if failed or unscored:  # failed models, and models without a ranking score, are listed, not ranked
+            ranks = pd.array([None if mdl in failed or mdl in unscored else r
+                              for mdl, r in zip(board.index, ranks, strict=True)], dtype="Int64")
         board.insert(0, "rank", ranks)
         board.index.name = "model"
         board = board.reset_index()
         board.columns.name = None
+        board.attrs["ranking_metric"] = primary  # also named by the skill_<metric> column
+        board.attrs["ranking_note"] = ranking_note
         return board
 
     # ------------------------------------------------------------------ persistence
