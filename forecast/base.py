@@ -39,6 +39,7 @@ from .io import (
     read_panel,
 )
 from .memcheck import check_forecast_fits
+from .threads import single_thread
 
 __all__ = ["Forecaster", "Forecast", "PanelForecast", "Prediction", "clone", "DEFAULT_TAGS", "DEFAULT_LEVELS"]
 
@@ -190,6 +191,11 @@ class Forecaster:
             delattr(self, key)
 
     # ---------------------------------------------------------------- template methods
+    def _few_threads(self) -> Any:
+        """One BLAS/OpenMP thread around a classical model's hooks (:mod:`forecast.threads`);
+        models tagged ``needs_keras`` keep the threads TensorFlow is given."""
+        return single_thread(not self.get_tags()["needs_keras"])
+
     def fit(self, y: Any, X: Any = None) -> Forecaster:
         """Estimate the model on ``y`` (and exogenous ``X`` aligned with it). Returns self.
 
@@ -213,7 +219,8 @@ class Forecaster:
                 "use a longer series or a smaller model"
             )
         self._reset()
-        self._fit(y, X)
+        with self._few_threads():
+            self._fit(y, X)
         self._set_data(y, X)
         return self
 
@@ -233,7 +240,8 @@ class Forecaster:
                                  f"{need}; drop it from the panel or use a smaller model")
         self._reset()
         self.ids_ = ids
-        self._fit_panel(ys, Xs)
+        with self._few_threads():
+            self._fit_panel(ys, Xs)
         self._set_data(ys, Xs, ids)
         return self
 
@@ -293,7 +301,8 @@ class Forecaster:
             return self._predict_panel_data(horizon, X)
         index = future_index(self.y_.index, horizon)
         X = self._future_X(X, index)
-        pred = self._predict(horizon, X)
+        with self._few_threads():
+            pred = self._predict(horizon, X)
         return Forecast.from_prediction(pred, index, name=repr(self))
 
     def _check_horizon_size(self, horizon: int) -> None:
@@ -321,7 +330,8 @@ class Forecaster:
                     raise InputError(f"X has no future values for series {sid!r}; pass X as a dict with the "
                                      f"future values of every series for {horizon} steps")
                 Xf[sid] = check_future_exog(given[sid], index[sid], list(self.X_[sid].columns), f"X[{sid!r}]")
-        preds = self._predict_panel(horizon, Xf)
+        with self._few_threads():
+            preds = self._predict_panel(horizon, Xf)
         name = repr(self)
         return PanelForecast({self._key(sid): Forecast.from_prediction(preds[sid], index[sid], name=name)
                               for sid in self.y_})
@@ -367,7 +377,8 @@ class Forecaster:
             return self
         self._check_continues(y_new, "y_new")
         X_new = self._future_X(X_new, y_new.index, "X_new") if self.X_ is not None or X_new is not None else None
-        self._update(y_new, X_new)
+        with self._few_threads():
+            self._update(y_new, X_new)
         self.y_ = _append(self.y_, y_new)
         if self.X_ is not None:
             self.X_ = pd.concat([self.X_, X_new.set_axis(y_new.index)])
@@ -393,7 +404,8 @@ class Forecaster:
                                             f"X_new[{sid!r}]").set_axis(part.index)
         if not ys:
             return self
-        self._update_panel(ys, Xs)
+        with self._few_threads():
+            self._update_panel(ys, Xs)
         for sid, part in ys.items():
             self.y_[sid] = _append(self.y_[sid], part)
             if Xs is not None:
@@ -436,7 +448,8 @@ class Forecaster:
         if self.X_ is not None:
             need = positions[-1] + horizon
             X_all = check_future_exog(X_new, ahead[:need], list(self.X_.columns), "X_new")
-        preds = self._predict_origins(y_new, positions, horizon, X_all)
+        with self._few_threads():
+            preds = self._predict_origins(y_new, positions, horizon, X_all)
         name = repr(self)
         return [Forecast.from_prediction(p, ahead[pos:pos + horizon], name=name)
                 for p, pos in zip(preds, positions, strict=True)]
@@ -477,7 +490,8 @@ class Forecaster:
                                             f"X_new[{sid!r}]")
             ys[sid], positions[sid] = part, pos
             stamps[sid] = [ahead[p:p + horizon] for p in pos]
-        preds = self._predict_origins_panel(ys, positions, horizon, Xs)
+        with self._few_threads():
+            preds = self._predict_origins_panel(ys, positions, horizon, Xs)
         name = repr(self)
         return {self._key(sid): [Forecast.from_prediction(p, idx, name=name)
                                  for p, idx in zip(preds[sid], stamps[sid], strict=True)]

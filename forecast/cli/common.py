@@ -106,18 +106,11 @@ def _use_backend(name: str) -> None:
 
 
 def _blas_single_thread() -> Any:
-    """One BLAS thread while models fit: the series are small, and multi-threaded BLAS on
-    small matrices is many times slower (statsmodels' state-space fits especially)."""
-    import contextlib
+    """One BLAS/OpenMP thread while models fit (:func:`forecast.threads.single_thread`): the
+    series are small, and multi-threaded BLAS on small matrices is many times slower."""
+    from ..threads import single_thread
 
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        return contextlib.nullcontext()
-    import numpy  # noqa: F401  - load both BLAS libraries now: the limit applies to loaded ones
-    import scipy.linalg  # noqa: F401
-
-    return threadpool_limits(limits=1, user_api="blas")
+    return single_thread()
 
 
 def validate_params(model: Any) -> None:

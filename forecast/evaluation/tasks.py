@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..base import Forecaster
 from ..seeding import seed_model
+from ..threads import single_thread
 from .caught import recording_warnings
 
 __all__ = ["Task", "GlobalTask", "run_task", "limit_threads"]
@@ -78,8 +79,10 @@ class GlobalTask:
 
 @contextlib.contextmanager
 def limit_threads(active: bool, needs_keras: bool) -> Iterator[None]:
-    """One BLAS/OpenMP (and TensorFlow) thread per worker when tasks run side by side."""
-    if not active:
+    """One BLAS/OpenMP thread around a task: always for a classical model (serial backtests
+    included, :mod:`forecast.threads`), and for a Keras model (one TensorFlow thread too)
+    only when tasks run side by side (``active``)."""
+    if not active and needs_keras:
         yield
         return
     if needs_keras and "tensorflow" not in sys.modules:
@@ -90,12 +93,7 @@ def limit_threads(active: bool, needs_keras: bool) -> Iterator[None]:
             tf = sys.modules["tensorflow"]
             tf.config.threading.set_intra_op_parallelism_threads(1)
             tf.config.threading.set_inter_op_parallelism_threads(1)
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
-        yield
-        return
-    with threadpool_limits(limits=1):
+    with single_thread():
         yield
 
 
