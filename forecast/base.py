@@ -39,6 +39,7 @@ from .io import (
     read_panel,
 )
 from .memcheck import check_forecast_fits
+from .persistence import save_model
 from .threads import single_thread
 
 __all__ = ["Forecaster", "Forecast", "PanelForecast", "Prediction", "clone", "DEFAULT_TAGS", "DEFAULT_LEVELS"]
@@ -561,8 +562,6 @@ class Forecaster:
     # ---------------------------------------------------------------- persistence
     def save(self, path: str | os.PathLike) -> Path:
         """Save the model to folder ``path`` (see :func:`forecast.persistence.save_model`)."""
-        from .persistence import save_model  # persistence imports this module: imported on use
-
         return save_model(self, path)
 
     def _get_state(self, folder: Path) -> dict[str, Any]:

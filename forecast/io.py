@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ForecastWarning, InputError, option
+from .validation import whole_number
 from .memcheck import check_fits_in_memory
 from .sniff import day_first, sniff_file
 
@@ -432,11 +433,7 @@ def check_series(y: Any, name: str = "y", *, allow_empty: bool = False) -> pd.Se
 
 
 def check_horizon(horizon: Any, name: str = "horizon") -> int:
-    if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer):
-        raise InputError(f"{name} must be a whole number of steps >= 1; got {horizon!r}")
-    if horizon < 1:
-        raise InputError(f"{name} must be at least 1; got {horizon}")
-    return int(horizon)
+    return whole_number(horizon, name, low=1)
 
 
 def _as_frame(X: Any, name: str) -> pd.DataFrame:
@@ -599,8 +596,7 @@ def read_table(path: str | os.PathLike, *, sep: str | None = None, decimal: str 
         raise InputError(f"{path} is a folder; pass a CSV or Parquet file")
     if path.stat().st_size == 0:
         raise InputError(f"file {path} is empty; it needs a header row and at least one data row")
-    if isinstance(skip_rows, bool) or not isinstance(skip_rows, int | np.integer) or skip_rows < 0:
-        raise InputError(f"{option('skip_rows')} must be a whole number of lines >= 0; got {skip_rows!r}")
+    whole_number(skip_rows, option("skip_rows"), low=0)
     if thousands:  # "none": the file has no thousands mark ("" too); None: detected
         from .sniff import parse_thousands
 

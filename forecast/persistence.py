@@ -10,19 +10,26 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .base import Forecaster
+from .atomic import atomic_folder
 from .errors import PersistenceError
 from .io import data_from_json, data_to_json
+from .jsonable import dumps
 
 FORMAT = "forecast-model"
 VERSION = 1
 MANIFEST = "forecaster.json"
+
+
+def _is_forecaster(cls: Any) -> bool:
+    """Whether ``cls`` is a Forecaster class. Persistence sits above the model contract
+    without importing it (:mod:`forecast.base` imports this module to save): a Forecaster
+    is recognised by the contract's methods, on top of the module check done by callers."""
+    return isinstance(cls, type) and all(callable(getattr(cls, name, None)) for name in (
+        "fit", "predict", "get_params", "_get_state", "_set_state", "_set_data", "_check_fitted"))
 
 
 def _jsonable(value: Any) -> Any:
@@ -36,7 +43,7 @@ def _jsonable(value: Any) -> Any:
         return value.item()
     if value is None or isinstance(value, bool | int | float | str):
         return value
-    if isinstance(value, Forecaster):  # a model as a parameter (a combination's members), unfitted
+    if _is_forecaster(type(value)):  # a model as a parameter (a combination's members), unfitted
         cls = type(value)
         return {"__forecaster__": f"{cls.__module__}:{cls.__qualname__}", "params": _jsonable(value.get_params())}
     raise PersistenceError(f"parameter value {value!r} of type {type(value).__name__} cannot be saved as JSON")
@@ -63,19 +70,17 @@ def _forecaster_class(name: str) -> type:
         cls = getattr(importlib.import_module(module), cls_name)
     except (ImportError, AttributeError) as err:
         raise PersistenceError(f"a saved parameter names an unknown class {name!r}") from err
-    if not (isinstance(cls, type) and issubclass(cls, Forecaster)):
+    if not _is_forecaster(cls):
         raise PersistenceError(f"{name!r} is not a Forecaster")
     return cls
 
 
-def save_model(model: Forecaster, path: str | os.PathLike) -> Path:
-    """Write ``model`` to folder ``path`` atomically (a half-written folder never remains)."""
+def save_model(model: Any, path: str | os.PathLike) -> Path:
+    """Write the fitted Forecaster ``model`` to folder ``path`` atomically (a half-written
+    folder never remains; an earlier one is replaced only once the new one is complete)."""
     path = Path(path)
     model._check_fitted("save")
-    parent = path.parent if str(path.parent) else Path(".")
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=parent))
-    try:
+    with atomic_folder(path) as tmp:
         state = model._get_state(tmp)
         manifest = {
             "format": FORMAT,
@@ -87,23 +92,11 @@ def save_model(model: Forecaster, path: str | os.PathLike) -> Path:
             "ids": [[k, v] for k, v in getattr(model, "ids_", {}).items()],
             "state": state,
         }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, default=_default))
-        if path.exists():
-            shutil.rmtree(path)
-        os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        (tmp / MANIFEST).write_text(dumps(manifest, indent=1))
     return path
 
 
-def _default(obj: Any) -> Any:
-    if hasattr(obj, "tolist"):
-        return obj.tolist()
-    raise TypeError(f"cannot save {type(obj).__name__} as JSON")
-
-
-def load_model(path: str | os.PathLike, *, classes: Iterable[type] = ()) -> Forecaster:
+def load_model(path: str | os.PathLike, *, classes: Iterable[type] = ()) -> Any:
     """Load a model saved with ``model.save(path)``.
 
     Only classes inside the ``forecast`` package are loaded, plus the Forecaster
@@ -132,7 +125,7 @@ def load_model(path: str | os.PathLike, *, classes: Iterable[type] = ()) -> Fore
             cls = getattr(importlib.import_module(module), name)
         except (ImportError, AttributeError) as err:
             raise PersistenceError(f"{file} names an unknown class {manifest.get('class')!r}") from err
-    if not (isinstance(cls, type) and issubclass(cls, Forecaster)):
+    if not _is_forecaster(cls):
         raise PersistenceError(f"{manifest.get('class')!r} is not a Forecaster")
     try:
         model = cls(**_restore(manifest["params"]))

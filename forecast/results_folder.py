@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_write, atomic_write_csv
+from .jsonable import dumps
 from .errors import option
 from .paths import writable_folder
 
@@ -41,15 +42,6 @@ def primary_metric(board: Any) -> str:
             return str(col)[len("skill_"):]
     return str(board.columns[2])
 
-
-def _json_default(obj: Any) -> Any:
-    import numpy as np
-
-    if isinstance(obj, np.integer | np.floating | np.bool_):
-        return obj.item()
-    if isinstance(obj, set | tuple):
-        return list(obj)
-    return str(obj)
 
 
 def save_report(result: Any, path: str | os.PathLike, *, figures: bool = True, source: str | None = None,
@@ -71,7 +63,7 @@ def save_report(result: Any, path: str | os.PathLike, *, figures: bool = True, s
     atomic_write_csv(out / "leaderboard.csv", board)
     atomic_write_csv(out / "failures.csv", result.failures)
     run = ({} if settings is None else {"forecast_cli": settings}) | {"backtest": result.meta}
-    atomic_write(out / "run.json", json.dumps(run, indent=2, default=_json_default) + "\n")
+    atomic_write(out / "run.json", dumps(run, unknown=str, indent=2) + "\n")
     if figures:
         _write_figures_and_report(result, board, out, settings, source, list(notes))
     return out
@@ -97,7 +89,7 @@ def _slug(text: str) -> str:
 def _write_figures_and_report(result: Any, board: Any, out: Path, settings: dict[str, Any] | None,
                               source: str, notes: list[str]) -> None:
     """Write the PNG figures and ``report.html`` of ``result`` into ``out``."""
-    from .evaluation.resolved import by_series, summarize
+    from .resolved import by_series, summarize
     from .failnotes import model_failure_lines, nothing_scored_reason, undefined_notes
     from .plotting import MAX_SERIES_PLOTS, report_figures
     from .report import _fmt, write_report

@@ -234,7 +234,7 @@ def test_bad_inputs_give_one_line_and_status_2(files, tmp_path):
         (("backtest", air, "--models", "naive,prophet"), ["unknown model 'prophet'", "arma", "lstm"]),
         (("backtest", air, "--models", "ar(lags=3)"), ["no parameter 'lags'", "p"]),
         (("backtest", air, "--models", "lstm(units=-3)"), ["units", "-3"]),
-        (("backtest", air, "--horizon", "0"), ["horizon", "at least 1"]),
+        (("backtest", air, "--horizon", "0"), ["horizon", ">= 1; got 0"]),
         (("backtest", air, "--models", "naive", "--horizon", "12", "--initial", "140"), ["144", "140", "12"]),
         (("backtest", air, "--refit", "sometimes"), ["refit", "every:K"]),
         (("backtest", air, "--horizon", "x"), ["--horizon", "'x'"]),

@@ -116,9 +116,9 @@ def test_too_short_series_says_needed_length(airline):
 
 def test_horizon_below_one():
     assert check_horizon(np.int64(4)) == 4
-    with pytest.raises(InputError, match="horizon must be at least 1; got 0"):
+    with pytest.raises(InputError, match="horizon must be a whole number >= 1; got 0"):
         check_horizon(0)
-    with pytest.raises(InputError, match=r"horizon must be a whole number of steps >= 1; got '3'"):
+    with pytest.raises(InputError, match=r"horizon must be a whole number >= 1; got '3'"):
         check_horizon("3")
     with pytest.raises(InputError, match="got 1.5"):
         check_horizon(1.5)

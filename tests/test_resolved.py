@@ -6,7 +6,7 @@ import forecast as fc
 
 # fc.backtest is shadowed by the subpackage once forecast.evaluation is imported
 from forecast.evaluation import backtest as run_backtest
-from forecast.evaluation.resolved import resolved_settings, summarize
+from forecast.resolved import resolved_settings, summarize
 
 
 def test_arma_auto_records_the_orders_it_chose_per_fit():

@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..validation import whole_number
 
 __all__ = ["RunConfig", "load_config", "parse_refit", "parse_window", "parse_initial",
            "model_spec", "to_toml", "SECTIONS"]
@@ -145,12 +146,13 @@ def _coerce(key: str, value: Any) -> Any:
     if key == "levels":
         return [float(v) for v in _as_list(key, value)]
     if key in ("horizon", "step", "jobs", "seed", "season", "skip_rows"):
-        if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str):  # "12" in a TOML string: a whole number all the same
             try:
-                value = int(str(value))
+                value = int(value.strip())
             except ValueError:
-                raise InputError(f"setting {key!r} must be a whole number; got {value!r}") from None
-        return value
+                pass
+        # ranges (horizon >= 1, jobs -1 for all cores...) are checked where the setting is used
+        return whole_number(value, f"setting {key!r}", low=-1 if key == "jobs" else 0)
     if key == "initial":
         return parse_initial(value)
     if key == "window":

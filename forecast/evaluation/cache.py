@@ -24,24 +24,15 @@ import numpy as np
 import pandas as pd
 
 from ..atomic import atomic_write
+from ..jsonable import dumps
 from ..io import index_to_json
 
 __all__ = ["hash_json", "hash_series", "hash_frame", "TaskCache"]
 
 
-def _default(obj: Any) -> Any:
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, tuple | set | frozenset):
-        return list(obj)
-    return repr(obj)
-
-
 def canonical_json(obj: Any) -> str:
     """Deterministic JSON text (sorted keys) used for hashing."""
-    return json.dumps(obj, sort_keys=True, default=_default, separators=(",", ":"))
+    return dumps(obj, unknown=repr, sort_keys=True, separators=(",", ":"))
 
 
 def hash_json(obj: Any) -> str:

@@ -38,7 +38,7 @@ from .. import metrics as M
 from ..errors import InputError, UndefinedScoreWarning
 from ..seasonality import naive2_forecast
 from .significance import FriedmanResult, dm_test, friedman_test
-from .stored import index_kind, load_result, save_result, text_columns
+from .stored import index_kind, read_result, save_result, text_columns
 
 __all__ = ["BacktestResult", "load_result"]
 
@@ -100,7 +100,7 @@ class BacktestResult:
         Settings, package versions, seed, data hash, task counts; ``resolved``: one row per
         fit (series x refit segment) of a model that resolves settings itself,
         ``{series_id, model, segment, settings}`` with plain values (see
-        :func:`forecast.evaluation.resolved.resolved_settings`: the orders ``arma(auto)`` chose,
+        :func:`forecast.resolved.resolved_settings`: the orders ``arma(auto)`` chose,
         a network's ``resolved_params_``); a global model's fit is listed under each series.
         ``warnings``: the warnings each task's fit and forecasts raised, as rows of
         :meth:`fit_warnings`.
@@ -753,3 +753,9 @@ class BacktestResult:
         atomically: a complete folder replaces any previous one. No pickle. Read it back
         with :func:`load_result`."""
         return save_result(self, path, format=format)
+
+
+def load_result(path: str | os.PathLike) -> BacktestResult:
+    """Read a result written by :meth:`BacktestResult.save`."""
+    tables, meta = read_result(path)
+    return BacktestResult(tables["forecasts"], tables["actuals"], tables["failures"], tables["timings"], meta)

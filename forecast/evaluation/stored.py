@@ -8,36 +8,30 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..atomic import atomic_folder
 from ..errors import InputError, PersistenceError
+from ..jsonable import dumps
 
-if TYPE_CHECKING:
-    from .result import BacktestResult
-
-__all__ = ["save_result", "load_result"]
+__all__ = ["save_result", "read_result"]
 
 FORMAT = "forecast-backtest"
 FORMAT_VERSION = 1
 TABLES = ("forecasts", "actuals", "failures", "timings")
 
 
-def save_result(result: BacktestResult, path: str | os.PathLike, *, format: str = "parquet") -> Path:
+def save_result(result: Any, path: str | os.PathLike, *, format: str = "parquet") -> Path:
     """Write ``result`` to folder ``path`` (tables as Parquet or CSV, ``meta.json``),
     atomically: a complete folder replaces any previous one. No pickle."""
     if format not in ("parquet", "csv"):
         raise InputError(f"format must be 'parquet' or 'csv'; got {format!r}")
     path = Path(path)
-    parent = path.parent if str(path.parent) else Path(".")
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=parent))
-    try:
+    with atomic_folder(path) as tmp:
         for name in TABLES:
             frame = _labels_to_text(getattr(result, name))
             if format == "parquet":
@@ -45,22 +39,13 @@ def save_result(result: BacktestResult, path: str | os.PathLike, *, format: str 
             else:
                 frame.to_csv(tmp / f"{name}.csv", index=False)
         manifest = {"format": FORMAT, "version": FORMAT_VERSION, "tables": format, "meta": result.meta}
-        (tmp / "meta.json").write_text(json.dumps(manifest, indent=1, default=_json_default), encoding="utf-8")
-        if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=parent))
-            os.replace(path, old / "result")
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        (tmp / "meta.json").write_text(dumps(manifest, unknown=str, indent=1), encoding="utf-8")
     return path
 
 
-def load_result(path: str | os.PathLike) -> BacktestResult:
-    """Read a result written by :meth:`BacktestResult.save`."""
+def read_result(path: str | os.PathLike) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """The tables and metadata of a result written by :meth:`BacktestResult.save`
+    (:func:`forecast.evaluation.result.load_result` makes the result of them)."""
     path = Path(path)
     manifest_path = path / "meta.json"
     if not manifest_path.exists():
@@ -83,9 +68,7 @@ def load_result(path: str | os.PathLike) -> BacktestResult:
                                                               "timestamp": str, "message": str})
             frame["series_id"] = frame["series_id"].astype(str)
         tables[name] = _labels_from_text(frame, meta["index"])
-    from .result import BacktestResult
-
-    return BacktestResult(tables["forecasts"], tables["actuals"], tables["failures"], tables["timings"], meta)
+    return tables, meta
 
 
 # ---------------------------------------------------------------------- label helpers
@@ -142,10 +125,3 @@ def text_columns(frame: pd.DataFrame) -> pd.DataFrame:
             frame[col] = frame[col].astype(str)
     return frame
 
-
-def _json_default(obj: Any) -> Any:
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, tuple | set):
-        return list(obj)
-    return str(obj)

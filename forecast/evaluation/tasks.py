@@ -257,7 +257,7 @@ class _Cells:
 def _resolved(model: Forecaster) -> dict[str, Any]:
     """The settings the fitted model resolved, as plain values (orders chosen; a network's
     ``resolved_params_``: its "auto" settings, epochs run); never fails a task."""
-    from .resolved import resolved_settings
+    from ..resolved import resolved_settings
 
     try:
         return resolved_settings(model)
