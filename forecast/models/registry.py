@@ -188,9 +188,10 @@ def _arima_build(args: tuple, kwargs: dict) -> dict:
 
 def _combo_build(args: tuple, kwargs: dict) -> dict:
     """``combo(naive, snaive(12), arma(1,0), how=median)``: each argument is a member spec."""
-    unknown = [k for k in kwargs if k != "how"]
+    unknown = [k for k in kwargs if k not in ("how", "calibration")]
     if unknown:
-        raise InputError(f"combo takes member specs and how=mean|median; got {', '.join(map(repr, unknown))}")
+        raise InputError("combo takes member specs, how=mean|median|inverse_error and calibration=conformal|none; "
+                         f"got {', '.join(map(repr, unknown))}")
     if len(args) < 2:
         raise InputError("combo needs at least two member specs, e.g. combo(naive, snaive(12))")
     members = []
@@ -200,6 +201,8 @@ def _combo_build(args: tuple, kwargs: dict) -> dict:
         if parse_spec(arg)[0] == "combo":
             raise InputError(f"combo: member {arg!r} is itself a combination; list its members instead")
         members.append(create(arg))
+    if "calibration" in kwargs and kwargs["calibration"] is None:  # calibration=none reads as None
+        kwargs = {**kwargs, "calibration": "none"}
     return {"models": members, **kwargs}
 
 
