@@ -114,7 +114,7 @@ METHODS = {
     "arima(auto)": ("`arima(auto, m=m)` per series", per_series(lambda m: f"arima(auto, m={m})")),
     "lstm": ("`fc.LSTM(seed=0)` one global network", network("lstm")),
     "gru": ("`fc.GRU(seed=0)` one global network", network("gru")),
-    "hybrid(arima(auto), lstm)": ("`hybrid(arima(auto, m=m), lstm)`: ARIMA per series + one global LSTM on its "
+    "hybrid": ("`hybrid(arima(auto, m=m), lstm)`: ARIMA per series + one global LSTM on its "
                                   "residuals", hybrid),
 }
 
