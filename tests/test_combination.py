@@ -369,3 +369,63 @@ def test_backtest_calibration_does_not_look_ahead(airline):
     for col in ("lower", "upper"):
         np.testing.assert_allclose(a[upto][col].to_numpy(), b[upto][col].to_numpy())
     assert not np.allclose(a[~upto]["upper"].to_numpy(), b[~upto]["upper"].to_numpy())
+
+
+# ------------------------------------------------------------------ in the default comparison
+def test_the_default_comparison_fields_a_combination_of_its_own_contenders(capsys):
+    from forecast.cli import main
+    from forecast.cli.backtest import default_models
+    from forecast.evaluation.engine import _expand_combinations
+
+    specs = default_models(12)
+    combo = "combo(arima(auto, m=12), lstm)"
+    assert combo in specs and "lstm" in specs and "arima(auto, m=12)" in specs
+    run, combos = _expand_combinations({s: create(s) for s in specs})
+    assert combos[combo][1] == ["arima(auto, m=12)", "lstm"]  # both members are contenders: fitted once
+    assert set(run) == set(specs) - {combo}  # nothing hidden runs
+    assert combo not in default_models(12, recurrent=False)
+    assert main(["backtest", "airline", "--print-config"]) == 0
+    assert combo in capsys.readouterr().out
+
+
+def test_leaderboard_run_json_and_report_name_members_and_test_against_each(tmp_path, capsys):
+    import json
+
+    from forecast.cli import main
+
+    out = tmp_path / "out"
+    name = "combo(naive, snaive(12), drift)"
+    rc = main(["backtest", "airline", "--models", f"naive,snaive(12),{name}", "--horizon", "6", "--initial", "100",
+               "--step", "3", "--out", str(out)])
+    assert rc == 0
+    printed = capsys.readouterr().out
+    assert f"{name} against each member" in printed
+    board = pd.read_csv(out / "leaderboard.csv").set_index("model")
+    assert board.loc[name, "members"].startswith("naive + snaive(12) + ")
+    run = json.loads((out / "run.json").read_text())
+    info = run["combinations"][name]
+    assert info["members"][:2] == ["naive", "snaive(12)"] and info["how"] == "mean"
+    tested = {r["member"]: r for r in info["dm_vs_members"]}
+    res = fc.backtest(["naive", "snaive(12)", name], fc.datasets.load("airline"), horizon=6, initial=100, step=3,
+                      refit=run["backtest"]["settings"]["refit"])  # the command line's default: fit once
+    for member in ("naive", "snaive(12)"):  # the DM test of the combination against each member, by hand
+        dm = res.dm_tests(against=member, by_step=False)
+        row = dm[dm["model"] == name].iloc[0]
+        assert tested[member]["dm_stat"] == pytest.approx(row["statistic"])
+        assert tested[member]["dm_pvalue"] == pytest.approx(row["pvalue"])
+    hidden = info["members"][2]
+    assert "Drift" in hidden and tested[hidden]["verdict"].startswith("not tested")
+    assert len(pd.read_csv(out / "dm_vs_members.csv")) == 3
+    html = (out / "report.html").read_text()
+    assert "Combinations against their members" in html and tested["naive"]["verdict"] in html
+
+
+def test_a_panel_counts_series_where_the_combination_beats_each_member():
+    series, _ = load_m3("quarterly")
+    panel = {k: series[k] for k in ("Q1", "Q3", "Q5", "Q7")}
+    res = fc.backtest(["naive", "drift", "combo(naive, drift)"], panel, horizon=4, initial=28, step=2)
+    table = res.dm_vs_members()
+    assert list(table["member"]) == ["naive", "drift"]
+    assert (table[["better", "not_different", "worse"]].sum(axis=1) == 4).all()
+    per_series = res.dm_vs_members(summary=False)
+    assert len(per_series) == 8 and set(per_series["series_id"]) == set(panel)
