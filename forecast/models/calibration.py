@@ -57,15 +57,16 @@ def ratio_scores(actual: np.ndarray, mean: np.ndarray, lower: np.ndarray, upper:
     return np.abs(actual - mean) / np.maximum(half, tiny)
 
 
-def conformal_scale(scores: np.ndarray, frac: float) -> float | None:
-    """The split-conformal quantile of ``scores`` at level ``frac``; None with too few scores."""
+def conformal_scale(scores: np.ndarray, frac: float, floor: float = 1.0) -> float | None:
+    """The split-conformal quantile of ``scores`` at level ``frac`` (at least ``floor``); None
+    with too few scores."""
     scores = np.asarray(scores, dtype=float)
     scores = scores[np.isfinite(scores)]
     n = scores.size
     k = math.ceil((n + 1) * frac)
     if n == 0 or k > n:
         return None
-    return max(1.0, float(np.partition(scores, k - 1)[k - 1]))
+    return max(floor, float(np.partition(scores, k - 1)[k - 1]))
 
 
 def calibrated_bounds(mean: np.ndarray, lower: np.ndarray, upper: np.ndarray,
@@ -170,7 +171,7 @@ def holdout_calibrator(models: list[Any], y: pd.Series, how: str, min_length: in
     return Calibrator(scales, n_scores, "", steps=steps, origins=len(preds))
 
 
-def recalibrate_records(recs: list[dict[str, Any]], y: np.ndarray, frac: float) -> None:
+def recalibrate_records(recs: list[dict[str, Any]], y: np.ndarray, frac: float, floor: float = 1.0) -> None:
     """Recalibrate a combination's backtest records of one series in place.
 
     ``recs`` are its records over the refit segments (in order), ``y`` the series' values.
@@ -197,7 +198,7 @@ def recalibrate_records(recs: list[dict[str, Any]], y: np.ndarray, frac: float) 
     done = np.zeros(origins.size, dtype=bool)
     for k, o in enumerate(origins):
         past = full & (origins + h <= o)
-        scale = conformal_scale(scores[past].ravel(), frac) if past.any() else None
+        scale = conformal_scale(scores[past].ravel(), frac, floor) if past.any() else None
         if scale is None or not ok[k]:
             continue
         new_lower[k], new_upper[k] = calibrated_bounds(mean[k], lower[k], upper[k], scale)
