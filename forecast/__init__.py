@@ -43,6 +43,7 @@ _LAZY: dict[str, str] = {
     "LSTM": "forecast.models.recurrent",
     "GRU": "forecast.models.recurrent",
     "Combination": "forecast.models.combination",
+    "Hybrid": "forecast.models.hybrid",
     "create": "forecast.models.registry",
     "backtest": "forecast.evaluation",
     "BacktestResult": "forecast.evaluation",

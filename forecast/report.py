@@ -294,6 +294,17 @@ def _resolved_section(resolved: Mapping[str, Mapping[str, str]] | None,
             + _table(frame, wrap=keys) + by_series)
 
 
+def _combinations_section(rows: Sequence[Mapping[str, Any]] | None) -> str:
+    """Each combination against each of its members (Diebold-Mariano), under the leaderboard."""
+    if not rows:
+        return ""
+    frame = pd.DataFrame(list(rows))
+    text = ('<p class="note">Each combination against each of its members: Diebold-Mariano test '
+            "(negative statistic: the combination has the smaller loss; on a panel, the number of "
+            "series where it is significantly better / not different / worse).</p>")
+    return '<h3 id="combinations">Combinations against their members</h3>' + text + _table(frame)
+
+
 def _notes_section(notes: Sequence[str]) -> str:
     """The notes the terminal printed (undefined scores, settings decided for the user)."""
     if not notes:
@@ -333,6 +344,7 @@ def render_html(
     forecast_groups: Mapping[str, Mapping[str, bytes | str | os.PathLike]] | None = None,
     forecast_note: str = "",
     panel_note: str = "",
+    combinations: Sequence[Mapping[str, Any]] | None = None,
 ) -> str:
     """The report as one HTML string (nothing external: inline CSS, base64 images).
 
@@ -364,6 +376,8 @@ def render_html(
         Forecast figures in foldable groups, one per series of a panel (the first open).
     forecast_note, panel_note : str
         A note above the forecast plots; a sentence added to the panel leaderboard notes.
+    combinations : rows {combination, member, ...}, optional
+        Each combination against each member (``BacktestResult.dm_vs_members()``).
     """
     parts = [f"<h1>{_esc(title)}</h1>"]
     if subtitle:
@@ -384,6 +398,7 @@ def render_html(
     parts.append('<h2 id="leaderboard">Leaderboard</h2>')
     parts.append(_leaderboard_section(leaderboard, alpha, panel_note))
     parts.append(_notes_section(notes))
+    parts.append(_combinations_section(combinations))
     parts.append(_figures(leaderboard_images or {}))
 
     parts.append('<h2 id="horizon">Error by horizon step</h2>')

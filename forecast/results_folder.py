@@ -4,6 +4,9 @@
 
 ``forecasts.csv``, ``scores.csv``, ``leaderboard.csv``, ``failures.csv``
     the tidy tables of the :class:`~forecast.evaluation.BacktestResult`;
+``dm_vs_members.csv``
+    when the run has combinations: each one's Diebold-Mariano test against each member
+    (also in ``run.json``'s ``combinations``, with the members);
 ``run.json``
     the result's settings and metadata (and the command's settings when the CLI ran it);
 ``leaderboard.png``, ``by_horizon.png``, ``forecast_NN_<name>.png`` and ``report.html``
@@ -63,10 +66,28 @@ def save_report(result: Any, path: str | os.PathLike, *, figures: bool = True, s
     atomic_write_csv(out / "leaderboard.csv", board)
     atomic_write_csv(out / "failures.csv", result.failures)
     run = ({} if settings is None else {"forecast_cli": settings}) | {"backtest": result.meta}
+    run |= _combinations(result, board, out)
     atomic_write(out / "run.json", dumps(run, unknown=str, indent=2) + "\n")
     if figures:
         _write_figures_and_report(result, board, out, settings, source, list(notes))
     return out
+
+
+def _combinations(result: Any, board: Any, out: Path) -> dict[str, Any]:
+    """``dm_vs_members.csv`` and run.json's ``combinations``: each combination's members and
+    its Diebold-Mariano test against each of them (nothing when the run has none)."""
+    import pandas as pd
+
+    from .evaluation.members import combinations
+
+    combos = combinations(result)
+    if not combos:
+        return {}
+    table = pd.DataFrame(board.attrs.get("dm_vs_members", []))
+    atomic_write_csv(out / "dm_vs_members.csv", table)
+    for name, info in combos.items():
+        info["dm_vs_members"] = [r for r in board.attrs.get("dm_vs_members", []) if r["combination"] == name]
+    return {"combinations": combos}
 
 
 def _remove_earlier_report(out: Path) -> None:
@@ -74,7 +95,7 @@ def _remove_earlier_report(out: Path) -> None:
     writes anything: whether or not this run writes a report (``figures=False``), no old
     report.html or plot is left beside the new tables. Only the files this module writes;
     anything else in the folder (the CLI's log and cache, the user's files) stays."""
-    for stale in [out / "report.html", out / "leaderboard.png", out / "by_horizon.png",
+    for stale in [out / "report.html", out / "leaderboard.png", out / "by_horizon.png", out / "dm_vs_members.csv",
                   *out.glob("forecast_*.png")]:
         try:
             stale.unlink()
@@ -152,4 +173,5 @@ def _write_figures_and_report(result: Any, board: Any, out: Path, settings: dict
         failed_models=result.failure_summary(), resolved=summarize(result.meta.get("resolved", [])),
         resolved_by_series=by_series(result.meta.get("resolved", [])),
         notes=notes + (undefined_notes(result, board) if nothing is None else []),  # what the terminal says
+        combinations=board.attrs.get("dm_vs_members") if nothing is None else None,
     )

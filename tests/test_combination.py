@@ -37,7 +37,7 @@ def _members():
 # ------------------------------------------------------------------ the model on its own
 @pytest.mark.parametrize("how", ["mean", "median"])
 def test_point_forecast_and_bounds_combine_the_members(airline, how):
-    combo = Combination(_members(), how=how).fit(airline)
+    combo = Combination(_members(), how=how, calibration="none").fit(airline)
     members = [m.fit(airline).predict(12) for m in _members()]
     reduce = np.mean if how == "mean" else np.median
     f = combo.predict(12)
@@ -125,8 +125,8 @@ KW = dict(horizon=6, initial=120, step=4)
 
 
 def test_backtest_builds_the_combination_from_the_members_rows(airline):
-    res = fc.backtest(["naive", "snaive(12)", "combo(naive, snaive(12), drift, how=median)"], airline, **KW)
-    name = "combo(naive, snaive(12), drift, how=median)"
+    name = "combo(naive, snaive(12), drift, how=median, calibration=none)"  # the averaged bounds
+    res = fc.backtest(["naive", "snaive(12)", name], airline, **KW)
     assert res.models == ["naive", "snaive(12)", name]  # the hidden member (drift) is not a contender
     f = res.forecasts.set_index(["series_id", "origin", "step"])
     combo = f[f["model"] == name]
@@ -284,3 +284,148 @@ def test_cli_refuses_a_bad_combination_with_exit_status_2(tmp_path, capsys, spec
                "--quiet"])
     err = capsys.readouterr().err.strip()
     assert rc == 2 and says in err and len(err.splitlines()) == 1
+
+
+# ------------------------------------------------------------------ recalibrated intervals
+def _coverage(model_of, subset="other", every=3):
+    train, test, h = load_m3(subset, split=True)
+    inside = {80: [], 95: []}
+    for sid in list(train)[::every]:
+        f = model_of().fit(train[sid]).predict(h)
+        for level in inside:
+            lo, hi = f.interval_bounds(level)
+            t = test[sid].to_numpy()
+            inside[level].append((lo <= t) & (t <= hi))
+    return {level: float(np.mean(np.concatenate(v))) for level, v in inside.items()}
+
+
+def test_recalibrated_intervals_cover_m3_other_better_than_the_averaged_bounds():
+    raw = _coverage(lambda: Combination([fc.Naive(), fc.Drift()], calibration="none"))
+    cal = _coverage(lambda: Combination([fc.Naive(), fc.Drift()]))
+    gap = {k: {lv: abs(v[lv] - lv / 100) for lv in (80, 95)} for k, v in (("raw", raw), ("cal", cal))}
+    assert raw[95] < 0.93  # the averaged bounds under-cover at 95%
+    assert all(g <= 0.05 for g in gap["cal"].values()), cal
+    assert gap["cal"][95] < gap["raw"][95] and sum(gap["cal"].values()) < sum(gap["raw"].values()), (raw, cal)
+
+
+def test_standalone_calibration_is_reported_saved_and_nested(airline, tmp_path):
+    combo = Combination(_members()).fit(airline)
+    rep = combo.calibration_
+    assert rep["method"] == "conformal" and rep["errors"] >= 50 and rep["scale_95"] >= 1.0
+    f = combo.predict(12)
+    assert "recalibrated" in f.interval_method
+    lo80, hi80 = f.interval_bounds(80)
+    lo95, hi95 = f.interval_bounds(95)
+    assert (lo95 <= lo80).all() and (hi95 >= hi80).all()
+    loaded = load_model(combo.save(tmp_path / "c"))
+    np.testing.assert_allclose(loaded.predict(12).interval_bounds(95), (lo95, hi95))
+    short = Combination([fc.Naive(), fc.Drift()]).fit(airline.iloc[:6])
+    assert short.calibration_["method"] == "none" and "not recalibrated" in short.predict(2).interval_method
+
+
+CAL = "combo(naive, drift, snaive(12))"
+CAL_KW = dict(horizon=6, initial=96, step=2)
+
+
+def test_backtest_recalibrates_on_earlier_fully_observed_origins_only(airline):
+    from forecast.models.calibration import conformal_scale, ratio_scores
+
+    raw_name = CAL[:-1] + ", calibration=none)"
+    res = fc.backtest([CAL, raw_name], airline, **CAL_KW)
+    cal, raw = _rows(res, CAL), _rows(res, raw_name)
+    np.testing.assert_allclose(cal["y_pred"].to_numpy(), raw["y_pred"].to_numpy())
+    origins = sorted(cal["origin"].unique())
+    pos = {o: airline.index.get_loc(o) for o in origins}
+    recalibrated = 0
+    for o in origins:
+        past = [p for p in origins if pos[p] + 6 <= pos[o]]
+        here_raw, here = raw[raw["origin"] == o], cal[cal["origin"] == o]
+        scores = np.concatenate([ratio_scores(raw[raw["origin"] == p]["y_true"].to_numpy(),
+                                              raw[raw["origin"] == p]["y_pred"].to_numpy(),
+                                              raw[raw["origin"] == p]["lower"].to_numpy(),
+                                              raw[raw["origin"] == p]["upper"].to_numpy()) for p in past] or [[]])
+        scale = conformal_scale(scores, 0.95)
+        if scale is None:  # too few earlier errors: the averaged bounds
+            np.testing.assert_allclose(here["upper"].to_numpy(), here_raw["upper"].to_numpy())
+            continue
+        recalibrated += 1
+        m = here_raw["y_pred"].to_numpy()
+        np.testing.assert_allclose(here["upper"].to_numpy(), m + scale * (here_raw["upper"].to_numpy() - m))
+        np.testing.assert_allclose(here["lower"].to_numpy(), m - scale * (m - here_raw["lower"].to_numpy()))
+    assert 0 < recalibrated < len(origins)
+    assert res.meta["models"][CAL]["calibration"] == "conformal"
+
+
+def test_backtest_calibration_does_not_look_ahead(airline):
+    res = fc.backtest([CAL], airline, **CAL_KW)
+    origins = sorted(res.forecasts["origin"].unique())
+    cut = origins[-5]
+    changed = airline.copy()
+    after = changed.index > cut
+    changed[after] = changed[after] * 5.0 + 300.0
+    again = fc.backtest([CAL], changed, **CAL_KW)
+    a, b = _rows(res, CAL), _rows(again, CAL)
+    upto = (a["origin"] <= cut).to_numpy()
+    for col in ("lower", "upper"):
+        np.testing.assert_allclose(a[upto][col].to_numpy(), b[upto][col].to_numpy())
+    assert not np.allclose(a[~upto]["upper"].to_numpy(), b[~upto]["upper"].to_numpy())
+
+
+# ------------------------------------------------------------------ in the default comparison
+def test_the_default_comparison_fields_a_combination_of_its_own_contenders(capsys):
+    from forecast.cli import main
+    from forecast.cli.backtest import default_models
+    from forecast.evaluation.engine import _expand_combinations
+
+    specs = default_models(12)
+    combo = "combo(arima(auto, m=12), lstm)"
+    assert combo in specs and "lstm" in specs and "arima(auto, m=12)" in specs
+    run, combos = _expand_combinations({s: create(s) for s in specs})
+    assert combos[combo][1] == ["arima(auto, m=12)", "lstm"]  # both members are contenders: fitted once
+    assert set(run) == set(specs) - {combo}  # nothing hidden runs
+    assert combo not in default_models(12, recurrent=False)
+    assert main(["backtest", "airline", "--print-config"]) == 0
+    assert combo in capsys.readouterr().out
+
+
+def test_leaderboard_run_json_and_report_name_members_and_test_against_each(tmp_path, capsys):
+    import json
+
+    from forecast.cli import main
+
+    out = tmp_path / "out"
+    name = "combo(naive, snaive(12), drift)"
+    rc = main(["backtest", "airline", "--models", f"naive,snaive(12),{name}", "--horizon", "6", "--initial", "100",
+               "--step", "3", "--out", str(out)])
+    assert rc == 0
+    printed = capsys.readouterr().out
+    assert f"{name} against each member" in printed
+    board = pd.read_csv(out / "leaderboard.csv").set_index("model")
+    assert board.loc[name, "members"].startswith("naive + snaive(12) + ")
+    run = json.loads((out / "run.json").read_text())
+    info = run["combinations"][name]
+    assert info["members"][:2] == ["naive", "snaive(12)"] and info["how"] == "mean"
+    tested = {r["member"]: r for r in info["dm_vs_members"]}
+    res = fc.backtest(["naive", "snaive(12)", name], fc.datasets.load("airline"), horizon=6, initial=100, step=3,
+                      refit=run["backtest"]["settings"]["refit"])  # the command line's default: fit once
+    for member in ("naive", "snaive(12)"):  # the DM test of the combination against each member, by hand
+        dm = res.dm_tests(against=member, by_step=False)
+        row = dm[dm["model"] == name].iloc[0]
+        assert tested[member]["dm_stat"] == pytest.approx(row["statistic"])
+        assert tested[member]["dm_pvalue"] == pytest.approx(row["pvalue"])
+    hidden = info["members"][2]
+    assert "Drift" in hidden and tested[hidden]["verdict"].startswith("not tested")
+    assert len(pd.read_csv(out / "dm_vs_members.csv")) == 3
+    html = (out / "report.html").read_text()
+    assert "Combinations against their members" in html and tested["naive"]["verdict"] in html
+
+
+def test_a_panel_counts_series_where_the_combination_beats_each_member():
+    series, _ = load_m3("quarterly")
+    panel = {k: series[k] for k in ("Q1", "Q3", "Q5", "Q7")}
+    res = fc.backtest(["naive", "drift", "combo(naive, drift)"], panel, horizon=4, initial=28, step=2)
+    table = res.dm_vs_members()
+    assert list(table["member"]) == ["naive", "drift"]
+    assert (table[["better", "not_different", "worse"]].sum(axis=1) == 4).all()
+    per_series = res.dm_vs_members(summary=False)
+    assert len(per_series) == 8 and set(per_series["series_id"]) == set(panel)

@@ -95,7 +95,7 @@ def test_registry_entries_and_registration():
     names = registry.available()
     for name in ("naive", "snaive", "drift", "mean", "ma", "ar", "arma", "armax", "arima", "rnn", "lstm", "gru"):
         assert name in names
-    assert all(e.needs_keras == (e.name in {"rnn", "lstm", "gru"}) for e in registry.entries())
+    assert all(e.needs_keras == (e.name in {"rnn", "lstm", "gru", "hybrid"}) for e in registry.entries())
     entry = registry.Entry("naive_copy", "forecast.models.baseline:Naive", (), "test entry")
     try:
         registry.register(entry)

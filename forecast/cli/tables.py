@@ -178,6 +178,7 @@ def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> 
 
     if dropped:
         say(f"Not shown for the terminal width: {', '.join(dropped)} (every column is in leaderboard.csv).")
+    print_members(board)
     lines = model_failure_lines(result, limit=300)
     if lines:
         sys.stdout.write("Failed:\n")
@@ -201,3 +202,15 @@ def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> 
         else:
             say(f"Ranked by {primary}. DM p: Diebold-Mariano test against the best model "
                              "(p < 0.05: significantly worse).\n")
+
+
+def print_members(board: Any) -> None:
+    """Each combination against each member (the leaderboard's ``attrs["dm_vs_members"]``)."""
+    rows = board.attrs.get("dm_vs_members") or []
+    if not rows:
+        return
+    headers = [h for h in rows[0] if h != "combination"]
+    body = [[_fmt_num(r[h]) if isinstance(r[h], float) else str(r[h]) for h in headers] for r in rows]
+    for name in dict.fromkeys(r["combination"] for r in rows):
+        render_table(["member", *headers[1:]], [b for b, r in zip(body, rows, strict=True) if r["combination"] == name],
+                     title=f"{name} against each member (Diebold-Mariano)")

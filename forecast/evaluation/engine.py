@@ -120,8 +120,9 @@ def _parse_models(models: Any) -> dict[str, Forecaster]:
 
 
 def _expand_combinations(model_map: dict[str, Forecaster]
-                         ) -> tuple[dict[str, Forecaster], dict[str, tuple[str, list[str], bool]]]:
-    """The models whose tasks run, and each combination's ``(how, member names, intervals)``.
+                         ) -> tuple[dict[str, Forecaster], dict[str, tuple[str, list[str], bool, str]]]:
+    """The models whose tasks run, and each combination's ``(how, member names, intervals,
+    calibration)``.
 
     A combination is not fitted: its members run as contenders of their own and its
     forecasts are built from theirs. A member equal to a listed model (same class and
@@ -131,7 +132,7 @@ def _expand_combinations(model_map: dict[str, Forecaster]
     from ..models.combination import Combination
 
     run = {name: m for name, m in model_map.items() if not isinstance(m, Combination)}
-    combos: dict[str, tuple[str, list[str], bool]] = {}
+    combos: dict[str, tuple[str, list[str], bool, str]] = {}
     for name, combo in model_map.items():
         if not isinstance(combo, Combination):
             continue
@@ -144,7 +145,7 @@ def _expand_combinations(model_map: dict[str, Forecaster]
                 same = f"{name}/member{i}"
                 run[same] = member
             members.append(same)
-        combos[name] = (combo.how, members, bool(combo.get_tags()["intervals"]))
+        combos[name] = (combo.how, members, bool(combo.get_tags()["intervals"]), combo.calibration)
     return run, combos
 
 
@@ -155,18 +156,20 @@ def _same_id(a: dict[str, Any], b: dict[str, Any]) -> bool:
         return False
 
 
-def _combination_records(records: list[dict[str, Any]], combos: dict[str, tuple[str, list[str], bool]],
-                         hidden: set[str], panel: dict[str, pd.Series]) -> list[dict[str, Any]]:
+def _combination_records(records: list[dict[str, Any]], combos: dict[str, tuple[str, list[str], bool, str]],
+                         hidden: set[str], panel: dict[str, pd.Series], level: float) -> list[dict[str, Any]]:
     """Each combination's records, from its members' records at the same (series, segment);
     the hidden members' records are dropped. Inverse-error weights at an origin come from
-    the members' forecasts at the series' earlier origins only (all segments)."""
+    the members' forecasts at the series' earlier origins only (all segments), and so does
+    the conformal recalibration of its bounds (the combination's own errors there)."""
+    from ..models.calibration import recalibrate_records
     from ..models.combination import combine_records, inverse_error_weights
 
     by_member: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for r in records:
         by_member.setdefault((r["series_id"], r["model"]), []).append(r)
     out = [r for r in records if r["model"] not in hidden]
-    for name, (how, members, intervals) in combos.items():
+    for name, (how, members, intervals, calibration) in combos.items():
         for sid in panel:
             per_member = [sorted(by_member.get((sid, m), []), key=lambda r: r["segment"]) for m in members]
             if not per_member[0]:
@@ -179,12 +182,15 @@ def _combination_records(records: list[dict[str, Any]], combos: dict[str, tuple[
                 ok = np.all([np.concatenate([np.asarray(r["ok"], dtype=bool) for r in recs])
                              for recs in per_member], axis=0)
                 weights = inverse_error_weights(means, ok, origins, panel[sid].to_numpy(dtype=float))
-            done = 0
+            done, series_recs = 0, []
             for seg_recs in zip(*per_member, strict=True):
                 n = len(seg_recs[0]["origins"])
                 w = None if weights is None else weights[done:done + n]
-                out.append(combine_records(name, how, list(seg_recs), members, intervals, w))
+                series_recs.append(combine_records(name, how, list(seg_recs), members, intervals, w))
                 done += n
+            if intervals and calibration == "conformal":
+                recalibrate_records(series_recs, panel[sid].to_numpy(dtype=float), level / 100.0)
+            out.extend(series_recs)
     return out
 
 
@@ -506,7 +512,7 @@ def backtest(
     records, computed = execute(tasks, n_jobs=n_jobs, backend=backend, cache=cache, progress=progress)
     records = [r for rec in records for r in (rec["records"] if "records" in rec else [rec])]
     if combos:
-        records = _combination_records(records, combos, hidden, panel)
+        records = _combination_records(records, combos, hidden, panel, level)
     meta = {
         "settings": {**settings, "initial": initial, "season": int(season), "metrics": metric_names,
                      "global_models": bool(global_models),
@@ -514,7 +520,7 @@ def backtest(
         "models": {name: {**_model_id(m), "exog": plan[name], "global": name in global_names,
                           "tags": {k: v for k, v in m.get_tags().items()},
                           **({"members": [repr(run_map[k]) if k in hidden else k for k in combos[name][1]],
-                              "how": combos[name][0]} if name in combos else {})}
+                              "how": combos[name][0], "calibration": combos[name][3]} if name in combos else {})}
                    for name, m in model_map.items()},
         "series": list(panel),
         "initial_used": initial_used,

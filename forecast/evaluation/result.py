@@ -612,6 +612,14 @@ class BacktestResult:
         table.columns.name = "step"
         return table
 
+    def dm_vs_members(self, *, loss: str = "mse", alpha: float = 0.05, summary: bool = True) -> pd.DataFrame:
+        """Each combination against each of its members (Diebold-Mariano;
+        :mod:`forecast.evaluation.members`): one row per (combination, member) with
+        ``summary``, else one per series too."""
+        from .members import dm_vs_members, members_summary
+
+        return (members_summary if summary else dm_vs_members)(self, loss=loss, alpha=alpha)
+
     def _best(self, metric: str | None = None) -> str:
         """The best model by the ranking metric (:meth:`ranking_metric`); never the first
         model for want of a score."""
@@ -737,6 +745,7 @@ class BacktestResult:
         board.columns.name = None
         board.attrs["ranking_metric"] = primary  # also named by the skill_<metric> column
         board.attrs["ranking_note"] = ranking_note
+        _name_members(self, board, loss, alpha)
         return board
 
     # ------------------------------------------------------------------ persistence
@@ -759,3 +768,15 @@ def load_result(path: str | os.PathLike) -> BacktestResult:
     """Read a result written by :meth:`BacktestResult.save`."""
     tables, meta = read_result(path)
     return BacktestResult(tables["forecasts"], tables["actuals"], tables["failures"], tables["timings"], meta)
+
+
+def _name_members(result: BacktestResult, board: pd.DataFrame, loss: str, alpha: float) -> None:
+    """Combinations on the leaderboard: a ``members`` column (empty for other models) and
+    ``attrs["dm_vs_members"]``, the DM test of each combination against each member."""
+    from .members import combinations
+
+    combos = combinations(result)
+    if not combos:
+        return
+    board["members"] = [" + ".join(combos[m]["members"]) if m in combos else "" for m in board["model"]]
+    board.attrs["dm_vs_members"] = result.dm_vs_members(loss=loss, alpha=alpha).to_dict("records")

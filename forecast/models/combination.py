@@ -5,9 +5,18 @@ the same data, ``predict`` / ``update`` / ``predict_origins`` call the members' 
 their point forecasts and their interval bounds (quantile averaging: the combination's
 bound at a level is the mean, or the median, of the members' bounds at that level).
 
+The averaged bounds are then recalibrated split-conformally on the combination's own
+errors (``calibration="conformal"``, the default; :mod:`forecast.models.calibration`):
+``fit`` holds out the last quarter of the training data, fits the members on the rest and
+forecasts every origin of the held-out part; each error is measured in units of the
+averaged interval's half-width on its side, and the bounds are scaled by the conformal
+quantile of those ratios, pooled over the horizon steps, so that they cover.
+
 In :func:`forecast.backtest` a combination is not fitted at all: the engine runs its
 members' tasks (a member also listed alone runs once) and builds the combination's
-forecasts from the members' forecasts at the same origins (:func:`combine_records`).
+forecasts from the members' forecasts at the same origins (:func:`combine_records`); the
+bounds at each origin are recalibrated on the combination's errors at the series' earlier
+origins whose whole horizon is observed by then (:func:`calibration.recalibrate_records`).
 
 >>> import forecast as fc
 >>> y = fc.datasets.load("airline")
@@ -27,6 +36,7 @@ import pandas as pd
 
 from ..base import DEFAULT_TAGS, Forecaster, Prediction
 from ..errors import InputError
+from .calibration import CALIBRATIONS, Calibrator
 
 __all__ = ["Combination", "HOWS", "combine_records"]
 
@@ -49,12 +59,12 @@ def _prediction_bounds(pred: Prediction, frac: float) -> tuple[np.ndarray, np.nd
     return mean - z * se, mean + z * se
 
 
-def _combine(preds: list[Prediction], how: str, intervals: bool) -> Prediction:
+def _combine(preds: list[Prediction], how: str, intervals: bool, calibrator: Calibrator | None = None) -> Prediction:
     mean = _reduce(np.stack([np.asarray(p.mean, dtype=float) for p in preds]), how)
     if not intervals:
         return Prediction(mean)
 
-    def bounds(frac: float) -> tuple[np.ndarray, np.ndarray]:
+    def averaged(frac: float) -> tuple[np.ndarray, np.ndarray]:
         pairs = [_prediction_bounds(p, frac) for p in preds]
         lower = _reduce(np.stack([lo for lo, _ in pairs]), how)
         upper = _reduce(np.stack([up for _, up in pairs]), how)
@@ -62,7 +72,16 @@ def _combine(preds: list[Prediction], how: str, intervals: bool) -> Prediction:
         # (mean); for the median that need not be so: widen to the point forecast
         return np.minimum(lower, mean), np.maximum(upper, mean)
 
-    return Prediction(mean, bounds=bounds, interval_method=f"{how} of the members' interval bounds")
+    method = f"{how} of the members' interval bounds"
+    if calibrator is None or not calibrator.active:
+        if calibrator is not None:
+            method += f" (not recalibrated: {calibrator.note})"
+        return Prediction(mean, bounds=averaged, interval_method=method)
+
+    def bounds(frac: float) -> tuple[np.ndarray, np.ndarray]:
+        return calibrator.bounds(mean, averaged, frac)
+
+    return Prediction(mean, bounds=bounds, interval_method=method + ", " + calibrator.describe())
 
 
 class _Tags:
@@ -89,6 +108,17 @@ class Combination(Forecaster):
         ``"inverse_error"`` (backtest only) weights each member by the inverse of its mean
         absolute error at the earlier origins whose whole horizon is observed by the
         origin forecast (equal weights before there is one); a standalone model refuses it.
+    calibration : "conformal" or "none"
+        ``"conformal"`` (default) recalibrates the combined bounds split-conformally on the
+        combination's own errors: ``fit`` holds out the last quarter of the training data
+        (at most 60 values, leaving the members' ``min_length``), fits copies of the members
+        on the rest and forecasts from every held-out origin (up to the largest integer
+        ``horizon`` of a member, else 12 steps); each error is divided by the averaged
+        interval's half-width on its side and the bounds are scaled by the split-conformal
+        quantile of these ratios (pooled over steps; widened where needed so that the 95%
+        interval holds the 80% one). With too few errors for a level (fewer than
+        ``level/(1-level)``) that level keeps the averaged bounds; ``calibration_``
+        reports what was used. ``"none"`` keeps the averaged bounds.
 
     The combination fits one series at a time (not tagged ``global_model``): in a
     backtest over a panel its global members are still trained globally, since the
@@ -99,9 +129,10 @@ class Combination(Forecaster):
     _tags: ClassVar[dict[str, Any]] = {"intervals": True}
     get_tags = _Tags()  # type: ignore[assignment]
 
-    def __init__(self, models: Any = None, how: str = "mean") -> None:
+    def __init__(self, models: Any = None, how: str = "mean", calibration: str = "conformal") -> None:
         self.models = models
         self.how = how
+        self.calibration = calibration
 
     @classmethod
     def _tiny_params(cls) -> dict[str, Any]:
@@ -136,6 +167,9 @@ class Combination(Forecaster):
                                  "which a combination does not pass on; drop it")
         if self.how not in HOWS:
             raise InputError(f"Combination: how must be one of {', '.join(HOWS)}; got {self.how!r}")
+        if self.calibration not in CALIBRATIONS:
+            raise InputError(f"Combination: calibration must be one of {', '.join(CALIBRATIONS)}; "
+                             f"got {self.calibration!r}")
 
     def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:
         if self.how not in _STANDALONE:
@@ -143,6 +177,13 @@ class Combination(Forecaster):
                              "backtest's earlier origins; use it in fc.backtest (or --models), or use how='mean' "
                              "or how='median' for a model fitted on its own")
         self.members_ = [m.clone().fit(y) for m in self.models]
+        self.calibrator_ = None
+        if self.calibration == "conformal" and self.get_tags()["intervals"]:
+            from .calibration import holdout_calibrator
+
+            self.calibrator_ = holdout_calibrator(self.models, y, self.how, self.min_length(),
+                                                  lambda preds: _combine(preds, self.how, True))
+        self.calibration_ = None if self.calibrator_ is None else self.calibrator_.report()
 
     def min_length(self) -> int:
         if not isinstance(self.models, list | tuple):
@@ -157,13 +198,14 @@ class Combination(Forecaster):
 
     def _predict(self, horizon: int, X: pd.DataFrame | None) -> Prediction:
         return _combine([m._predict(horizon, None) for m in self.members_], self.how,
-                        self.get_tags()["intervals"])
+                        self.get_tags()["intervals"], self.calibrator_)
 
     def _predict_origins(self, y_new: pd.Series, positions: list[int], horizon: int,
                          X_all: pd.DataFrame | None) -> list[Prediction]:
         per_member = [m._predict_origins(y_new, positions, horizon, None) for m in self.members_]
         intervals = self.get_tags()["intervals"]
-        return [_combine([preds[i] for preds in per_member], self.how, intervals) for i in range(len(positions))]
+        return [_combine([preds[i] for preds in per_member], self.how, intervals, self.calibrator_)
+                for i in range(len(positions))]
 
     # ------------------------------------------------------------ persistence
     def _get_state(self, folder: Path) -> dict[str, Any]:
@@ -171,12 +213,16 @@ class Combination(Forecaster):
 
         for i, m in enumerate(self.members_):
             save_model(m, Path(folder) / f"member{i}")
-        return {"members": len(self.members_)}
+        return {"members": len(self.members_),
+                "calibrator": None if self.calibrator_ is None else self.calibrator_.to_state()}
 
     def _set_state(self, state: dict[str, Any], folder: Path) -> None:
         from ..persistence import load_model
 
         self.members_ = [load_model(Path(folder) / f"member{i}") for i in range(int(state["members"]))]
+        cal = state.get("calibrator")
+        self.calibrator_ = None if cal is None else Calibrator.from_state(cal)
+        self.calibration_ = None if self.calibrator_ is None else self.calibrator_.report()
 
 
 # ---------------------------------------------------------------- in the backtest

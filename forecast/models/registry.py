@@ -188,9 +188,10 @@ def _arima_build(args: tuple, kwargs: dict) -> dict:
 
 def _combo_build(args: tuple, kwargs: dict) -> dict:
     """``combo(naive, snaive(12), arma(1,0), how=median)``: each argument is a member spec."""
-    unknown = [k for k in kwargs if k != "how"]
+    unknown = [k for k in kwargs if k not in ("how", "calibration")]
     if unknown:
-        raise InputError(f"combo takes member specs and how=mean|median; got {', '.join(map(repr, unknown))}")
+        raise InputError("combo takes member specs, how=mean|median|inverse_error and calibration=conformal|none; "
+                         f"got {', '.join(map(repr, unknown))}")
     if len(args) < 2:
         raise InputError("combo needs at least two member specs, e.g. combo(naive, snaive(12))")
     members = []
@@ -200,7 +201,28 @@ def _combo_build(args: tuple, kwargs: dict) -> dict:
         if parse_spec(arg)[0] == "combo":
             raise InputError(f"combo: member {arg!r} is itself a combination; list its members instead")
         members.append(create(arg))
+    if "calibration" in kwargs and kwargs["calibration"] is None:  # calibration=none reads as None
+        kwargs = {**kwargs, "calibration": "none"}
     return {"models": members, **kwargs}
+
+
+def _hybrid_build(args: tuple, kwargs: dict) -> dict:
+    """``hybrid(arima(auto), lstm)``: a classical member spec, then a recurrent one."""
+    unknown = [k for k in kwargs if k not in ("horizon", "n_jobs")]
+    if unknown:
+        raise InputError(f"hybrid takes a classical and a recurrent model spec, horizon= and n_jobs=; got "
+                         f"{', '.join(map(repr, unknown))}")
+    if len(args) != 2:
+        raise InputError("hybrid needs two model specs, the classical model then the network, "
+                         f"e.g. hybrid(arima(auto), lstm); got {len(args)}")
+    members = []
+    for arg in args:
+        if not isinstance(arg, str):
+            raise InputError(f"hybrid: {arg!r} is not a model spec; write members like arima(auto) or lstm")
+        if parse_spec(arg)[0] in ("hybrid", "combo"):
+            raise InputError(f"hybrid: member {arg!r} must be a single model, not a hybrid or a combination")
+        members.append(create(arg))
+    return {"classical": members[0], "recurrent": members[1], **kwargs}
 
 
 _BUILTIN = [
@@ -220,6 +242,9 @@ _BUILTIN = [
     Entry("combo", "forecast.models.combination:Combination", (),
           "mean or median of member models' forecasts, e.g. combo(naive, snaive(12), how=median)",
           build=_combo_build),
+    Entry("hybrid", "forecast.models.hybrid:Hybrid", (),
+          "classical model plus a network on its residuals (Zhang 2003), e.g. hybrid(arima(auto), lstm)",
+          build=_hybrid_build),
     Entry("rnn", "forecast.models.recurrent:RNN", (), "simple (Elman) recurrent network"),
     Entry("lstm", "forecast.models.recurrent:LSTM", (), "long short-term memory network"),
     Entry("gru", "forecast.models.recurrent:GRU", (), "gated recurrent unit network"),
