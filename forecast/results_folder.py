@@ -6,6 +6,8 @@
     the tidy tables of the :class:`~forecast.evaluation.BacktestResult`;
 ``run.json``
     the result's settings and metadata (and the command's settings when the CLI ran it);
+``verdict.json``
+    the family verdict (:meth:`~forecast.evaluation.BacktestResult.verdict`) as data;
 ``leaderboard.png``, ``by_horizon.png``, ``forecast_NN_<name>.png`` and ``report.html``
     unless ``figures=False``: the leaderboard (failed models listed, not ranked), the error
     at every horizon step, the forecasts of every model (of each of the first
@@ -72,6 +74,7 @@ def save_report(result: Any, path: str | os.PathLike, *, figures: bool = True, s
     atomic_write_csv(out / "failures.csv", result.failures)
     run = ({} if settings is None else {"forecast_cli": settings}) | {"backtest": result.meta}
     atomic_write(out / "run.json", json.dumps(run, indent=2, default=_json_default) + "\n")
+    atomic_write(out / "verdict.json", json.dumps(result.verdict().to_dict(), indent=2, default=_json_default) + "\n")
     if figures:
         _write_figures_and_report(result, board, out, settings, source, list(notes))
     return out
@@ -160,4 +163,5 @@ def _write_figures_and_report(result: Any, board: Any, out: Path, settings: dict
         failed_models=result.failure_summary(), resolved=summarize(result.meta.get("resolved", [])),
         resolved_by_series=by_series(result.meta.get("resolved", [])),
         notes=notes + (undefined_notes(result, board) if nothing is None else []),  # what the terminal says
+        verdict=result.verdict() if nothing is None else None,
     )

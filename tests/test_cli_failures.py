@@ -270,5 +270,5 @@ def test_a_rerun_with_no_report_leaves_no_old_report_beside_the_new_tables(data,
     assert res.returncode == 0, res.stderr
     names = sorted(p.name for p in out.iterdir() if not p.name.startswith(".") and p.name != "backtest.log")
     assert names == ["failures.csv", "forecasts.csv", "leaderboard.csv", "my_notes.txt",
-                     "run.json", "scores.csv"], names
+                     "run.json", "scores.csv", "verdict.json"], names
     assert pd.read_csv(out / "leaderboard.csv")["model"].tolist() == ["drift"]

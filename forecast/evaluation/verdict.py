@@ -97,7 +97,7 @@ class Verdict:
         table = out.get("evidence", {}).get("table")
         if table is not None and hasattr(table, "to_dict"):
             out["evidence"]["table"] = table.to_dict("records")
-        return out
+        return _plain(out)
 
     @property
     def significant(self) -> bool | None:
@@ -119,6 +119,19 @@ class Verdict:
         from ..htmlrepr import verdict_html
 
         return verdict_html(self)
+
+
+def _plain(value: Any) -> Any:
+    """NumPy scalars as Python values, NaN and infinities as None (valid JSON)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _pct(x: float) -> str:
@@ -220,7 +233,8 @@ def verdict(result: Any, alpha: float = 0.05) -> Verdict:
         lines.append(f"The best combination, {combo}, has {_pct(abs(rd))} {word} {mean}{metric.upper()} than {top}"
                      f"{extra}.")
     if top is not None and fam[overall] == "baseline":
-        lines.append(f"Neither family beats the baseline {overall} ({mean}{metric.upper()} {scores[overall]:.3g}).")
+        who = "Neither family beats" if cla is not None and rec is not None else f"{top} does not beat"
+        lines.append(f"{who} the baseline {overall} ({mean}{metric.upper()} {scores[overall]:.3g}).")
     level = f"{1 - MCS_SIZE:.0%}"
     lines.append(f"The {level} model confidence set (Hansen, Lunde and Nason): {', '.join(mcs) or 'empty'}.")
     if n_series == 1:
