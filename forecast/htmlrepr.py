@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["verdict_html", "result_html", "forecast_html", "MAX_ROWS"]
+__all__ = ["verdict_html", "result_html", "forecast_html", "progress_html", "NotebookBar", "MAX_ROWS"]
 
 MAX_ROWS = 24
 _BOX = ("border:1px solid #d9dde5;border-left:4px solid {c};border-radius:6px;padding:8px 12px;"
@@ -95,3 +95,47 @@ def forecast_html(forecast: Any) -> str:
     title = (f'<div style="font-size:13px;color:#5b6475">Forecast{(" of " + _esc(forecast.model)) if forecast.model else ""}: '
              f"{len(forecast)} steps from {_esc(forecast.index[0])}{method}</div>")
     return title + _table(headers, rows) + more
+
+
+def progress_html(done: int, total: int, text: str = "", seconds: float = 0.0) -> str:
+    """A progress bar as HTML: ``done`` of ``total`` tasks, the last one named."""
+    frac = done / total if total else 1.0
+    return (f'<div style="font-size:12.5px;font-family:monospace">'
+            f'<span style="display:inline-block;width:240px;height:9px;background:#e5e8ee;border-radius:4px;'
+            f'vertical-align:middle"><span style="display:block;width:{100 * frac:.1f}%;height:9px;'
+            f'background:#2456a6;border-radius:4px"></span></span> {done}/{total} tasks, '
+            f"{seconds:.0f} s {_esc(text)}</div>")
+
+
+class NotebookBar:
+    """The backtest's progress bar in a Jupyter notebook: one HTML output updated in place
+    (``IPython.display`` with a display id; no widget library needed), at most every 0.2 s
+    and at the end, so the stored notebook shows the finished bar."""
+
+    def __init__(self, total: int, done: int = 0, display: Any = None):
+        import time
+
+        if display is None:
+            from IPython.display import display
+        from IPython.display import HTML
+
+        self._html, self._clock = HTML, time.perf_counter
+        self.total, self.done, self.text = total, done, "backtest"
+        self.started = self._last = self._clock()
+        self.handle = display(HTML(progress_html(done, total, self.text)), display_id=True)
+
+    def _draw(self) -> None:
+        if self.handle is not None:
+            self.handle.update(self._html(progress_html(self.done, self.total, self.text,
+                                                        self._clock() - self.started)))
+        self._last = self._clock()
+
+    def advance(self, text: str = "") -> None:
+        self.done += 1
+        self.text = f"backtest {text}" if text else self.text
+        if self._clock() - self._last >= 0.2 or self.done >= self.total:
+            self._draw()
+
+    def close(self) -> None:
+        self.text = "backtest done"
+        self._draw()

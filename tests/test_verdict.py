@@ -152,3 +152,33 @@ def test_panel_verdict_counts_series_and_nemenyi_by_hand():
     assert list(table["length"]) == [int(res._series_info[s]["pos"].max()) + 1 for s in panel]
     assert set(table["winner"].dropna()) <= {"classical", "recurrent"}
     assert math.isfinite(table["seasonal_strength"].iloc[0])
+
+
+def test_backtest_progress_bar_in_a_notebook(tmp_path):
+    """In a Jupyter kernel (stderr no terminal) progress=True draws an HTML bar, finished in
+    the stored output."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    import os
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import forecast as fc\n"
+        "res = fc.backtest(['naive', 'drift'], fc.datasets.load('airline'), horizon=3, initial=130, progress=True)\n"
+        "res"))
+    env = os.environ.get("PYTHONPATH", "")
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(root), env]) if env else str(root)
+    try:
+        nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    finally:
+        os.environ["PYTHONPATH"] = env
+    outputs = nb.cells[0].outputs
+    html = [o["data"]["text/html"] for o in outputs if o.get("data", {}).get("text/html")]
+    import re
+
+    assert any(re.search(r"> (\d+)/\1 tasks", h) and "backtest done" in h for h in html)
+    assert any("Verdict." in h for h in html)  # the result renders as HTML, the verdict first
+    assert not [o for o in outputs if o.get("output_type") == "error"]
