@@ -239,6 +239,9 @@ def _leaderboard_section(board: pd.DataFrame, alpha: float, panel_note: str = ""
             extra["DM series: worse / not diff. / better"] = dm_count_labels(
                 board.assign(status=["failed" if f else "ok" for f in failed]))
             drop += ["dm_worse", "dm_not_different", "dm_better"]
+        if "mcs" in board.columns:  # the colours read the model confidence set, as on one series
+            classes, extra["90% set"] = _mcs_classes(board["mcs"], failed, verdicts)
+            drop.append("mcs")
         board = board.drop(columns=[c for c in drop if c in board.columns])
         board = board[front + [c for c in board.columns if c not in front]]
         explain = (
@@ -249,7 +252,9 @@ def _leaderboard_section(board: pd.DataFrame, alpha: float, panel_note: str = ""
             f"correction, {alpha:g} level) finds the model significantly worse, not different, or better "
             "than the best on the same origins (a series with too few origins for the test counts in none "
             "of the three). The two can disagree: DM looks at each series' errors, "
-            f"Nemenyi only at the ranks over the panel.{(' ' + _esc(panel_note)) if panel_note else ''}</p>"
+            "Nemenyi only at the ranks over the panel. <b>90% set</b>: in or out of the model confidence set "
+            "(Hansen, Lunde and Nason) over every series' per-origin losses; the row colours follow it."
+            f"{(' ' + _esc(panel_note)) if panel_note else ''}</p>"
         )
         return _table(board, row_class=classes, extra=extra, extra_at=len(front)) + explain
     if pcol is None:
@@ -291,6 +296,15 @@ def _mcs_leaderboard(board: pd.DataFrame, pcol: str, failed: list[bool], unranke
         "correction) of each model against the best one alone.</p>"
     )
     return _table(board, row_class=classes, extra={"vs. best": labels}, extra_at=len(front)) + explain
+
+
+def _mcs_classes(mcs: Any, failed: list[bool], verdicts: list[str]) -> tuple[list[str], list[str]]:
+    """Row classes and labels of a panel leaderboard from the 90% model confidence set."""
+    labels = ["failed" if f else "best" if v == "best" else "in" if bool(m) else "out"
+              for m, f, v in zip(mcs, failed, verdicts, strict=True)]
+    classes = ["failed" if lab == "failed" else "best" if lab == "best" else "tie" if lab == "in" else "worse"
+               for lab in labels]
+    return classes, labels
 
 
 def verdict_section(verdict: Any) -> str:

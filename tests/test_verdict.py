@@ -90,7 +90,7 @@ def test_reprs_contain_the_key_numbers(airline_run):
     assert f"{res.leaderboard()['mase'].iloc[0]:.4g}" in html
 
 
-def test_mcs_excludes_the_clearly_worse_and_keeps_two_identical(airline):
+def test_mcs_excludes_the_clearly_worse_and_keeps_two_identical(airline, tmp_path):
     models = {"naive a": fc.Naive(), "naive b": fc.Naive(), "mean": fc.Mean()}
     res = fc.backtest(models, airline, horizon=H, initial=100, seed=11)
     board = res.leaderboard().set_index("model")
@@ -99,6 +99,10 @@ def test_mcs_excludes_the_clearly_worse_and_keeps_two_identical(airline):
     assert sorted(s.included) == ["naive a", "naive b"] and s.pvalues["mean"] < 0.10 and s.n == 39
     again = fc.backtest(models, airline, horizon=H, initial=100, seed=11).model_confidence_set()
     assert again.included == s.included and again.pvalues.equals(s.pvalues)  # seeded: the same set
+    html = (res.save_report(tmp_path / "res") / "report.html").read_text()
+    assert html.index('class="verdict"') < html.index('id="leaderboard"')  # the report leads with it
+    row = next(r for r in html.split("<tr") if ">mean<" in r)
+    assert 'class="worse"' in row and "out of the set" in row  # colour and label from the set
     v = res.verdict()  # neither family fielded: said plainly
     assert v.text.startswith("No comparison of the families") and "not fielded" in v.text
     assert v.missing == {"classical": "not fielded", "recurrent": "not fielded"}
