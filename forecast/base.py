@@ -42,7 +42,7 @@ from .memcheck import check_forecast_fits
 from .persistence import save_model
 from .threads import single_thread
 
-__all__ = ["Forecaster", "Forecast", "PanelForecast", "Prediction", "clone", "DEFAULT_TAGS", "DEFAULT_LEVELS"]
+__all__ = ["Forecaster", "Forecast", "PanelForecast", "Prediction", "clone", "DEFAULT_TAGS", "DEFAULT_LEVELS", "FAMILIES"]
 
 #: Capability tags. The backtest and the CLI branch on these, never on class names.
 DEFAULT_TAGS: dict[str, Any] = {
@@ -54,7 +54,11 @@ DEFAULT_TAGS: dict[str, Any] = {
     "exact": True,            # float64 arithmetic: two computations of a forecast agree exactly
                               # (False: float32 networks, compared with relative tolerances)
     "global_model": False,    # can be fitted on many series at once (a panel): the _*_panel hooks
+    "family": "classical",    # what the verdict compares: classical, recurrent, combination, baseline
 }
+
+#: the values of the ``family`` tag (``BacktestResult.verdict`` compares the families)
+FAMILIES = ("classical", "recurrent", "combination", "baseline")
 
 
 def clone(model: Forecaster) -> Forecaster:

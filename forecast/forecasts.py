@@ -144,6 +144,11 @@ class Forecast:
     def __repr__(self) -> str:
         return f"Forecast({self.model or ''}, {len(self)} steps from {self.index[0]})"
 
+    def _repr_html_(self) -> str:
+        from .htmlrepr import forecast_html
+
+        return forecast_html(self)
+
 
 class PanelForecast(dict):
     """What ``predict`` returns for a model fitted on a panel: a dict ``{series id:

@@ -80,6 +80,11 @@ tr.failed td.sig { color:var(--bad); font-weight:600; }
          background:var(--band); font-size:13.5px; }
 .notes ul { margin:4px 0 0; padding-left:20px; }
 details { margin:6px 0; }
+.verdict { border:1px solid var(--line); border-left:5px solid var(--accent); border-radius:8px;
+           padding:10px 16px; margin:14px 0 18px; background:#f3f6fc; }
+.verdict .k { font-size:12px; color:var(--muted); text-transform:uppercase; letter-spacing:.04em; }
+.verdict p { font-size:17px; font-weight:600; margin:4px 0 6px; }
+.verdict ul { margin:4px 0 0; padding-left:20px; font-size:13.5px; color:var(--ink); }
 details > summary { cursor:pointer; font-weight:600; padding:4px 0; }
 """
 
@@ -234,6 +239,9 @@ def _leaderboard_section(board: pd.DataFrame, alpha: float, panel_note: str = ""
             extra["DM series: worse / not diff. / better"] = dm_count_labels(
                 board.assign(status=["failed" if f else "ok" for f in failed]))
             drop += ["dm_worse", "dm_not_different", "dm_better"]
+        if "mcs" in board.columns:  # the colours read the model confidence set, as on one series
+            classes, extra["90% set"] = _mcs_classes(board["mcs"], failed, verdicts)
+            drop.append("mcs")
         board = board.drop(columns=[c for c in drop if c in board.columns])
         board = board[front + [c for c in board.columns if c not in front]]
         explain = (
@@ -244,12 +252,16 @@ def _leaderboard_section(board: pd.DataFrame, alpha: float, panel_note: str = ""
             f"correction, {alpha:g} level) finds the model significantly worse, not different, or better "
             "than the best on the same origins (a series with too few origins for the test counts in none "
             "of the three). The two can disagree: DM looks at each series' errors, "
-            f"Nemenyi only at the ranks over the panel.{(' ' + _esc(panel_note)) if panel_note else ''}</p>"
+            "Nemenyi only at the ranks over the panel. <b>90% set</b>: in or out of the model confidence set "
+            "(Hansen, Lunde and Nason) over every series' per-origin losses; the row colours follow it."
+            f"{(' ' + _esc(panel_note)) if panel_note else ''}</p>"
         )
         return _table(board, row_class=classes, extra=extra, extra_at=len(front)) + explain
     if pcol is None:
         return _table(board)
     unranked = board["rank"].isna().tolist() if "rank" in board.columns else [False] * len(board)
+    if "mcs" in board.columns:  # the verdict column and the colours: the model confidence set
+        return _mcs_leaderboard(board, pcol, failed, unranked, front)
     labels = ["failed" if f else "unranked" if u else significance_label(p, alpha)
               for p, f, u in zip(board[pcol].astype(float), failed, unranked, strict=True)]
     classes = ["failed" if lab == "failed" else "best" if lab == "best" else
@@ -262,6 +274,46 @@ def _leaderboard_section(board: pd.DataFrame, alpha: float, panel_note: str = ""
         f"worse</span>; above, the data cannot tell it apart from the best.</p>"
     )
     return _table(board, row_class=classes, extra={"vs. best": labels}, extra_at=len(front) + 1) + explain
+
+
+def _mcs_leaderboard(board: pd.DataFrame, pcol: str, failed: list[bool], unranked: list[bool],
+                     front: list[str]) -> str:
+    """The one-series leaderboard coloured by the 90% model confidence set (``mcs``): the best,
+    the models the data cannot tell from it, the models outside; DM p-values as detail."""
+    labels = ["failed" if f else "unranked" if u else "best" if i == 0 else
+              "in the 90% set" if bool(m) else "out of the set"
+              for i, (m, f, u) in enumerate(zip(board["mcs"], failed, unranked, strict=True))]
+    classes = ["failed" if lab == "failed" else "best" if lab == "best" else
+               ("worse" if lab.startswith("out") else "tie") for lab in labels]
+    board = board.drop(columns=["mcs"])
+    board = board[front + [c for c in board.columns if c not in front and c != pcol] + [pcol]]
+    explain = (
+        '<p class="note">Ranked best first. <b>vs. best</b> reads the model confidence set (Hansen, Lunde '
+        "and Nason, 90%, over the per-origin losses in the ranking metric): a model <i>in the set</i> cannot "
+        "be told from the best by these data; <span style=\"color:var(--bad)\">out of the set</span> it can. "
+        "The set controls the error of comparing many models at once. "
+        f"<b>{_esc(pcol)}</b>, as detail, is the p-value of a Diebold–Mariano test (Harvey–Leybourne–Newbold "
+        "correction) of each model against the best one alone.</p>"
+    )
+    return _table(board, row_class=classes, extra={"vs. best": labels}, extra_at=len(front)) + explain
+
+
+def _mcs_classes(mcs: Any, failed: list[bool], verdicts: list[str]) -> tuple[list[str], list[str]]:
+    """Row classes and labels of a panel leaderboard from the 90% model confidence set."""
+    labels = ["failed" if f else "best" if v == "best" else "in" if bool(m) else "out"
+              for m, f, v in zip(mcs, failed, verdicts, strict=True)]
+    classes = ["failed" if lab == "failed" else "best" if lab == "best" else "tie" if lab == "in" else "worse"
+               for lab in labels]
+    return classes, labels
+
+
+def verdict_section(verdict: Any) -> str:
+    """The family verdict, first in the report: the sentence in a box, then its lines."""
+    if verdict is None:
+        return ""
+    items = "".join(f"<li>{_esc(line)}</li>" for line in getattr(verdict, "lines", []))
+    return (f'<div class="verdict" id="verdict"><div class="k">Verdict</div><p>{_esc(verdict.text)}</p>'
+            + (f"<ul>{items}</ul>" if items else "") + "</div>")
 
 
 def _failed_models_section(failed_models: pd.DataFrame | None) -> str:
@@ -345,6 +397,7 @@ def render_html(
     forecast_note: str = "",
     panel_note: str = "",
     combinations: Sequence[Mapping[str, Any]] | None = None,
+    verdict: Any = None,
 ) -> str:
     """The report as one HTML string (nothing external: inline CSS, base64 images).
 
@@ -378,6 +431,8 @@ def render_html(
         A note above the forecast plots; a sentence added to the panel leaderboard notes.
     combinations : rows {combination, member, ...}, optional
         Each combination against each member (``BacktestResult.dm_vs_members()``).
+    verdict : Verdict, optional
+        The family verdict (``BacktestResult.verdict()``), shown first, above the cards.
     """
     parts = [f"<h1>{_esc(title)}</h1>"]
     if subtitle:
@@ -385,6 +440,7 @@ def render_html(
     nav = [("leaderboard", "Leaderboard"), ("horizon", "Error by horizon"),
            ("forecasts", "Forecasts"), ("failures", "Failures"), ("settings", "Settings")]
     parts.append("<nav>" + "".join(f'<a href="#{a}">{_esc(t)}</a>' for a, t in nav) + "</nav>")
+    parts.append(verdict_section(verdict))
     if summary:
         cards = "".join(
             f'<div class="card"><div class="k">{_esc(k)}</div><div class="v">{_esc(_fmt(v))}</div></div>'

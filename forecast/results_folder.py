@@ -9,6 +9,8 @@
     (also in ``run.json``'s ``combinations``, with the members);
 ``run.json``
     the result's settings and metadata (and the command's settings when the CLI ran it);
+``verdict.json``
+    the family verdict (:meth:`~forecast.evaluation.BacktestResult.verdict`) as data;
 ``leaderboard.png``, ``by_horizon.png``, ``forecast_NN_<name>.png`` and ``report.html``
     unless ``figures=False``: the leaderboard (failed models listed, not ranked), the error
     at every horizon step, the forecasts of every model (of each of the first
@@ -68,6 +70,7 @@ def save_report(result: Any, path: str | os.PathLike, *, figures: bool = True, s
     run = ({} if settings is None else {"forecast_cli": settings}) | {"backtest": result.meta}
     run |= _combinations(result, board, out)
     atomic_write(out / "run.json", dumps(run, unknown=str, indent=2) + "\n")
+    atomic_write(out / "verdict.json", dumps(result.verdict().to_dict(), unknown=str, indent=2) + "\n")
     if figures:
         _write_figures_and_report(result, board, out, settings, source, list(notes))
     return out
@@ -174,4 +177,5 @@ def _write_figures_and_report(result: Any, board: Any, out: Path, settings: dict
         resolved_by_series=by_series(result.meta.get("resolved", [])),
         notes=notes + (undefined_notes(result, board) if nothing is None else []),  # what the terminal says
         combinations=board.attrs.get("dm_vs_members") if nothing is None else None,
+        verdict=result.verdict() if nothing is None else None,
     )

@@ -76,7 +76,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .base import DEFAULT_TAGS, Forecast, Forecaster
+from .base import DEFAULT_TAGS, FAMILIES, Forecast, Forecaster
 from .errors import InputError, NotFittedError
 
 __all__ = [
@@ -362,6 +362,7 @@ def check_tags(model: Any, y: Any = None, X: Any = None) -> None:
         if isinstance(default, bool):
             _ensure(isinstance(tags[key], bool), f"tag {key!r} must be True or False; got {tags[key]!r}")
     _ensure(not tags["requires_exog"] or tags["supports_exog"], "requires_exog is set but supports_exog is not")
+    _ensure(tags["family"] in FAMILIES, f"tag 'family' must be one of {', '.join(FAMILIES)}; got {tags['family']!r}")
     need = case.template.min_length()
     _ensure(isinstance(need, int) and need >= 1, f"min_length() must be an int >= 1; got {need!r}")
     if tags["global_model"]:

@@ -2,15 +2,22 @@
 
 Each ``src/NN_name.py`` is written in the "percent" format: a line ``# %%`` starts a code
 cell and ``# %% [markdown]`` starts a markdown cell whose lines are comments (the leading
-``# `` is removed). Running this script writes ``NN_name.ipynb`` next to it, with no
-outputs, so that the notebooks in git stay small and diffs stay readable::
+``# `` is removed). Running this script writes ``NN_name.ipynb`` next to it; the notebooks in git are then
+executed once (``--execute``) and stored with their outputs, figures included, so that they
+read without a kernel on a code host::
 
-    python notebooks/build.py          # rebuild every notebook
-    python notebooks/build.py --check  # exit 1 if a notebook is out of date with its source
+    python notebooks/build.py                    # rebuild every notebook (no outputs)
+    python notebooks/build.py --execute [NN ...] # rebuild, then run and store with outputs
+    python notebooks/build.py --check            # exit 1 if a notebook's cells differ from its source
+
+``--check`` compares the cells' sources only: stored outputs do not make a notebook stale.
+``--execute`` runs at the size the environment asks for (``FORECAST_FAST=1``: the small
+run), with one BLAS thread, 30 minutes per cell at most.
 """
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 
@@ -68,18 +75,52 @@ def render(nb: nbformat.NotebookNode) -> str:
     return nbformat.writes(nb) + "\n"
 
 
+def stripped(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook without outputs and execution counts (what ``--check`` compares)."""
+    nb = copy.deepcopy(nb)
+    nb.metadata = {k: v for k, v in nb.metadata.items() if k in ("kernelspec", "language_info")}
+    nb.metadata["language_info"] = {"name": "python"}
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cell.metadata = {}
+    return nb
+
+
+def execute(target: Path) -> None:
+    """Run ``target`` top to bottom in its folder and store it with its outputs."""
+    import os
+
+    from nbclient import NotebookClient
+
+    os.environ.setdefault("PYTHONPATH", str(HERE.parent))
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    nb = nbformat.read(target, as_version=4)
+    NotebookClient(nb, timeout=1800, kernel_name="python3", resources={"metadata": {"path": str(HERE)}}).execute()
+    target.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+    print(f"executed {target.relative_to(HERE.parent)}")
+
+
 def main(argv: list[str]) -> int:
     check = "--check" in argv
+    run = "--execute" in argv
+    only = [a for a in argv if not a.startswith("--")]
     stale = []
     for source in sorted(SOURCES.glob("[0-9][0-9]_*.py")):
+        if only and source.stem[:2] not in only:
+            continue
         target = HERE / f"{source.stem}.ipynb"
         text = render(build(source))
         if check:
-            if not target.exists() or target.read_text(encoding="utf-8") != text:
+            if not target.exists() or render(stripped(nbformat.read(target, as_version=4))) != text:
                 stale.append(target.name)
         else:
             target.write_text(text, encoding="utf-8")
             print(f"wrote {target.relative_to(HERE.parent)}")
+            if run:
+                execute(target)
     if stale:
         print(f"out of date with notebooks/src: {', '.join(stale)}; run python notebooks/build.py")
         return 1

@@ -140,9 +140,13 @@ def test_terminal_leaderboard_shows_dm_pvalues(airline_run):
     lines = res.stdout.splitlines()
     header = next(line for line in lines if line.startswith("rank"))
     assert "DM p" in header and "vs. best" in header
-    best = next(line for line in lines if "snaive(12)" in line)
+    assert header.index("vs. best") < header.index("DM p")  # the verdict column first, DM p as detail
+    best = next(line for line in lines if "snaive(12)" in line and line.lstrip()[:1].isdigit())
     assert best.rstrip().endswith("0") and " best " in best
-    assert any("significantly worse" in line for line in lines)
+    assert any("out of the set" in line for line in lines)
+    # the verdict leads: above the leaderboard, and it names the missing family plainly
+    verdict = next(i for i, line in enumerate(lines) if line.startswith("Verdict: "))
+    assert verdict < lines.index(header) and "the recurrent family: not fielded" in lines[verdict]
 
 
 def test_report_is_self_contained(airline_run):
@@ -151,7 +155,8 @@ def test_report_is_self_contained(airline_run):
     assert html.count("data:image/png;base64,") >= 6
     assert "http://" not in html and "https://" not in html
     assert "<script" not in html
-    assert "significantly worse" in html and "ar(2)" in html and "No failures" in html
+    assert "out of the set" in html and "ar(2)" in html and "No failures" in html
+    assert html.index('class="verdict"') < html.index('id="leaderboard"')  # the report leads with the verdict
 
 
 def test_panel_file_gives_mean_ranks(files, tmp_path):

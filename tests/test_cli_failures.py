@@ -248,7 +248,8 @@ def test_notes_wrap_between_words_on_an_80_column_terminal(data, tmp_path):
     flat = " ".join(" ".join(lines).split())
     for note in ("note: cannot infer the season from the data's time index (no calendar frequency); "
                  "MASE/RMSSE use m=1 and the reference is naive. Give --season m for seasonal data",
-                 "DM p: Diebold-Mariano test against the best model (p < 0.05: significantly worse)."):
+                 "DM p: Diebold-Mariano test against the best model, as detail.",
+                 "The 90% model confidence set (Hansen, Lunde and Nason):"):
         assert note in flat, note  # whole words kept: wrapped only at spaces
     # in a pipe a note stays one line (grep finds it)
     piped = run_cli("backtest", str(steps), "--models", "naive,drift", "--horizon", "3", "--initial", "130",
@@ -270,5 +271,5 @@ def test_a_rerun_with_no_report_leaves_no_old_report_beside_the_new_tables(data,
     assert res.returncode == 0, res.stderr
     names = sorted(p.name for p in out.iterdir() if not p.name.startswith(".") and p.name != "backtest.log")
     assert names == ["failures.csv", "forecasts.csv", "leaderboard.csv", "my_notes.txt",
-                     "run.json", "scores.csv"], names
+                     "run.json", "scores.csv", "verdict.json"], names
     assert pd.read_csv(out / "leaderboard.csv")["model"].tolist() == ["drift"]

@@ -1,7 +1,8 @@
 """Every notebook in notebooks/ runs top to bottom, in fast mode, without an error.
 
 The notebooks are built from the percent-format sources in notebooks/src by
-notebooks/build.py; the first test keeps the two in step.
+notebooks/build.py; the first test keeps the two in step (cell sources only), the second
+that each is stored with the outputs of a run and no error.
 """
 
 from __future__ import annotations
@@ -27,6 +28,20 @@ def test_five_notebooks_built_from_their_sources():
     done = subprocess.run([sys.executable, str(NOTEBOOKS / "build.py"), "--check"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_is_stored_with_outputs_and_no_error(name):
+    """Stored with the outputs of a run (figures included), so it reads without a kernel on a
+    code host; none of them an error."""
+    nbformat = pytest.importorskip("nbformat", reason="needs nbformat: pip install 'forecast[test]'")
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    outputs = [o for c in code for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"], f"{name} is stored with an error output"
+    assert all(c.get("execution_count") for c in code), f"{name}: some code cells were not run"
+    assert sum(bool(c.get("outputs")) for c in code) >= len(code) // 2, f"{name} is stored without outputs"
+    assert any("image/png" in o.get("data", {}) for o in outputs), f"{name} is stored without its figures"
 
 
 @pytest.mark.slow

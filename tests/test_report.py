@@ -100,7 +100,7 @@ def test_save_report_writes_the_results_folder_from_the_python_api(tmp_path):
     out = res.save_report(tmp_path / "res", source="two M3 quarterly series")
     assert out == tmp_path / "res"
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(["forecasts.csv", "scores.csv", "leaderboard.csv", "failures.csv", "run.json",
+    assert names == sorted(["forecasts.csv", "scores.csv", "leaderboard.csv", "failures.csv", "run.json", "verdict.json",
                             "leaderboard.png", "by_horizon.png", "report.html"]
                            + [f"forecast_{i:02d}_{_slug(sid)}.png" for i, sid in enumerate(panel, 1)])
     board = pd.read_csv(out / "leaderboard.csv")
@@ -114,7 +114,7 @@ def test_save_report_writes_the_results_folder_from_the_python_api(tmp_path):
     # tables only: no figures, no report
     tables = res.save_report(tmp_path / "tables", figures=False)
     assert sorted(p.name for p in tables.iterdir()) == ["failures.csv", "forecasts.csv", "leaderboard.csv",
-                                                         "run.json", "scores.csv"]
+                                                         "run.json", "scores.csv", "verdict.json"]
 
 
 def _slug(text: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..failnotes import undefined_notes  # the terminal and the report say the same
 
-__all__ = ["render_table", "leaderboard_rows", "print_leaderboard", "undefined_notes"]
+__all__ = ["render_table", "leaderboard_rows", "print_leaderboard", "print_verdict", "mcs_label", "undefined_notes"]
 
 
 def _stdout_is_tty() -> bool:
@@ -100,8 +100,9 @@ def leaderboard_rows(board: Any, metrics: list[str]) -> tuple[list[str], list[li
     pcol = pvalue_column(board)
     failed = (board["status"] == "failed").tolist() if "status" in board.columns else [False] * len(board)
     headers = cols + extra
+    mcs = "mcs" in board.columns
     if pcol:
-        headers += ["DM p", "vs. best"]
+        headers += ["vs. best", "DM p"] if mcs else ["DM p", "vs. best"]
     elif "dm_worse" in board.columns:
         headers += ["DM w/n/b"]
     elif "dm_worse_share" in board.columns:
@@ -109,13 +110,19 @@ def leaderboard_rows(board: Any, metrics: list[str]) -> tuple[list[str], list[li
     if "nemenyi_worse" in board.columns:
         headers += ["Nemenyi"]
         nemenyi = nemenyi_labels(board)
+        if mcs:
+            headers += ["90% set"]
     if "n_failed" in board.columns:
         headers += ["failed"]
     rows, styles = [], []
     for i, rec in enumerate(board.to_dict("records")):
         row = [_fmt_num(rec[c]) if c != "model" else str(rec[c]) for c in cols + extra]
         style = None
-        if pcol:
+        if pcol and mcs:  # the verdict column: the model confidence set; DM p as detail
+            label = ("failed" if failed[i] else "unranked" if _is_missing(rec.get("rank")) else mcs_label(rec, i))
+            row += [label, _fmt_num(rec[pcol], 3)]
+            style = "bold green" if label == "best" else ("red" if label.startswith("out") else None)
+        elif pcol:
             label = ("failed" if failed[i] else "unranked" if _is_missing(rec.get("rank"))
                      else significance_label(float(rec[pcol])))
             row += [_fmt_num(rec[pcol], 3), label]
@@ -127,6 +134,8 @@ def leaderboard_rows(board: Any, metrics: list[str]) -> tuple[list[str], list[li
             row += [_fmt_num(rec["dm_worse_share"], 3)]
         if "nemenyi_worse" in board.columns:
             row += [nemenyi[i]]
+            if mcs:
+                row += ["failed" if failed[i] else "in" if bool(rec["mcs"]) else "out"]
         if "n_failed" in board.columns:
             row += [str(int(rec["n_failed"]))]
         if failed[i]:
@@ -134,6 +143,26 @@ def leaderboard_rows(board: Any, metrics: list[str]) -> tuple[list[str], list[li
         rows.append(row)
         styles.append(style)
     return headers, rows, styles
+
+
+def mcs_label(rec: dict[str, Any], position: int) -> str:
+    """The CLI's verdict on one leaderboard row from the 90% model confidence set: ``best``,
+    ``in the 90% set`` (the data cannot tell it from the best) or ``out of the set``."""
+    if position == 0:
+        return "best"
+    return "in the 90% set" if bool(rec.get("mcs")) else "out of the set"
+
+
+def print_verdict(result: Any) -> None:
+    """The family verdict (:meth:`BacktestResult.verdict`) above the leaderboard: the sentence,
+    then the combination, confidence set and evidence lines, wrapped to the terminal."""
+    from .common import fit_to_terminal
+
+    v = result.verdict()
+    sys.stdout.write(fit_to_terminal("Verdict: " + v.text) + "\n")
+    for line in v.lines:
+        sys.stdout.write(fit_to_terminal("  " + line) + "\n")
+    sys.stdout.write("\n")
 
 
 def _is_missing(value: Any) -> bool:
@@ -156,6 +185,7 @@ def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> 
         for line in model_failure_lines(result, limit=300):
             sys.stdout.write(f"  {line}\n")
         return
+    print_verdict(result)
     headers, rows, styles = leaderboard_rows(board, metrics)
     n_series = len(result.series_ids)
     title = (f"Leaderboard: {source}" + (f", {n_series} series" if n_series > 1 else "")
@@ -199,6 +229,10 @@ def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> 
             say(f"Ranked by {primary}. DM worse share: fraction of series where a "
                              "Diebold-Mariano test finds the model significantly worse than the best; "
                              "Nemenyi: mean rank worse than the best's by more than the critical difference.\n")
+        elif "mcs" in board.columns:
+            say(f"Ranked by {primary}. vs. best: in or out of the 90% model confidence set (Hansen, Lunde "
+                "and Nason; the models the data cannot tell from the best); DM p: Diebold-Mariano test "
+                "against the best model, as detail.\n")
         else:
             say(f"Ranked by {primary}. DM p: Diebold-Mariano test against the best model "
                              "(p < 0.05: significantly worse).\n")

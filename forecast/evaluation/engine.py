@@ -405,7 +405,8 @@ def backtest(
         Folder for finished tasks; a re-run with the same data and settings skips them.
     progress : bool or callable
         ``True`` shows a progress bar over tasks, naming the model and series of each
-        finished one (only when stderr is a terminal). A callable ``progress(done, total,
+        finished one (when stderr is a terminal; in a Jupyter notebook an HTML bar updated in
+        place). A callable ``progress(done, total,
         task)`` is called instead: once with ``task=None`` before the first task, then after
         each finished task (``task.model_name``, ``task.series_id``).
     seed : int, optional

@@ -89,11 +89,23 @@ def _describe(task: Any) -> str:
     return task.model_name if series in (None, "y") else f"{task.model_name} · {series}"
 
 
+def _in_notebook() -> bool:
+    """Whether this runs in a Jupyter kernel (rich's detection), with stderr no terminal."""
+    try:
+        if sys.stderr.isatty():
+            return False
+    except (AttributeError, ValueError):
+        pass
+    from rich.console import Console
+
+    return Console(stderr=True).is_jupyter
+
+
 @contextlib.contextmanager
 def _progress(progress: Any, total: int, done: int) -> Iterator[Callable[[Any], None]]:
     """Report finished tasks: to a callback ``progress(done, total, task)`` (called once with
     ``task=None`` before the first), or as a rich bar on stderr when ``progress`` is true and
-    stderr is a terminal."""
+    stderr is a terminal or a Jupyter notebook's output."""
     if callable(progress):
         count = [done]
         progress(done, total, None)
@@ -103,6 +115,13 @@ def _progress(progress: Any, total: int, done: int) -> Iterator[Callable[[Any], 
             progress(count[0], total, task)
 
         yield report
+        return
+    if progress and _in_notebook():  # an HTML bar updated in place: readable in a stored notebook
+        from ..htmlrepr import NotebookBar
+
+        bar = NotebookBar(total, done)
+        yield lambda task: bar.advance(_describe(task))
+        bar.close()
         return
     if not progress or not sys.stderr.isatty():
         yield lambda task: None

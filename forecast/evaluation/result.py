@@ -38,6 +38,8 @@ from .. import metrics as M
 from ..errors import InputError, UndefinedScoreWarning
 from ..seasonality import naive2_forecast
 from .significance import FriedmanResult, dm_test, friedman_test
+from .mcs import MCS_SIZE, MCSResult, mcs_column, mcs_of_result
+from .verdict import Verdict, verdict
 from .stored import index_kind, read_result, save_result, text_columns
 
 __all__ = ["BacktestResult", "load_result"]
@@ -743,10 +745,29 @@ class BacktestResult:
         board.index.name = "model"
         board = board.reset_index()
         board.columns.name = None
+        board["mcs"] = mcs_column(self, board["model"])  # in the 90% model confidence set (.mcs)
         board.attrs["ranking_metric"] = primary  # also named by the skill_<metric> column
         board.attrs["ranking_note"] = ranking_note
         _name_members(self, board, loss, alpha)
         return board
+
+    # ------------------------------------------------------------------ the verdict
+    def model_confidence_set(self, metric: str | None = None, size: float = MCS_SIZE) -> MCSResult:
+        """The model confidence set (Hansen, Lunde and Nason) at level ``1 - size`` over the
+        per-origin losses in the ranking metric, seeded from the backtest's seed
+        (:mod:`forecast.evaluation.mcs`); the leaderboard's ``mcs`` column."""
+        return mcs_of_result(self, metric, size)
+
+    def verdict(self, alpha: float = 0.05) -> Verdict:
+        """The answer as data and as a sentence: the best classical and the best recurrent
+        model, how much better one is, whether the difference is significant, and the evidence
+        bearing on it (:mod:`forecast.evaluation.verdict`). ``print(res.verdict())``."""
+        return verdict(self, alpha)
+
+    def _repr_html_(self) -> str:
+        from ..htmlrepr import result_html
+
+        return result_html(self)
 
     # ------------------------------------------------------------------ persistence
     def save_report(self, path: str | os.PathLike, *, figures: bool = True, source: str | None = None) -> Path:

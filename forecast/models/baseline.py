@@ -29,7 +29,7 @@ def _rms(residuals: np.ndarray) -> float:
 
 
 class _Baseline(Forecaster):
-    _tags = {"intervals": True}
+    _tags = {"intervals": True, "family": "baseline"}
     _state_keys: tuple[str, ...] = ("sigma_",)
 
     def min_length(self) -> int:

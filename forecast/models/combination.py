@@ -126,7 +126,7 @@ class Combination(Forecaster):
     Exogenous regressors are not supported.
     """
 
-    _tags: ClassVar[dict[str, Any]] = {"intervals": True}
+    _tags: ClassVar[dict[str, Any]] = {"intervals": True, "family": "combination"}
     get_tags = _Tags()  # type: ignore[assignment]
 
     def __init__(self, models: Any = None, how: str = "mean", calibration: str = "conformal") -> None:

@@ -288,7 +288,7 @@ class RecurrentForecaster(Forecaster):
     """
 
     _tags = {"needs_keras": True, "intervals": True, "supports_exog": True,
-             "deterministic": True, "exact": False, "global_model": True}
+             "deterministic": True, "exact": False, "global_model": True, "family": "recurrent"}
 
     #: the recurrent cell when ``cell`` is not given: a class attribute, set by LSTM, GRU and RNN
     cell: str = "lstm"

@@ -112,11 +112,27 @@ if FAST:
     settings = dict(horizon=HORIZON, initial=120, step=6, refit=False)
 else:
     settings = dict(horizon=HORIZON, initial=96, step=2, refit=4)
-res = fc.backtest(models, y, seed=0, **settings)
+res = fc.backtest(models, y, seed=0, progress=True, **settings)
 origins = res.forecasts["origin"].unique()
 print(f"{len(origins)} origins from {origins[0]} to {origins[-1]}, horizon {HORIZON}, settings {settings}")
+
+# %% [markdown]
+# **The answer first.** `res.verdict()` compares the best classical with the best
+# recurrent model: how much lower one's MASE is, whether a Diebold–Mariano test finds the
+# difference real, the 90% model confidence set, and what the data say that bears on it
+# (evidence, not cause). `v.to_dict()` holds the same as data.
+
+# %%
+v = res.verdict()
+v
+
+# %% [markdown]
+# The result itself renders as the verdict above the main columns of the leaderboard
+# (shaded: in the model confidence set); `res.leaderboard()` has every column.
+
+# %%
 board = res.leaderboard()
-board
+res
 
 # %% [markdown]
 # How to read the leaderboard: models are ranked by MASE (mean absolute error scaled by
@@ -126,6 +142,9 @@ board
 # errors (averaged over the 12 steps per origin, with the autocorrelation that overlapping
 # forecasts create taken into account): a small p-value means the best model's advantage
 # over that model is unlikely to be luck.
+
+# %%
+board
 
 # %%
 best = board.iloc[0]["model"]

@@ -111,6 +111,14 @@ n_origins = runs["none"].forecasts["origin"].nunique()
 assert all(r.forecasts["origin"].nunique() == n_origins for r in runs.values())
 print(f"{n_origins} one-step forecasts per model; settings {settings}")
 
+# %% [markdown]
+# **The verdict of each run**, before the details: the best classical against the best
+# recurrent model given the same information (`res.verdict()`).
+
+# %%
+for info, run in runs.items():
+    print(f"regressor {info}: {run.verdict().text}")
+
 # %%
 # pooled over all forecasts, as in the comparison below (res.scores() would average the
 # per-origin RMSE, which for one-step forecasts is the MAE again)
