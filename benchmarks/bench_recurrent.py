@@ -14,6 +14,15 @@ Measures, on the bundled weekly CO2 series (2,284 points):
 2. refitting a forecaster (1 epoch) with the cached compiled network vs building a new one;
 3. forecasts from 100 origins: one batched call vs an origin-by-origin update + predict loop;
 4. training throughput (windows/s) of RNN/LSTM/GRU at a few sizes.
+
+``--m3 [--base DIR]``: the training budget of the defaults (issue 18, item 3). One global
+``fc.LSTM(seed=0)`` and ``fc.GRU(seed=0)`` per M3 set (monthly, quarterly, other, yearly;
+a systematic sample: every k-th series, ``--every``), trained on all but the last h values
+and scored on them (OWA vs Naive2), each fit in its own process so CPU time is its own;
+``--base DIR`` runs the same fits on another checkout of the code (e.g. ``git archive`` of
+the commit before) in the same run, for before/after ratios. ``--xla`` adds the defaults
+with ``jit_compile=True``; ``--window`` fits with ``time_steps`` = 2 seasons and 3 seasons on
+the training data's own last h values (a validation split: the test part is not read).
 """
 
 from __future__ import annotations
@@ -137,6 +146,109 @@ def bench_throughput(epochs: int = 3, T: int = 48, batch: int = 64) -> list[tupl
     return rows
 
 
+M3_EVERY = {"monthly": 10, "quarterly": 5, "other": 1, "yearly": 4}
+M3_SEASON = {"monthly": 12, "quarterly": 4, "other": 1, "yearly": 1}
+
+
+def _m3_panel(subset: str, every: int, validation: bool):
+    """(train panel, test arrays, h) of every ``every``-th series; with ``validation`` the
+    training part's own last h values are the test (nothing of the M3 test part is read)."""
+    from forecast import datasets
+
+    train, test, h = datasets.load_m3(subset, split=True)
+    ids = list(train)[::every]
+    if validation:
+        return {i: train[i].iloc[:-h] for i in ids}, [train[i].to_numpy(float)[-h:] for i in ids], h
+    return {i: train[i] for i in ids}, [test[i].to_numpy(float) for i in ids], h
+
+
+def m3_worker(subset: str, kind: str, every: int, params: dict, validation: bool) -> dict:
+    """One global network's fit and forecast; CPU and wall seconds of this process."""
+    import os
+    import warnings
+
+    warnings.simplefilter("ignore")
+    panel, _, h = _m3_panel(subset, every, validation)
+    cls = {"lstm": fc.LSTM, "gru": fc.GRU}[kind]
+    t0, c0 = time.perf_counter(), time.process_time()
+    model = cls(seed=0, horizon=h, **params).fit(panel)
+    out = model.predict(h)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    r = model.resolved_params_
+    return {"cpu": cpu, "wall": wall, "fcs": [out[i].mean.to_numpy().tolist() for i in panel],
+            "epochs_run": r.get("epochs_run"), "best_epoch": r.get("best_epoch"),
+            "refit_epochs": r.get("refit_epochs", r.get("best_epoch")), "time_steps": r.get("time_steps"),
+            "stopped": r.get("stopped", "(not reported)"), "code": fc.__file__}
+
+
+def _m3_run(code_dir: Path, subset: str, kind: str, every: int, params: dict, validation: bool) -> dict:
+    import json
+    import os
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(code_dir), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    arg = json.dumps([subset, kind, every, params, validation])
+    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--m3-worker", arg], env=env,
+                         capture_output=True, text=True, check=True, cwd=str(code_dir))
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _owa(subset: str, every: int, validation: bool, fcs: list) -> float:
+    from forecast import metrics
+    from forecast.seasonality import naive2_forecast
+
+    panel, tests, h = _m3_panel(subset, every, validation)
+    m = M3_SEASON[subset]
+    trains = [s.to_numpy(float) for s in panel.values()]
+
+    def score(f):
+        sm = np.mean([metrics.smape(t, g) for t, g in zip(tests, f, strict=True)])
+        ms = np.mean([metrics.mase(t, g, y_train=x, m=m if len(x) > m else 1)
+                      for x, t, g in zip(trains, tests, f, strict=True)])
+        return sm, ms
+
+    s0, m0 = score([naive2_forecast(x, m, h) for x in trains])
+    s1, m1 = score([np.asarray(f) for f in fcs])
+    return 0.5 * (s1 / s0 + m1 / m0)
+
+
+def bench_m3(subsets: list[str], base: Path | None, xla: bool, log=print) -> list[tuple]:
+    rows = []
+    for subset in subsets:
+        every = M3_EVERY[subset]
+        for kind in ("lstm", "gru"):
+            runs = [("before", base, {})] if base else []
+            runs.append(("after", ROOT, {}))
+            if xla:
+                runs.append(("after, jit_compile=True", ROOT, {"jit_compile": True}))
+            ref = None
+            for label, where, params in runs:
+                r = _m3_run(where, subset, kind, every, params, False)
+                owa = _owa(subset, every, False, r["fcs"])
+                ref = r["cpu"] if ref is None else ref
+                row = (subset, len(r["fcs"]), kind.upper(), label, owa, r["cpu"], r["wall"], r["cpu"] / ref,
+                       f"{r['epochs_run']} (best {r['best_epoch']}) + refit {r['refit_epochs']}", r["stopped"])
+                log(row, r["code"])
+                rows.append(row)
+    return rows
+
+
+def bench_window(subsets: list[str], log=print) -> list[tuple]:
+    """time_steps 3 seasons (the default) vs 2 seasons, scored on the training data's own
+    last h values (validation split)."""
+    rows = []
+    for subset in subsets:
+        every, m = M3_EVERY[subset], M3_SEASON[subset]
+        for kind in ("lstm", "gru"):
+            for label, params in (("3 seasons (default)", {}), ("2 seasons", {"time_steps": 2 * m})):
+                r = _m3_run(ROOT, subset, kind, every, params, True)
+                row = (subset, len(r["fcs"]), kind.upper(), label, r["time_steps"],
+                       _owa(subset, every, True, r["fcs"]), r["cpu"], r["epochs_run"])
+                log(row)
+                rows.append(row)
+    return rows
+
+
 def _table(header: list[str], rows: list[tuple], fmts: list[str]) -> str:
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
@@ -147,7 +259,40 @@ def _table(header: list[str], rows: list[tuple], fmts: list[str]) -> str:
 def main(argv: list[str] | None = None) -> str:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="update the section in BENCHMARKS.md")
+    parser.add_argument("--m3", action="store_true", help="the training budget of the defaults on M3 samples")
+    parser.add_argument("--base", default=None, help="--m3: another checkout of the code to compare with")
+    parser.add_argument("--xla", action="store_true", help="--m3: also the defaults with jit_compile=True")
+    parser.add_argument("--window", action="store_true", help="window of 2 vs 3 seasons (validation split)")
+    parser.add_argument("--subsets", default="monthly,quarterly,other,yearly")
+    parser.add_argument("--m3-worker", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.m3_worker:
+        import json
+
+        subset, kind, every, params, validation = json.loads(args.m3_worker)
+        print(json.dumps(m3_worker(subset, kind, every, params, validation)))
+        return ""
+    if args.m3 or args.window:
+        subsets = args.subsets.split(",")
+        parts = []
+        if args.m3:
+            rows = bench_m3(subsets, None if args.base is None else Path(args.base), args.xla)
+            parts.append("One global network per M3 set (systematic sample: every k-th series), default "
+                         "settings, seed 0, last h held out; CPU seconds of the fit + forecast in its own process:\n")
+            parts.append(_table(["set", "series", "model", "code", "OWA", "CPU s", "wall s", "CPU ratio",
+                                 "epochs", "stopped"], rows,
+                                ["{}", "{}", "{}", "{}", "{:.3f}", "{:.1f}", "{:.1f}", "{:.2f}x", "{}", "{}"]))
+        if args.window:
+            rows = bench_window(subsets)
+            parts.append("\nWindow length on the training data's own last h values (validation split, "
+                         "the M3 test part is not read):\n")
+            parts.append(_table(["set", "series", "model", "window", "time_steps", "OWA (validation)", "CPU s",
+                                 "epochs"], rows, ["{}", "{}", "{}", "{}", "{}", "{:.3f}", "{:.1f}", "{}"]))
+        text = "\n".join(parts) + "\n"
+        print(text)
+        if args.write:
+            write_section("bench_recurrent --m3", text)
+        return text
     import keras
 
     backend = keras.backend.backend()

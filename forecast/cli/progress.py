@@ -28,6 +28,7 @@ class _TaskProgress:
                                  MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
                                  console=Console(file=console_file), transient=False)
         self.job = None
+        self.epochs = None
         self.headline = headline
 
     def start(self, total: int, done: int) -> None:
@@ -35,13 +36,22 @@ class _TaskProgress:
         self.progress.console.print(self.headline + (f"; {done} task(s) from the cache" if done else ""))
         self.progress.start()
         self.job = self.progress.add_task("starting", total=total, completed=done)
+        self.epochs = self.progress.add_task("", total=None, visible=False)
 
     def describe(self, model: str, series: str | None) -> None:
         text = model if series in (None, "y") else f"{model} · {series}"
         if self.job is not None:
             self.progress.update(self.job, description=text[:34])
 
+    def epoch(self, text: str, epoch: int, total: int) -> None:
+        """A second line under the task bar: the epochs of the network being trained."""
+        if self.epochs is not None:
+            self.progress.update(self.epochs, description=("  " + text)[:34], completed=epoch, total=total,
+                                 visible=True)
+
     def advance(self) -> None:
+        if self.epochs is not None:
+            self.progress.update(self.epochs, visible=False)
         if self.job is not None:
             self.progress.advance(self.job)
 
@@ -50,7 +60,9 @@ class _TaskProgress:
 
 
 def _bar_callback(bar: _TaskProgress) -> Callable[[int, int, Any], None]:
-    """The engine's progress callback, drawn on the CLI's own bar (model and series shown)."""
+    """The engine's progress callback, drawn on the CLI's own bar (model and series shown);
+    its ``epoch`` attribute draws the epochs of a network trained in a task (serial runs)."""
+    from ..evaluation.parallel import epoch_text
 
     def report(done: int, total: int, task: Any) -> None:
         if task is None:
@@ -59,6 +71,10 @@ def _bar_callback(bar: _TaskProgress) -> Callable[[int, int, Any], None]:
         bar.describe(task.model_name, getattr(task, "series_id", None))
         bar.advance()
 
+    def epoch(task: Any, stage: str, n: int, of: int) -> None:
+        bar.epoch(epoch_text(task, stage, n, of), n, of)
+
+    report.epoch = epoch  # type: ignore[attr-defined]
     return report
 
 

@@ -408,7 +408,10 @@ def backtest(
         finished one (when stderr is a terminal; in a Jupyter notebook an HTML bar updated in
         place). A callable ``progress(done, total,
         task)`` is called instead: once with ``task=None`` before the first task, then after
-        each finished task (``task.model_name``, ``task.series_id``).
+        each finished task (``task.model_name``, ``task.series_id``). In a serial run the
+        bar also shows the epochs of a network being trained (e.g. ``lstm: epoch 12/100``),
+        and a callable with an ``epoch`` attribute gets ``progress.epoch(task, stage,
+        epoch, epochs)`` after each training epoch (``stage`` "train" or "refit").
     seed : int, optional
         Seed from which every task's seed is derived (repeatable stochastic models).
     global_models : bool, default True

@@ -101,11 +101,21 @@ def _in_notebook() -> bool:
     return Console(stderr=True).is_jupyter
 
 
+def epoch_text(task: Any, stage: str, epoch: int, total: int) -> str:
+    """How the progress bar names a network's epoch, e.g. ``lstm: epoch 12/100`` or
+    ``gru · N1402: refit epoch 2/3``."""
+    what = "epoch" if stage == "train" else f"{stage} epoch"
+    return f"{_describe(task)}: {what} {epoch}/{total}"
+
+
 @contextlib.contextmanager
-def _progress(progress: Any, total: int, done: int) -> Iterator[Callable[[Any], None]]:
+def _progress(progress: Any, total: int, done: int) -> Iterator[tuple[Callable[[Any], None], Any]]:
     """Report finished tasks: to a callback ``progress(done, total, task)`` (called once with
     ``task=None`` before the first), or as a rich bar on stderr when ``progress`` is true and
-    stderr is a terminal or a Jupyter notebook's output."""
+    stderr is a terminal or a Jupyter notebook's output. Yields ``(report, epoch)``: ``epoch(task, stage, epoch, total)``
+    reports a network's training epochs inside a task (``stage`` "train" or "refit"), to the
+    callback's own ``epoch`` attribute when it has one, as a second line of the rich bar;
+    None when nobody listens."""
     if callable(progress):
         count = [done]
         progress(done, total, None)
@@ -114,17 +124,17 @@ def _progress(progress: Any, total: int, done: int) -> Iterator[Callable[[Any], 
             count[0] += 1
             progress(count[0], total, task)
 
-        yield report
+        yield report, getattr(progress, "epoch", None)
         return
     if progress and _in_notebook():  # an HTML bar updated in place: readable in a stored notebook
         from ..htmlrepr import NotebookBar
 
         bar = NotebookBar(total, done)
-        yield lambda task: bar.advance(_describe(task))
+        yield (lambda task: bar.advance(_describe(task))), None
         bar.close()
         return
     if not progress or not sys.stderr.isatty():
-        yield lambda task: None
+        yield (lambda task: None), None
         return
     from rich.console import Console
     from rich.progress import (
@@ -138,12 +148,32 @@ def _progress(progress: Any, total: int, done: int) -> Iterator[Callable[[Any], 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
         job = bar.add_task("backtest", total=total, completed=done)
-        yield lambda task: bar.update(job, advance=1, description=f"backtest {_describe(task)}")
+        epochs = bar.add_task("", total=None, visible=False)
+
+        def finished(task: Any) -> None:
+            bar.update(epochs, visible=False)
+            bar.update(job, advance=1, description=f"backtest {_describe(task)}")
+
+        def epoch(task: Any, stage: str, n: int, of: int) -> None:
+            bar.update(epochs, completed=n, total=of, visible=True, description="  " + epoch_text(task, stage, n, of))
+
+        yield finished, epoch
 
 
-def _iter_serial(tasks: Sequence[Task], todo: list[int]):
+def _iter_serial(tasks: Sequence[Task], todo: list[int], epoch: Any = None):
+    """Tasks one by one in this process; ``epoch`` (when given) hears every training epoch
+    of a network fitted in a task (tasks in other processes report only when they finish)."""
     for i in todo:
-        yield i, run_task(tasks[i])
+        task = tasks[i]
+        if epoch is None:
+            yield i, run_task(task)
+            continue
+        task.epoch_progress = lambda stage, n, of, task=task: epoch(task, stage, n, of)
+        try:
+            record = run_task(task)
+        finally:
+            del task.epoch_progress
+        yield i, record
 
 
 def _iter_joblib(tasks: Sequence[Task], todo: list[int], n_jobs: int, backend: str):
@@ -182,9 +212,9 @@ def execute(tasks: Sequence[Task], *, n_jobs: int = 1, backend: Any = None,
     if kind != "serial":
         for i in todo:
             tasks[i].limit_threads = True
-    with _progress(progress, len(tasks), len(tasks) - len(todo)) as advance:
+    with _progress(progress, len(tasks), len(tasks) - len(todo)) as (advance, epoch):
         if kind == "serial":
-            stream = _iter_serial(tasks, todo)
+            stream = _iter_serial(tasks, todo, epoch)
         elif kind == "joblib":
             stream = _iter_joblib(tasks, todo, int(n_jobs), handle)
         else:

@@ -164,6 +164,9 @@ def run_task(task: Task | GlobalTask) -> dict[str, Any]:
     resolved: dict[str, Any] = {}
     with limit_threads(task.limit_threads, needs_keras), recording_warnings() as caught:
         model = _set_horizon(seed_model(task.model.clone(), task.seed, seed_globals=True), h)
+        hook = getattr(task, "epoch_progress", None)  # set by a serial run that draws a progress bar
+        if hook is not None and needs_keras:
+            model._epoch_progress = hook  # the network reports (stage, epoch, epochs) as it trains
         y_train = {sid: ys[sid].iloc[: n_train[sid]] for sid in sids}
         X_train = None if Xs is None else {sid: Xs[sid].iloc[: n_train[sid]] for sid in sids}
         start = time.perf_counter()

@@ -35,7 +35,7 @@ _LOSSES = {"mse": "MeanSquaredError", "mae": "MeanAbsoluteError", "huber": "Hube
 _POOL: dict[tuple, list[Net]] = {}
 _LOCK = threading.Lock()
 _TOKENS = itertools.count(1)
-_THREADS_SET = False
+_THREADS_SET: Any = False  # the thread settings once made (configure_threads)
 BLOCK = 16  # full mini-batches per compiled training call (TensorFlow backend)
 
 
@@ -43,31 +43,51 @@ def new_token() -> int:
     return next(_TOKENS)
 
 
-def configure_threads() -> None:
-    """Cap TensorFlow's thread pools once, before its runtime starts.
+def _cores() -> int:
+    """CPU cores this process may run on (its affinity mask, else the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
 
-    The cap comes from ``FORECAST_TF_THREADS``, else ``OMP_NUM_THREADS`` (set by joblib
-    in parallel workers); without either TensorFlow keeps its defaults. Intra-op threads
-    get the cap, inter-op threads ``min(2, cap)``.
+
+def configure_threads() -> dict[str, Any]:
+    """Set TensorFlow's thread pools explicitly, once, before its runtime starts, and
+    return them (``{"intra_op": n, "inter_op": k, "source": why}``).
+
+    The intra-op count comes from ``FORECAST_TF_THREADS``, else ``TF_NUM_INTRAOP_THREADS``
+    (set to 1 around parallel backtest tasks), else ``OMP_NUM_THREADS`` (set by joblib in
+    parallel workers), else the cores this process may use (its CPU affinity, not
+    TensorFlow's guess from the machine); inter-op threads get ``min(2, n)`` (a recurrent
+    network's graph is a chain: more inter-op threads only contend). When TensorFlow's
+    runtime was started by other code first, its settings are kept and reported.
     """
     global _THREADS_SET
-    if _THREADS_SET or keras.backend.backend() != "tensorflow":
-        return
-    _THREADS_SET = True
-    cap = os.environ.get("FORECAST_TF_THREADS") or os.environ.get("OMP_NUM_THREADS")
-    if not cap:
-        return
-    try:
-        n = max(1, int(cap))
-    except ValueError:
-        return
+    if _THREADS_SET is not False:
+        return _THREADS_SET
+    if keras.backend.backend() != "tensorflow":
+        _THREADS_SET = {"intra_op": None, "inter_op": None, "source": f"{keras.backend.backend()} backend"}
+        return _THREADS_SET
+    source, n = "cores", _cores()
+    for var in ("FORECAST_TF_THREADS", "TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS"):
+        value = os.environ.get(var)
+        if value:
+            try:
+                n, source = max(1, int(value)), var
+                break
+            except ValueError:
+                continue
     import tensorflow as tf
 
     try:
         tf.config.threading.set_intra_op_parallelism_threads(n)
         tf.config.threading.set_inter_op_parallelism_threads(min(2, n))
+        _THREADS_SET = {"intra_op": n, "inter_op": min(2, n), "source": source}
     except RuntimeError:  # runtime already initialised by the user's own code
-        pass
+        _THREADS_SET = {"intra_op": tf.config.threading.get_intra_op_parallelism_threads() or None,
+                        "inter_op": tf.config.threading.get_inter_op_parallelism_threads() or None,
+                        "source": "set before forecast (TensorFlow already started)"}
+    return _THREADS_SET
 
 
 def versions() -> dict[str, str]:
@@ -309,13 +329,43 @@ class Net:
                 outs.append(np.asarray(out)[:m])
         return np.concatenate(outs).astype(np.float64)
 
+    def learning_rate(self) -> float:
+        return float(np.asarray(self.optimizer.learning_rate))
+
+    def continue_from(self, weights: list[np.ndarray], learning_rate: float) -> None:
+        """Start further training from ``weights`` (the early-stopped network) with fresh
+        optimizer moments at ``learning_rate``: every optimizer variable back to its initial
+        value, then the weights and the rate set. The result depends on ``weights`` and the
+        rate only, not on which pooled network runs it."""
+        n_model = len(self.model.variables)
+        for var, value in zip(self._variables[n_model:], self._initial[n_model:], strict=True):
+            var.assign(value)
+        self.model.set_weights(weights)
+        self.optimizer.learning_rate.assign(float(learning_rate))
+        self.loaded = None
+
     def train(self, source: Any, *, epochs: int, validation: Any = None, patience: int = 10,
+              min_delta: float = 0.0, lr_patience: int | None = None, lr_factor: float = 0.5,
+              min_lr_ratio: float = 1 / 64,
               callback: Callable[[int, float, float | None], None] | None = None,
               verbose: int = 0) -> dict[str, Any]:
-        """Train from a batch source; early stopping on ``validation`` (restoring the best)."""
+        """Train from a batch source; early stopping on ``validation`` (restoring the best).
+
+        An epoch *improves* when its validation loss is below ``ref * (1 - min_delta)``,
+        ``ref`` being the loss of the last improving epoch (``min_delta`` is relative, so it
+        means the same on every loss scale). Training stops after ``patience`` epochs without
+        an improvement; the weights of the lowest validation loss seen are restored. With
+        ``lr_patience``, the learning rate is multiplied by ``lr_factor`` after that many
+        epochs without an improvement (reduce on plateau; again every ``lr_patience`` epochs,
+        down to ``min_lr_ratio`` times the starting rate). Returns the losses per epoch, the
+        best epoch, the learning rate at the end, how many times it was reduced and why
+        training stopped (``stopped``: ``"early stopping"``, ``"epoch cap"`` or
+        ``"no validation"``)."""
         history: list[float] = []
         val_history: list[float] = []
-        best, best_weights, wait = np.inf, None, 0
+        best, best_weights, ref, wait = np.inf, None, np.inf, 0
+        lr0, reductions = self.learning_rate(), 0
+        stopped = "epoch cap" if validation is not None else "no validation"
         dataset = source.as_pydataset() if self.backend != "tensorflow" else None
         for epoch in range(epochs):
             if self.backend == "tensorflow":
@@ -341,18 +391,27 @@ class Net:
                 print(f"epoch {epoch + 1}/{epochs} - loss {loss:.5f}{extra}")
             if callback is not None:
                 callback(epoch, loss, val)
-            if val is not None:
-                if val < best - 1e-12:
-                    best, wait = val, 0
-                    best_weights = self.get_weights()
-                else:
-                    wait += 1
-                    if wait >= patience:
-                        break
+            if val is None:
+                continue
+            if val < best:
+                best, best_weights = val, self.get_weights()
+            if val < ref * (1.0 - min_delta) or not np.isfinite(ref):
+                ref, wait = val, 0
+                continue
+            wait += 1
+            if wait >= patience:
+                stopped = "early stopping"
+                break
+            if lr_patience and wait % lr_patience == 0:
+                lr = self.learning_rate()
+                if lr * lr_factor >= lr0 * min_lr_ratio * (1 - 1e-6):
+                    self.optimizer.learning_rate.assign(lr * lr_factor)
+                    reductions += 1
         if best_weights is not None:
             self.model.set_weights(best_weights)
         return {"loss": history, "val_loss": val_history,
-                "best_epoch": (int(np.argmin(val_history)) + 1) if val_history else len(history)}
+                "best_epoch": (int(np.argmin(val_history)) + 1) if val_history else len(history),
+                "stopped": stopped, "lr_reductions": reductions, "final_lr": self.learning_rate()}
 
 
 def _key(spec: dict[str, Any]) -> tuple:

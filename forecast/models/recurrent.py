@@ -104,6 +104,10 @@ _AUTO_PARAMS = ("time_steps", "horizon", "loss", "epochs", "batch_size", "steps_
                 "window_norm", "log", "season", "deseasonalize", "refit")
 _MAX_STEPS_PER_EPOCH = 100  # "auto": an epoch is at most this many mini-batches
 _MAX_EPOCHS = 100  # "auto": at most this many epochs (early stopping usually ends sooner)
+_MIN_DELTA = 0.002  # an epoch improves on the validation loss when it lowers it by 0.2% (relative)
+_LR_FACTOR = 0.5  # reduce on plateau: the learning rate halves after patience // 2 epochs without improvement
+_REFIT_SHARE = 0.1  # the refit continues for 10% of the best epoch count (at least _REFIT_MIN, at most best)
+_REFIT_MIN = 3
 
 
 def _is_auto(value: Any) -> bool:
@@ -654,14 +658,31 @@ class RecurrentForecaster(Forecaster):
         train = WindowBatches(arrays, starts=train_starts, shuffle=bool(self.shuffle), seed=self.seed,
                               steps_per_epoch=r["steps_per_epoch"], **common)
         val = WindowBatches(arrays, starts=val_starts, shuffle=False, **common) if has_val else None
-        self.history_ = self._train(train, epochs=r["epochs"], validation=val, patience=int(self.patience),
-                                    callback=getattr(self, "_callback", None), verbose=int(self.verbose))
+        patience = int(self.patience)
+        lr_patience = max(1, patience // 2) if patience > 1 else None
+        self.history_ = self._train(train, epochs=r["epochs"], validation=val, patience=patience,
+                                    min_delta=_MIN_DELTA, lr_patience=lr_patience, lr_factor=_LR_FACTOR,
+                                    callback=self._epoch_callback("train", r["epochs"]), verbose=int(self.verbose))
         self.versions_ = _keras_net.versions()
         self.seed_ = self.seed
         # intervals from the early-stopped network on windows it did not train on, then the refit
         self._calibrate(ys, Xs, val_starts, train_starts, pads)
-        r["epochs_run"] = len(self.history_["loss"])
-        r["best_epoch"] = int(self.history_["best_epoch"])
+        h = self.history_
+        r["epochs_run"] = len(h["loss"])
+        r["best_epoch"] = int(h["best_epoch"])
+        if h["stopped"] == "early stopping":
+            r["stopped"] = (f"early stopping: no validation improvement > {100 * _MIN_DELTA:g}% in "
+                            f"{patience} epochs")
+        elif h["stopped"] == "epoch cap":
+            r["stopped"] = f"epoch cap ({r['epochs']} epochs; the validation loss was still improving)"
+        else:
+            r["stopped"] = f"epoch cap ({r['epochs']} epochs; no validation windows)"
+        r["learning_rate"] = {"start": float(self.learning_rate), "end": float(f"{h['final_lr']:.6g}"),
+                              "reductions": int(h["lr_reductions"]),
+                              "schedule": (f"x{_LR_FACTOR:g} after {lr_patience} epochs without improvement"
+                                           if lr_patience else "constant")}
+        r["refit_epochs"] = self._refit_epochs() if r["refit"] else 0
+        r["tf_threads"] = dict(_keras_net.configure_threads())
         if r["refit"]:
             self._refit_all(arrays, pads, common)
 
@@ -726,15 +747,43 @@ class RecurrentForecaster(Forecaster):
                           "validation_fraction, fit a longer series or a global model on a panel",
                           FitWarning, stacklevel=user_stacklevel())
 
-    def _train(self, batches, **train_kwargs: Any) -> dict[str, Any]:
-        """Train a pooled network of this architecture from its seeded initial weights and
-        keep the weights; returns the training history. Both the early-stopped fit and the
-        refit on every window go through here."""
+    def _epoch_callback(self, stage: str, total: int) -> Callable[[int, float, float | None], None] | None:
+        """The per-epoch hook of a training stage: the user's (:meth:`on_epoch`, early-stopped
+        training only) and a progress reporter's (``_epoch_progress(stage, epoch, total)``,
+        set by the backtest to draw the epochs on its progress bar)."""
+        user = getattr(self, "_callback", None) if stage == "train" else None
+        bar = self.__dict__.get("_epoch_progress")
+        if user is None and bar is None:
+            return None
+
+        def hook(epoch: int, loss: float, val: float | None) -> None:
+            if user is not None:
+                user(epoch, loss, val)
+            if bar is not None:
+                bar(stage, epoch + 1, total)
+
+        return hook
+
+    def _refit_epochs(self) -> int:
+        """Epochs of the refit: 10% of the best epoch count, at least 3, at most the best
+        epoch count itself."""
+        best = int(self.history_["best_epoch"])
+        return int(min(best, max(_REFIT_MIN, math.ceil(_REFIT_SHARE * best))))
+
+    def _train(self, batches, start: tuple[list[np.ndarray], float] | None = None,
+               **train_kwargs: Any) -> dict[str, Any]:
+        """Train a pooled network of this architecture and keep the weights; returns the
+        training history. From its seeded initial weights, or with ``start = (weights,
+        learning rate)`` from those weights with fresh optimizer moments (the refit
+        continues from the early-stopped network)."""
         from . import _keras_net
 
         net = _keras_net.acquire(self.spec_)
         try:
-            net.reset()
+            if start is None:
+                net.reset()
+            else:
+                net.continue_from(*start)
             history = net.train(batches, **train_kwargs)
             self.weights_ = net.get_weights()
             self._token = _keras_net.new_token()
@@ -749,16 +798,18 @@ class RecurrentForecaster(Forecaster):
         return history
 
     def _refit_all(self, arrays: list[np.ndarray], pads: list[int], common: dict[str, Any]) -> None:
-        """Train again from the initial weights on every window, the validation windows (the
-        newest data) included, for the number of epochs early stopping found best. The
-        conformal residuals stay those of the early-stopped network on data it did not see."""
+        """Continue training the early-stopped network on every window, the validation
+        windows (the newest data) included, for a few epochs (:meth:`_refit_epochs`), at the
+        learning rate training ended with and fresh optimizer moments. The conformal
+        residuals stay those of the early-stopped network on data it did not see."""
 
         span, H = self._span(), int(self._rp("horizon"))
-        epochs = int(self.history_["best_epoch"])
+        epochs = self._refit_epochs()
         starts = [range(len(a) - span - H + 1) for a in arrays]
         full = WindowBatches(arrays, starts=starts, shuffle=bool(self.shuffle), seed=self.seed,
                              steps_per_epoch=self._rp("steps_per_epoch"), **common)
-        refit = self._train(full, epochs=epochs, validation=None)
+        refit = self._train(full, start=(self.weights_, float(self.history_["final_lr"])), epochs=epochs,
+                            validation=None, callback=self._epoch_callback("refit", epochs))
         self.history_["refit_loss"] = refit["loss"]
         if self.verbose:
             print(f"refit on every window for {epochs} epoch(s) - loss {refit['loss'][-1]:.5f}")
