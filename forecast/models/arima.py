@@ -662,19 +662,61 @@ class ARMA(_ARMABase):
         ps, qs = self._grid()
         return self._length_for((max(ps), 0, max(qs)), (0, 0, 0, 0), len(trend.replace("n", "")))
 
+    #: the exhaustive search (every candidate fitted exactly), kept for comparison
+    #: (``benchmarks/bench_arma_auto.py``) and for grids too small to screen
+    _exhaustive = False
+    #: grids of at most this many candidates are searched exhaustively
+    _SMALL_GRID = 4
+
     def _select(self, y, X, seasonal_order, trend):
         if self.p != "auto" and self.q != "auto":
             return self._spec()[0], [], None
         ps, qs = self._grid()
+        if (not self._exhaustive and len(ps) * len(qs) > self._SMALL_GRID and X is None
+                and trend in ("n", "c") and self._fast_applies((max(ps), 0, max(qs)), seasonal_order, trend)):
+            from .arma_search import search_orders, selection_table
+
+            rows, notes, estimates = search_orders(
+                lambda p, q: self._criteria(y, X, (p, 0, q), seasonal_order, trend),
+                y, trend == "c", ps, qs, self.criterion, n_reg=int(trend == "c"),
+                start_of=lambda p, q: self._start_x(y, (p, 0, q), trend))
+            table = selection_table(rows, self.criterion)
+            if not np.isfinite(table[self.criterion].iloc[0]):
+                raise ModelError(f"ARMA: every candidate order failed to fit ({len(table)} tried); "
+                                 "try smaller max_p/max_q or check the series")
+            self.selection_ = table
+            p, q = int(table.iloc[0]["p"]), int(table.iloc[0]["q"])
+            return (p, 0, q), notes, estimates.get((p, q))
+        return self._select_exhaustive(y, X, seasonal_order, trend, ps, qs)
+
+    def _start_x(self, y, order, trend):
+        """statsmodels' start values of ``order`` (those the exact fit starts from), in the
+        estimator's unconstrained parametrisation; None where there are none."""
+        from ._arma_mle import _unconstrain
+
+        p, _, q = order
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                start = np.asarray(self._model(y, None, order, (0, 0, 0, 0), trend).start_params, dtype=float)
+                k = int(trend == "c")
+                with np.errstate(all="ignore"):
+                    x0 = _unconstrain(start[k:k + p], start[k + p:k + p + q])
+        except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
+            return None
+        return np.where(np.isfinite(x0), np.clip(x0, -3, 3), 0.0)
+
+    def _select_exhaustive(self, y, X, seasonal_order, trend, ps, qs):
+        """Every candidate fitted by exact maximum likelihood (the search before screening)."""
         rows, notes, estimates = [], [], {}
         for p in ps:
             for q in qs:
                 try:
                     aic, bic, n_warn, estimates[p, q] = self._criteria(y, X, (p, 0, q), seasonal_order, trend)
-                    rows.append({"p": p, "q": q, "aic": aic, "bic": bic, "warnings": n_warn})
+                    rows.append({"p": p, "q": q, "aic": aic, "bic": bic, "warnings": n_warn, "exact": True})
                 except ModelError as err:
                     notes.append(f"order search: ARMA({p},{q}) failed: {err.__cause__}")
-                    rows.append({"p": p, "q": q, "aic": np.nan, "bic": np.nan, "warnings": 0})
+                    rows.append({"p": p, "q": q, "aic": np.nan, "bic": np.nan, "warnings": 0, "exact": True})
         table = pd.DataFrame(rows)
         ok = table[np.isfinite(table[self.criterion])]
         if ok.empty:
