@@ -606,8 +606,17 @@ class ARMA(_ARMABase):
     ----------
     p, q : int or "auto"
         AR and MA orders. ``"auto"`` searches ``0..max_p`` (``0..max_q``) and keeps the order
-        with the lowest ``criterion``, using the training data only (every candidate is fitted
-        by maximum likelihood on the series given to ``fit``).
+        with the lowest ``criterion``, using the training data only. The search
+        (:mod:`forecast.models.arma_search`) screens every candidate by a quick exact
+        likelihood fit (loose convergence, started from statsmodels' start values, from the
+        optimum of the better nested neighbour ``(p-1, q)``/``(p, q-1)``, and from the
+        estimator's mirror and zero starts), then fits by full maximum likelihood every
+        candidate whose screened criterion is within 2 units of the best exact one (repeated
+        until none is left); the order with the lowest exact criterion wins, estimated as an
+        exhaustive search would estimate it. Candidates whose exact fit is degenerate (a
+        log-likelihood of exactly 0) are dropped with a note in ``fit_warnings_``. Grids of
+        at most 4 candidates, and models the fast estimator does not cover (trend ``"t"``,
+        ``"ct"``, a ``method`` or ``maxiter``), are searched exhaustively.
     max_p, max_q : int
         Largest orders tried by the search.
     criterion : {"aic", "bic"}
@@ -617,7 +626,9 @@ class ARMA(_ARMABase):
     order_ : tuple
         The fitted order ``(p, 0, q)``.
     selection_ : pandas.DataFrame
-        With ``"auto"``: every candidate's ``p``, ``q``, ``aic`` and ``bic``, best first.
+        With ``"auto"``: every candidate's ``p``, ``q``, ``aic``, ``bic``, ``warnings`` and
+        ``exact``, best first; ``exact`` is False for candidates that were only screened
+        (their criteria are the screen's, an upper bound of sorts on the exact ones).
 
     Examples
     --------
@@ -676,8 +687,15 @@ class ARMA(_ARMABase):
                 and trend in ("n", "c") and self._fast_applies((max(ps), 0, max(qs)), seasonal_order, trend)):
             from .arma_search import search_orders, selection_table
 
+            def exact(p, q):
+                aic, bic, n_warn, estimate = self._criteria(y, X, (p, 0, q), seasonal_order, trend)
+                if aic == 2 * (p + q + int(trend == "c") + 1):  # log-likelihood exactly 0
+                    raise ModelError("degenerate fit (a log-likelihood of exactly 0: statsmodels' "
+                                     "optimiser ended at a unit root with cancelling AR and MA parts)")
+                return aic, bic, n_warn, estimate
+
             rows, notes, estimates = search_orders(
-                lambda p, q: self._criteria(y, X, (p, 0, q), seasonal_order, trend),
+                exact,
                 y, trend == "c", ps, qs, self.criterion, n_reg=int(trend == "c"),
                 start_of=lambda p, q: self._start_x(y, (p, 0, q), trend))
             table = selection_table(rows, self.criterion)

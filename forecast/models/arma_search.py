@@ -158,7 +158,7 @@ def search_orders(criteria, y: np.ndarray, const: bool, ps: list[int], qs: list[
                 aic, bic, n_warn, estimates[p, q] = criteria(p, q)
                 exact[p, q] = {"p": p, "q": q, "aic": aic, "bic": bic, "warnings": n_warn, "exact": True}
             except ModelError as err:
-                notes.append(f"order search: ARMA({p},{q}) failed: {err.__cause__}")
+                notes.append(f"order search: ARMA({p},{q}) failed: {err.__cause__ or err}")
                 exact[p, q] = {"p": p, "q": q, "aic": np.nan, "bic": np.nan, "warnings": 0, "exact": True}
 
     rows = []
