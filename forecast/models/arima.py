@@ -606,8 +606,17 @@ class ARMA(_ARMABase):
     ----------
     p, q : int or "auto"
         AR and MA orders. ``"auto"`` searches ``0..max_p`` (``0..max_q``) and keeps the order
-        with the lowest ``criterion``, using the training data only (every candidate is fitted
-        by maximum likelihood on the series given to ``fit``).
+        with the lowest ``criterion``, using the training data only. The search
+        (:mod:`forecast.models.arma_search`) screens every candidate by a quick exact
+        likelihood fit (loose convergence, started from statsmodels' start values, from the
+        optimum of the better nested neighbour ``(p-1, q)``/``(p, q-1)``, and from the
+        estimator's mirror and zero starts), then fits by full maximum likelihood every
+        candidate whose screened criterion is within 2 units of the best exact one (repeated
+        until none is left); the order with the lowest exact criterion wins, estimated as an
+        exhaustive search would estimate it. Candidates whose exact fit is degenerate (a
+        log-likelihood of exactly 0) are dropped with a note in ``fit_warnings_``. Grids of
+        at most 4 candidates, and models the fast estimator does not cover (trend ``"t"``,
+        ``"ct"``, a ``method`` or ``maxiter``), are searched exhaustively.
     max_p, max_q : int
         Largest orders tried by the search.
     criterion : {"aic", "bic"}
@@ -617,7 +626,9 @@ class ARMA(_ARMABase):
     order_ : tuple
         The fitted order ``(p, 0, q)``.
     selection_ : pandas.DataFrame
-        With ``"auto"``: every candidate's ``p``, ``q``, ``aic`` and ``bic``, best first.
+        With ``"auto"``: every candidate's ``p``, ``q``, ``aic``, ``bic``, ``warnings`` and
+        ``exact``, best first; ``exact`` is False for candidates that were only screened
+        (their criteria are the screen's, an upper bound of sorts on the exact ones).
 
     Examples
     --------
@@ -662,19 +673,68 @@ class ARMA(_ARMABase):
         ps, qs = self._grid()
         return self._length_for((max(ps), 0, max(qs)), (0, 0, 0, 0), len(trend.replace("n", "")))
 
+    #: the exhaustive search (every candidate fitted exactly), kept for comparison
+    #: (``benchmarks/bench_arma_auto.py``) and for grids too small to screen
+    _exhaustive = False
+    #: grids of at most this many candidates are searched exhaustively
+    _SMALL_GRID = 4
+
     def _select(self, y, X, seasonal_order, trend):
         if self.p != "auto" and self.q != "auto":
             return self._spec()[0], [], None
         ps, qs = self._grid()
+        if (not self._exhaustive and len(ps) * len(qs) > self._SMALL_GRID and X is None
+                and trend in ("n", "c") and self._fast_applies((max(ps), 0, max(qs)), seasonal_order, trend)):
+            from .arma_search import search_orders, selection_table
+
+            def exact(p, q):
+                aic, bic, n_warn, estimate = self._criteria(y, X, (p, 0, q), seasonal_order, trend)
+                if aic == 2 * (p + q + int(trend == "c") + 1):  # log-likelihood exactly 0
+                    raise ModelError("degenerate fit (a log-likelihood of exactly 0: statsmodels' "
+                                     "optimiser ended at a unit root with cancelling AR and MA parts)")
+                return aic, bic, n_warn, estimate
+
+            rows, notes, estimates = search_orders(
+                exact,
+                y, trend == "c", ps, qs, self.criterion, n_reg=int(trend == "c"),
+                start_of=lambda p, q: self._start_x(y, (p, 0, q), trend))
+            table = selection_table(rows, self.criterion)
+            if not np.isfinite(table[self.criterion].iloc[0]):
+                raise ModelError(f"ARMA: every candidate order failed to fit ({len(table)} tried); "
+                                 "try smaller max_p/max_q or check the series")
+            self.selection_ = table
+            p, q = int(table.iloc[0]["p"]), int(table.iloc[0]["q"])
+            return (p, 0, q), notes, estimates.get((p, q))
+        return self._select_exhaustive(y, X, seasonal_order, trend, ps, qs)
+
+    def _start_x(self, y, order, trend):
+        """statsmodels' start values of ``order`` (those the exact fit starts from), in the
+        estimator's unconstrained parametrisation; None where there are none."""
+        from ._arma_mle import _unconstrain
+
+        p, _, q = order
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                start = np.asarray(self._model(y, None, order, (0, 0, 0, 0), trend).start_params, dtype=float)
+                k = int(trend == "c")
+                with np.errstate(all="ignore"):
+                    x0 = _unconstrain(start[k:k + p], start[k + p:k + p + q])
+        except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
+            return None
+        return np.where(np.isfinite(x0), np.clip(x0, -3, 3), 0.0)
+
+    def _select_exhaustive(self, y, X, seasonal_order, trend, ps, qs):
+        """Every candidate fitted by exact maximum likelihood (the search before screening)."""
         rows, notes, estimates = [], [], {}
         for p in ps:
             for q in qs:
                 try:
                     aic, bic, n_warn, estimates[p, q] = self._criteria(y, X, (p, 0, q), seasonal_order, trend)
-                    rows.append({"p": p, "q": q, "aic": aic, "bic": bic, "warnings": n_warn})
+                    rows.append({"p": p, "q": q, "aic": aic, "bic": bic, "warnings": n_warn, "exact": True})
                 except ModelError as err:
                     notes.append(f"order search: ARMA({p},{q}) failed: {err.__cause__}")
-                    rows.append({"p": p, "q": q, "aic": np.nan, "bic": np.nan, "warnings": 0})
+                    rows.append({"p": p, "q": q, "aic": np.nan, "bic": np.nan, "warnings": 0, "exact": True})
         table = pd.DataFrame(rows)
         ok = table[np.isfinite(table[self.criterion])]
         if ok.empty:
