@@ -81,7 +81,7 @@ def _combinations(result: Any, board: Any, out: Path) -> dict[str, Any]:
     its Diebold-Mariano test against each of them (nothing when the run has none)."""
     import pandas as pd
 
-    from .evaluation.members import combinations
+    from .members import combinations
 
     combos = combinations(result)
     if not combos:

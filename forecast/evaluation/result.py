@@ -616,9 +616,9 @@ class BacktestResult:
 
     def dm_vs_members(self, *, loss: str = "mse", alpha: float = 0.05, summary: bool = True) -> pd.DataFrame:
         """Each combination against each of its members (Diebold-Mariano;
-        :mod:`forecast.evaluation.members`): one row per (combination, member) with
+        :mod:`forecast.members`): one row per (combination, member) with
         ``summary``, else one per series too."""
-        from .members import dm_vs_members, members_summary
+        from ..members import dm_vs_members, members_summary
 
         return (members_summary if summary else dm_vs_members)(self, loss=loss, alpha=alpha)
 
@@ -794,7 +794,7 @@ def load_result(path: str | os.PathLike) -> BacktestResult:
 def _name_members(result: BacktestResult, board: pd.DataFrame, loss: str, alpha: float) -> None:
     """Combinations on the leaderboard: a ``members`` column (empty for other models) and
     ``attrs["dm_vs_members"]``, the DM test of each combination against each member."""
-    from .members import combinations
+    from ..members import combinations
 
     combos = combinations(result)
     if not combos:
