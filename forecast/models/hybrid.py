@@ -30,6 +30,7 @@ import pandas as pd
 
 from ..base import DEFAULT_TAGS, Forecaster, Prediction
 from ..errors import InputError
+from ..validation import whole_number
 from .combination import _prediction_bounds
 
 __all__ = ["Hybrid", "one_step_residuals"]
@@ -161,10 +162,9 @@ class Hybrid(Forecaster):
                 raise InputError(f"Hybrid: {name} ({m!r}) needs exogenous regressors, which a hybrid does not pass on")
             if isinstance(m, Hybrid):
                 raise InputError(f"Hybrid: {name} is itself a hybrid")
-        if self.horizon != "auto" and (isinstance(self.horizon, bool) or not isinstance(self.horizon, int)
-                                       or self.horizon < 1):
-            raise InputError(f"Hybrid: horizon must be 'auto' or a whole number >= 1; got {self.horizon!r}")
-        if isinstance(self.n_jobs, bool) or not isinstance(self.n_jobs, int) or self.n_jobs == 0:
+        if self.horizon != "auto":
+            whole_number(self.horizon, "horizon", "Hybrid", low=1)
+        if whole_number(self.n_jobs, "n_jobs", "Hybrid", low=-1) == 0:
             raise InputError(f"Hybrid: n_jobs must be a whole number (-1: all cores), not 0; got {self.n_jobs!r}")
 
     def min_length(self) -> int:
