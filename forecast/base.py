@@ -55,6 +55,8 @@ DEFAULT_TAGS: dict[str, Any] = {
                               # (False: float32 networks, compared with relative tolerances)
     "global_model": False,    # can be fitted on many series at once (a panel): the _*_panel hooks
     "family": "classical",    # what the verdict compares: classical, recurrent, combination, baseline
+    "warm_start": False,      # a fit can start its search where a previous fit ended (warm_start_from):
+                              # the backtest then runs consecutive refits of a series in one task
 }
 
 #: the values of the ``family`` tag (``BacktestResult.verdict`` compares the families)
@@ -130,6 +132,23 @@ class Forecaster:
 
     def clone(self) -> Forecaster:
         return type(self)(**copy.deepcopy(self.get_params()))
+
+    def warm_start_from(self, previous: Forecaster) -> Forecaster:
+        """Let the next ``fit`` start its search where ``previous`` ended.
+
+        ``previous`` is a fitted model of the same class and parameters, on nearly the same
+        data (the previous origin of a refitting backtest). Models tagged ``warm_start``
+        use its optimum as their first start value (and still search further where that
+        start is not conclusive, so the estimate is the same optimum found for less work);
+        other models, or a ``previous`` of another specification, are ignored. Returns self.
+        """
+        if (self.get_tags()["warm_start"] and type(previous) is type(self)
+                and repr(previous) == repr(self)):
+            self._set_warm_start(previous)
+        return self
+
+    def _set_warm_start(self, previous: Forecaster) -> None:
+        """Hook of :meth:`warm_start_from` (models tagged ``warm_start``)."""
 
     @classmethod
     def _tiny_params(cls) -> dict[str, Any]:

@@ -9,19 +9,37 @@ and ``predict_origins`` of every model not tagged ``needs_keras``, and the backt
 each task, in :func:`single_thread`.
 
 The limit is re-entrant and cheap inside itself: only the outermost call asks
-threadpoolctl (which inspects the loaded libraries, about a millisecond), nested calls
-(a backtest's many fits, a fit that predicts) pass straight through. The previous limits
-are restored when the outermost call returns.
+threadpoolctl, nested calls (a backtest's many fits, a fit that predicts) pass straight
+through. The previous limits are restored when the outermost call returns. threadpoolctl's
+inventory of the loaded libraries (a scan of the process's shared objects, about 5 ms,
+which a refitting backtest would otherwise pay at every task) is kept and taken again
+only when modules have been imported since, which is when new libraries can load.
 """
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 __all__ = ["single_thread"]
 
 _state = threading.local()
+_inventory: dict[str, Any] = {"controller": None, "modules": -1}
+_inventory_lock = threading.Lock()
+
+
+def _controller() -> Any:
+    """threadpoolctl's controller of the loaded BLAS/OpenMP libraries, scanned again only
+    when the set of imported modules has grown since the last scan."""
+    from threadpoolctl import ThreadpoolController
+
+    with _inventory_lock:
+        if _inventory["controller"] is None or _inventory["modules"] != len(sys.modules):
+            _inventory["controller"] = ThreadpoolController()
+            _inventory["modules"] = len(sys.modules)
+        return _inventory["controller"]
 
 
 @contextlib.contextmanager
@@ -37,7 +55,7 @@ def single_thread(active: bool = True) -> Iterator[None]:
             _state.depth = depth
         return
     try:
-        from threadpoolctl import threadpool_limits
+        import threadpoolctl  # noqa: F401
     except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn, a dependency
         yield
         return
@@ -46,7 +64,7 @@ def single_thread(active: bool = True) -> Iterator[None]:
 
     _state.depth = 1
     try:
-        with threadpool_limits(limits=1):
+        with _controller().limit(limits=1):
             yield
     finally:
         _state.depth = 0

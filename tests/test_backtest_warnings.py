@@ -94,8 +94,9 @@ def test_a_cached_task_without_warnings_is_recomputed(y5, tmp_path):
     first = run_backtest(["arma(2,2)"], y5, **kwargs)
     for path in (tmp_path / "tasks").glob("*.json"):  # as written before warnings were recorded
         record = json.loads(path.read_text())
-        del record["warnings"]
+        for one in record.get("records", [record]):  # a chain of refits holds one per segment
+            del one["warnings"]
         path.write_text(json.dumps(record))
     again = run_backtest(["arma(2,2)"], y5, **kwargs)
-    assert again.meta["tasks_computed"] == again.meta["tasks_total"] == 2
+    assert again.meta["tasks_computed"] == again.meta["tasks_total"] == first.meta["tasks_total"] >= 1
     assert again.fit_warnings().equals(first.fit_warnings()) and len(first.fit_warnings()) == 2

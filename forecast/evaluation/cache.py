@@ -65,8 +65,8 @@ _RECORD_LISTS = ("origins", "ok", "mean", "lower", "upper", "failures", "warning
 
 def _well_formed(data: dict[str, Any]) -> bool:
     """Whether a cached entry has the shape of a finished task's record: one series'
-    record, or a global task's ``records`` list of them."""
-    if data.get("global"):
+    record, or a global task's (or a chain of refits') ``records`` list of them."""
+    if data.get("global") or data.get("chain"):
         records = data.get("records")
         return (isinstance(records, list) and bool(records)
                 and all(isinstance(r, dict) and _well_formed(r) for r in records))

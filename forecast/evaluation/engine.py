@@ -35,6 +35,7 @@ from .splitter import (
     segments,
     train_start,
 )
+from .chains import chain_tasks
 from .tasks import GlobalTask, Task
 
 __all__ = ["backtest"]
@@ -511,6 +512,7 @@ def backtest(
     for name in global_names:
         tasks.extend(_global_tasks(name, run_map[name], panel, exog, plan[name], origins_by_series,
                                    refit_k, window, horizon, level, settings, seed))
+    tasks = chain_tasks(tasks)  # consecutive refits of warm-starting models: one task each chain
     season, season_note = _season_for_data(int(season), panel, origins_by_series, window)
     cache = TaskCache(cache_dir) if cache_dir is not None else None
     records, computed = execute(tasks, n_jobs=n_jobs, backend=backend, cache=cache, progress=progress)

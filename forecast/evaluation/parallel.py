@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import InputError, option
 from ..validation import whole_number
 from .cache import TaskCache
+from .chains import ChainTask, run_chain
 from .tasks import Task, run_task
 
 __all__ = ["execute", "resolve_backend", "capped_jobs"]
@@ -40,8 +41,13 @@ def capped_jobs(n_jobs: Any, backend: Any = None) -> tuple[Any, str | None]:
                    f"core(s) of this machine; running {cores} (more processes than cores only slow the run down)")
 
 
+def _run(task: Any) -> dict[str, Any]:
+    """The record of a task or of a chain of refits (:mod:`.chains`)."""
+    return run_chain(task) if isinstance(task, ChainTask) else run_task(task)
+
+
 def _run_indexed(i: int, task: Task) -> tuple[int, dict[str, Any]]:
-    return i, run_task(task)
+    return i, _run(task)
 
 
 def resolve_backend(backend: Any, n_jobs: int) -> tuple[str, Any]:
@@ -166,11 +172,11 @@ def _iter_serial(tasks: Sequence[Task], todo: list[int], epoch: Any = None):
     for i in todo:
         task = tasks[i]
         if epoch is None:
-            yield i, run_task(task)
+            yield i, _run(task)
             continue
         task.epoch_progress = lambda stage, n, of, task=task: epoch(task, stage, n, of)
         try:
-            record = run_task(task)
+            record = _run(task)
         finally:
             del task.epoch_progress
         yield i, record

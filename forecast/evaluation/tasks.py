@@ -29,7 +29,7 @@ from ..seeding import seed_model
 from ..threads import single_thread
 from .caught import recording_warnings
 
-__all__ = ["Task", "GlobalTask", "run_task", "limit_threads"]
+__all__ = ["Task", "GlobalTask", "run_task", "fit_and_forecast", "limit_threads"]
 
 _MAX_MESSAGE = 500
 
@@ -129,6 +129,12 @@ def _arrays(fc, horizon: int, level: float, intervals: bool):
 
 
 def run_task(task: Task | GlobalTask) -> dict[str, Any]:
+    """The record of one task (:func:`fit_and_forecast` without the fitted model)."""
+    return fit_and_forecast(task)[0]
+
+
+def fit_and_forecast(task: Task | GlobalTask, warm_from: Forecaster | None = None
+                     ) -> tuple[dict[str, Any], Forecaster | None]:
     """Fit, forecast from every origin of the segment in one call, and return a JSON-able
     record: forecasts per origin, timings, failures, the settings the fit resolved and the
     warnings raised. A :class:`GlobalTask` returns ``{"key", "records": [one record per
@@ -140,6 +146,9 @@ def run_task(task: Task | GlobalTask) -> dict[str, Any]:
     failures are recorded per series and origin. Warnings are recorded, never silenced
     (see :func:`recording_warnings`); a global model's are listed once, on its first
     series' record, with ``series_id`` ``None`` (they concern the whole panel).
+    ``warm_from`` (a fitted model of the same specification: the previous refit of a
+    chain, :mod:`.chains`) lets the fit start where that one ended. Returns the record
+    and the fitted model (None when the fit failed).
     """
     is_global = isinstance(task, GlobalTask)
     if is_global:
@@ -164,6 +173,8 @@ def run_task(task: Task | GlobalTask) -> dict[str, Any]:
     resolved: dict[str, Any] = {}
     with limit_threads(task.limit_threads, needs_keras), recording_warnings() as caught:
         model = _set_horizon(seed_model(task.model.clone(), task.seed, seed_globals=True), h)
+        if warm_from is not None:
+            model.warm_start_from(warm_from)
         hook = getattr(task, "epoch_progress", None)  # set by a serial run that draws a progress bar
         if hook is not None and needs_keras:
             model._epoch_progress = hook  # the network reports (stage, epoch, epochs) as it trains
@@ -238,10 +249,12 @@ def run_task(task: Task | GlobalTask) -> dict[str, Any]:
             mine = [{**w, "series_id": None} for w in notes] if k == 0 else []
         records.append(_record(task.key, sid, task.model_name, task.segment, origins[sid], cells,
                                fit_seconds / n, predict_seconds / n, resolved, mine))
+    fitted_model = model if fitted else None
     if not is_global:
-        return records[0]
-    return {"key": task.key, "model": task.model_name, "segment": task.segment, "global": True,
-            "fit_seconds": float(fit_seconds), "predict_seconds": float(predict_seconds), "records": records}
+        return records[0], fitted_model
+    return ({"key": task.key, "model": task.model_name, "segment": task.segment, "global": True,
+             "fit_seconds": float(fit_seconds), "predict_seconds": float(predict_seconds), "records": records},
+            fitted_model)
 
 
 class _Cells:

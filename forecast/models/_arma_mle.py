@@ -37,6 +37,8 @@ TOL = 1e-8  # convergence: relative change of the criterion, the parameters or t
 MAX_ITER = 200  # Marquardt iterations: far above what a well-posed search needs (5-30)
 JOIN = 0.05  # a later search this close to an earlier optimum is heading for it
 BOUNDARY = 7.0  # |unconstrained value| above which a partial autocorrelation exceeds 0.99
+WARM_ITER = 20  # a search from the previous origin's optimum converges in a few; one that
+#                 needs more is on a flat likelihood, where every start runs (and statsmodels)
 
 
 class FastFitError(RuntimeError):
@@ -55,6 +57,7 @@ class ArmaFit:
     boundary: bool = False  # ... but ended at a unit root (the supremum is on the boundary)
     modes: int = 1  # distinct optima the searches from different starts ended at
     nobs: int = 0  # observations the likelihood was computed on
+    warm: bool = False  # the search from a previous fit's optimum was conclusive
 
 
 def _constrain(x: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
@@ -254,9 +257,39 @@ def _on_boundary(x: np.ndarray) -> bool:
     return bool(len(x)) and float(np.max(np.abs(x))) > BOUNDARY
 
 
+def _start_x(ar: np.ndarray | None, ma: np.ndarray | None, p: int, q: int) -> np.ndarray:
+    """Start values in the unconstrained parametrisation; values outside the stationary and
+    invertible region (or none) start from zero instead."""
+    try:
+        with np.errstate(all="ignore"):
+            x0 = _unconstrain(np.zeros(p) if ar is None else np.asarray(ar, dtype=float),
+                              np.zeros(q) if ma is None else np.asarray(ma, dtype=float))
+    except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
+        x0 = np.zeros(p + q)
+    return np.where(np.isfinite(x0), np.clip(x0, -3, 3), 0.0)
+
+
+def _warm_search(residuals, x0: np.ndarray, warm: tuple[np.ndarray, np.ndarray], p: int, q: int):
+    """The search from a previous fit's optimum: ``(x, cost, evaluations, converged,
+    conclusive)``. Conclusive when it converged within ``WARM_ITER`` iterations inside the
+    region (no unit root) and a
+    search from the ordinary start values ``x0`` (statsmodels') heads for the same optimum
+    (it stops as soon as it comes within ``JOIN`` of it); otherwise the caller runs its
+    ordinary searches as well and keeps the best."""
+    ar, ma = warm
+    if len(ar) != p or len(ma) != q:
+        return None
+    xw = _start_x(ar, ma, p, q)
+    x, cost, nfev, converged = _search(residuals, xw, WARM_ITER)
+    if not converged or _on_boundary(x):
+        return x, cost, nfev, converged, False
+    _, _, nfev0, joined = _search(residuals, x0, MAX_ITER, known=x)
+    return x, cost, nfev + nfev0, converged, joined is None
+
+
 def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
              start_ar: np.ndarray | None = None, start_ma: np.ndarray | None = None, *,
-             other_starts: bool = True) -> ArmaFit:
+             other_starts: bool = True, warm: tuple[np.ndarray, np.ndarray] | None = None) -> ArmaFit:
     """Maximum likelihood estimates of ARMA(p, q) errors around ``X @ beta``.
 
     ``X`` (n, k) holds the regressors (a column of ones for a constant) or is None for a
@@ -268,6 +301,12 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
     ``TOL``), not on a step count. ``modes`` on the result counts the distinct optima found,
     ``converged`` and ``boundary`` say how the best search ended: callers compare with
     another optimiser unless the searches agree on one converged interior optimum.
+    ``warm`` = ``(ar, ma)``, the optimum of a fit on nearly the same data (the previous
+    origin of a refitting backtest), starts the search there instead: when that search
+    converges inside the region to a point whose criterion is no higher than at the start
+    values, it is the answer and no further starts run (consecutive origins differ by a few
+    observations, so the optimum moves little); otherwise the searches above run as well
+    and the best optimum is kept (:func:`_warm_search`).
     Pure function of its arguments: the same call gives the same bits. Raises
     :class:`FastFitError` when no trustworthy optimum can be produced.
     """
@@ -291,15 +330,13 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
             return np.full(n, 1e6)
         return r * np.exp(0.5 * np.mean(np.log(v))) / np.sqrt(n)
 
-    try:  # start values outside the stationary/invertible region start from zero instead
-        with np.errstate(all="ignore"):
-            x0 = _unconstrain(np.zeros(p) if start_ar is None else start_ar,
-                              np.zeros(q) if start_ma is None else start_ma)
-    except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
-        x0 = np.zeros(p + q)
-    x0 = np.where(np.isfinite(x0), np.clip(x0, -3, 3), 0.0)
+    x0 = _start_x(start_ar, start_ma, p, q)
     nfev, converged, boundary, modes = 1, True, False, 1
-    if p + q:
+    done = _warm_search(residuals, x0, warm, p, q) if warm is not None and p + q else None
+    warm_used = done is not None and done[4]
+    if warm_used:  # the warm search is conclusive
+        x, nfev = done[0], done[2]
+    elif p + q:
         x, cost, nfev, converged = _search(residuals, x0, MAX_ITER)
         boundary = _on_boundary(x)
         first = x
@@ -312,6 +349,11 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
                 modes += 1
             if cost2 < cost * (1 - 1e-12):  # the best optimum wins, ties to the earlier start
                 x, cost, converged = x2, cost2, conv2
+                boundary = _on_boundary(x)
+        if done is not None:  # an inconclusive warm search: kept if it is still the best
+            nfev += done[2]
+            if done[1] < cost * (1 - 1e-12):
+                x, cost, converged = done[0], done[1], done[3]
                 boundary = _on_boundary(x)
     else:
         x = x0
@@ -326,4 +368,4 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
     llf_y = llf - n * np.log(scale)
     beta_y = beta * scale
     return ArmaFit(ar=ar, ma=ma, beta=beta_y, sigma2=sigma2_y, llf=float(llf_y), nfev=nfev,
-                   converged=converged, boundary=boundary, modes=modes, nobs=n)
+                   converged=converged, boundary=boundary, modes=modes, nobs=n, warm=warm_used)

@@ -90,7 +90,11 @@ class _StateSpaceARIMA(Forecaster):
     Subclasses say which ``(order, seasonal_order, trend)`` they stand for in ``_spec``.
     """
 
-    _tags: ClassVar[dict[str, Any]] = {"intervals": True, "supports_exog": False}
+    _tags: ClassVar[dict[str, Any]] = {"intervals": True, "supports_exog": False, "warm_start": True}
+    #: optima of the last fit by (order, trend, regressors): a later fit's warm starts
+    _optima: dict[tuple, tuple[np.ndarray, np.ndarray]]
+    _warm: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}  # set by warm_start_from
+    _warm_hits: set[tuple] = set()
     #: parameters always shown in repr (the order), even when equal to the default
 
     # -------------------------------------------------------------- specification
@@ -196,8 +200,12 @@ class _StateSpaceARIMA(Forecaster):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             start = np.asarray(mod.start_params, dtype=float)
+        key = (tuple(int(v) for v in order), trend, k_reg)
         fit = fit_arma(yd, Xd, p, q, start[k_reg:k_reg + p], start[k_reg + p:k_reg + p + q],
-                       other_starts=len(yd) > SHORT)
+                       other_starts=len(yd) > SHORT, warm=self._warm.get(key))
+        self._optima[key] = (fit.ar, fit.ma)
+        if fit.warm:
+            self._warm_hits.add(key)
         return fit, np.concatenate([fit.beta, fit.ar, fit.ma, [fit.sigma2]])
 
     @staticmethod
@@ -332,7 +340,11 @@ class _StateSpaceARIMA(Forecaster):
         return mod.filter(results.params, cov_type="none")
 
     # -------------------------------------------------------------- hooks
+    def _set_warm_start(self, previous: Forecaster) -> None:
+        self._warm = dict(getattr(previous, "_optima", {}))
+
     def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:
+        self._optima, self._warm_hits = {}, set()
         _, seasonal_order, _ = self._spec()
         order0 = self._spec()[0]
         trend = self._trend_for(order0, seasonal_order, self._trend_param())
@@ -344,6 +356,8 @@ class _StateSpaceARIMA(Forecaster):
         self.trend_ = trend
         self.results_ = results
         self.fit_warnings_ = notes + caught
+        # whether the reported order's estimate came from a conclusive warm-started search
+        self.warm_started_ = any(key[0] == self.order_ for key in self._warm_hits)
         self._set_summary(results, X)
 
     def _set_summary(self, results, X: pd.DataFrame | None) -> None:
