@@ -210,6 +210,7 @@ def figure_to_png(fig: Any, dpi: int = 100) -> bytes:
 
 
 _COLORS = {"best": "#1b7f3b", "significantly worse": "#b3261e", "not significantly different": "#c8951a"}
+_MCS_COLORS = {"best": "#1b7f3b", "in the 90% model confidence set": "#c8951a", "out of the set": "#b3261e"}
 
 
 def _positions(stamps: pd.Series, order: list[str]) -> list[int]:
@@ -227,8 +228,9 @@ def _time_axis(ax: Any, order: list[str], lo: int, hi: int) -> None:
 
 
 def leaderboard_figure(board: pd.DataFrame, metric: str, alpha: float = ALPHA) -> Any:
-    """Horizontal bars of ``metric`` per model. One series: coloured by the DM test against
-    the best. A panel: coloured by the Nemenyi verdict, with the per-series DM counts
+    """Horizontal bars of ``metric`` per model. One series: coloured by the model confidence
+    set (the leaderboard's ``mcs`` column; where there is none, by the DM test against the
+    best). A panel: coloured by the Nemenyi verdict, with the per-series DM counts
     (worse / not different / better) written by each bar. Failed models have no bar."""
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
@@ -237,7 +239,12 @@ def leaderboard_figure(board: pd.DataFrame, metric: str, alpha: float = ALPHA) -
     shown = board[[not f for f in failed]].reset_index(drop=True)
     pcol = pvalue_column(shown)
     notes = [""] * len(shown)
-    if pcol:
+    if pcol and "mcs" in shown.columns and shown["mcs"].notna().all():
+        labels = ["best" if i == 0 else ("in the 90% model confidence set" if bool(v) else "out of the set")
+                  for i, v in enumerate(shown["mcs"])]
+        colors = _MCS_COLORS
+        title = f"Leaderboard: {metric.upper()}, colour: the 90% model confidence set"
+    elif pcol:
         labels = [significance_label(p, alpha) for p in shown[pcol].astype(float)]
         colors, title = _COLORS, f"Leaderboard: {metric.upper()}, Diebold–Mariano vs. the best at {alpha:g}"
     elif "nemenyi_worse" in shown.columns:

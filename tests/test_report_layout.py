@@ -43,3 +43,18 @@ def test_series_small_multiples_share_one_legend_beside_them():
     fig = plotting.series_figure(res.forecasts, res.actuals, res.models, sid)
     assert [ax.get_title(loc="left") for ax in fig.axes if ax.get_visible()] == res.models
     assert len(fig.legends) == 1 and _legend_beside(fig, fig.legends[0])
+
+
+def test_leaderboard_bars_are_coloured_by_the_model_confidence_set(result):
+    """The bars read like the table: in or out of the 90% set, not the pairwise DM test."""
+    from matplotlib.colors import to_hex
+
+    board = result.leaderboard()
+    fig = plotting.leaderboard_figure(board, "mase")
+    ax = fig.axes[0]
+    assert "model confidence set" in ax.get_title()
+    colours = [to_hex(bar.get_facecolor()) for bar in ax.patches][: len(board)]
+    expected = ["#1b7f3b"] + ["#c8951a" if bool(v) else "#b3261e" for v in board["mcs"].iloc[1:]]
+    assert colours == expected[::-1] or colours == expected  # bars drawn bottom-up
+    labels = {t.get_text() for t in ax.get_legend().get_texts()}
+    assert "best" in labels and labels <= {"best", "in the 90% model confidence set", "out of the set"}
