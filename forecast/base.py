@@ -39,6 +39,7 @@ from .io import (
     read_panel,
 )
 from .memcheck import check_forecast_fits
+from .panel_exog import panel_regressors
 from .persistence import save_model
 from .threads import single_thread
 
@@ -261,16 +262,7 @@ class Forecaster:
             raise InputError(f"{type(self).__name__} does not use exogenous regressors; drop {name}")
         if not isinstance(X, Mapping):
             raise InputError(f"{name} for a panel must be a dict {{series id: DataFrame}}; got {type(X).__name__}")
-        given = {str(k): v for k, v in X.items()}
-        out = {}
-        for sid, s in ys.items():
-            if sid not in given:
-                raise InputError(f"{name} has no exogenous values for series {sid!r}; give one DataFrame per series")
-            out[sid] = check_exog(given[sid], s.index, f"{name}[{sid!r}]", y=s)
-        cols = {tuple(f.columns) for f in out.values()}
-        if len(cols) > 1:
-            raise InputError(f"{name}: every series needs the same exogenous columns; got {sorted(cols)}")
-        return out
+        return panel_regressors(X, ys, name)
 
     def _check_X(self, X: Any, y: pd.Series, name: str) -> pd.DataFrame | None:
         tags = self.get_tags()

@@ -11,20 +11,20 @@ from pathlib import Path
 from typing import Any
 
 from .common import (
-    _FLAG_NAMES,
     EXIT_INTERRUPTED,
     EXIT_NOTHING_SCORED,
     EXIT_SOME_FAILED,
+    FLAG_NAMES,
     PROG,
-    _blas_single_thread,
-    _err,
-    _mark,
-    _say,
-    _use_backend,
+    blas_single_thread,
+    print_error,
+    say,
+    thousands_mark,
+    use_backend,
 )
 from .data import file_hash, load_data
-from .progress import _bar_callback, _silenced_fds, _TaskProgress
-from .tables import _stdout_is_tty, print_leaderboard
+from .progress import TaskProgress, bar_callback, silenced_fds
+from .tables import print_leaderboard, stdout_is_tty
 
 __all__ = ["run_backtest", "resolve_config", "default_models", "command"]
 
@@ -148,14 +148,14 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
 
     def note(message: str) -> None:
         notes.append(message)
-        _say(args, message)
+        say(args, message)
 
     if cfg.backend and not args.backend:  # from --config
-        _use_backend(cfg.backend)
+        use_backend(cfg.backend)
     exog = io.regressor_columns(cfg.exog, cfg.known_exog, cfg.target)  # flags and config alike
     y, X, source = load_data(cfg.data, target=cfg.target, time_col=cfg.time_col,
                              id_col=cfg.id_col, exog=exog, sep=cfg.sep, decimal=cfg.decimal,
-                             date_format=cfg.date_format, thousands=_mark(cfg.thousands),
+                             date_format=cfg.date_format, thousands=thousands_mark(cfg.thousands),
                              skip_rows=cfg.skip_rows, say=note)
     cfg = _complete(cfg, y)
     if getattr(cfg, "season_inferred", False) and io.season_length(
@@ -187,7 +187,7 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     headline = (f"backtest of {len(models)} model(s) on {source}"
                 + (f" ({n_series} series)" if n_series > 1 else f" ({len(y)} observations)")
                 + f", horizon {horizon}, first origin after {initial} observations")
-    show_bar = not args.quiet and _stdout_is_tty()
+    show_bar = not args.quiet and stdout_is_tty()
     silence = not args.debug
     from ..evaluation import backtest
 
@@ -199,15 +199,15 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     backend = _dask_client(cfg.dask) if cfg.dask else None
     started = time.perf_counter()
     try:
-        with _blas_single_thread(), _silenced_fds(out / "backtest.log", silence) as fds:
-            bar = _TaskProgress(headline, fds.terminal_out) if show_bar else None
+        with blas_single_thread(), silenced_fds(out / "backtest.log", silence) as fds:
+            bar = TaskProgress(headline, fds.terminal_out) if show_bar else None
             try:
                 result = backtest(
                     models, y, X=X, horizon=horizon, initial=initial, step=cfg.step,
                     window=cfg.window, refit=parse_refit(cfg.refit), metrics=cfg.metrics,
                     season=int(cfg.season), known_exog=cfg.known_exog or None, n_jobs=cfg.jobs,
                     backend=backend, cache_dir=cache_dir,
-                    progress=_bar_callback(bar) if bar is not None else False, seed=cfg.seed,
+                    progress=bar_callback(bar) if bar is not None else False, seed=cfg.seed,
                 )
             finally:
                 if bar is not None:
@@ -216,14 +216,14 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
         if backend is not None:
             backend.close()
         done = len(list(cache_dir.glob("**/*.json"))) if cache_dir.exists() else 0
-        _err(f"interrupted; {done} finished task(s) are kept in {cache_dir}. Resume with: "
+        print_error(f"interrupted; {done} finished task(s) are kept in {cache_dir}. Resume with: "
              f"{_resume_command(argv)}")
         return EXIT_INTERRUPTED
     if backend is not None:
         backend.close()
     elapsed = time.perf_counter() - started
     if result.meta.get("season_note"):  # the engine replaced a season longer than the data
-        _say(args, "note: " + result.meta["season_note"].replace("season=m; command line: --season m",
+        say(args, "note: " + result.meta["season_note"].replace("season=m; command line: --season m",
                                                                   "--season m"))
     settings = {
         "command": shlex.join([PROG, *argv]),
@@ -245,7 +245,7 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
         print_leaderboard(result, source=source, quiet=args.quiet)
     written = ("leaderboard.csv, forecasts.csv, failures.csv, ..." if args.no_report
                else "report.html, leaderboard.csv, forecasts.csv, ...")
-    _say(args, f"results in {out}/ ({written}) in {elapsed:.1f}s")
+    say(args, f"results in {out}/ ({written}) in {elapsed:.1f}s")
     return _failure_status(result, out)
 
 
@@ -265,7 +265,7 @@ def _failure_status(result: Any, out: Path) -> int:
 def command(args: argparse.Namespace, argv: list[str]) -> int:
     from ..errors import option_spelling
 
-    with option_spelling(_FLAG_NAMES):
+    with option_spelling(FLAG_NAMES):
         return run_backtest(args, argv)
 
 

@@ -22,7 +22,8 @@ from ..base import Forecaster
 from ..errors import ForecastWarning, InputError, option
 from ..io import ID_COLUMNS, check_exog, check_horizon, check_series, read_panel, season_length
 from ..io import is_panel as detect_panel
-from ..metrics import METRICS
+from ..metrics import check_metric
+from ..panel_exog import panel_regressors
 from ..validation import whole_number
 from .cache import TaskCache, hash_frame, hash_json, hash_series
 from .parallel import capped_jobs, execute
@@ -208,18 +209,11 @@ def _parse_data(y: Any, X: Any) -> tuple[dict[str, pd.Series], dict[str, pd.Data
     else:
         series = check_series(y, "y")
         panel = {str(series.name) if series.name is not None else "y": series}
-    exog: dict[str, pd.DataFrame | None] = {}
-    for sid, series in panel.items():
-        if X is None:
-            exog[sid] = None
-        elif isinstance(X, Mapping):
-            if sid not in X:
-                raise InputError(f"X has no regressors for series {sid!r}; give a DataFrame for every series id")
-            exog[sid] = check_exog(X[sid], series.index, f"X[{sid!r}]", y=series)
-        else:
-            if is_panel and len(panel) > 1:
-                raise InputError("y is a panel: pass X as a dict series id -> DataFrame")
-            exog[sid] = check_exog(X, series.index, "X", y=series)
+    if isinstance(X, Mapping):
+        return panel, panel_regressors(X, panel, "X", same_columns=False), is_panel
+    if X is not None and is_panel and len(panel) > 1:
+        raise InputError("y is a panel: pass X as a dict series id -> DataFrame")
+    exog = {sid: check_exog(X, series.index, "X", y=series) for sid, series in panel.items()}
     return panel, exog, is_panel
 
 
@@ -443,10 +437,7 @@ def backtest(
     horizon = check_horizon(horizon)
     window = check_window(window)
     refit_k = check_refit(refit)
-    metric_names = [m.lower() for m in (metrics or DEFAULT_METRICS)]
-    for name in metric_names:
-        if name not in METRICS and name != "coverage":
-            raise InputError(f"unknown metric {name!r}; known metrics: {', '.join([*METRICS, 'coverage'])}")
+    metric_names = [check_metric(m, extra=("coverage",)) for m in (metrics or DEFAULT_METRICS)]
     n_jobs, too_many = capped_jobs(n_jobs, backend)
     if too_many:
         warnings.warn(too_many, ForecastWarning, stacklevel=2)

@@ -57,7 +57,7 @@ class ArmaFit:
     nobs: int = 0  # observations the likelihood was computed on
 
 
-def _constrain(x: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
+def constrain(x: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
     from statsmodels.tsa.statespace.tools import constrain_stationary_univariate
 
     ar = constrain_stationary_univariate(x[:p]) if p else np.zeros(0)
@@ -65,7 +65,7 @@ def _constrain(x: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
     return ar, ma
 
 
-def _unconstrain(ar: np.ndarray, ma: np.ndarray) -> np.ndarray:
+def unconstrain(ar: np.ndarray, ma: np.ndarray) -> np.ndarray:
     from statsmodels.tsa.statespace.tools import unconstrain_stationary_univariate
 
     parts = []
@@ -115,7 +115,7 @@ def _innovations_kernels():
         return None
 
 
-def _whiten(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+def whiten(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     """One-step prediction errors of every column of ``Z`` under the ARMA (unit innovation
     variance), as a list of columns, and their variances, by the innovations algorithm."""
     kernels = _innovations_kernels()
@@ -143,10 +143,10 @@ def _whiten(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[list[np.ndar
     return [np.asarray(filt(Z[:, j], ar, ma, theta)) for j in range(Z.shape[1])], np.asarray(v)
 
 
-def _profile(Z: np.ndarray, k: int, ar: np.ndarray, ma: np.ndarray):
+def profile(Z: np.ndarray, k: int, ar: np.ndarray, ma: np.ndarray):
     """Whitened residuals after GLS on the regressors, their variances and the GLS
     coefficients, for fixed ARMA coefficients. ``Z`` = [y, X] (Fortran order is fastest)."""
-    u, v = _whiten(Z, ar, ma)
+    u, v = whiten(Z, ar, ma)
     if not (v.min() > 0 and all(np.isfinite(col.sum()) for col in u)):
         raise FastFitError("innovations variances not positive")
     scale = 1.0 / np.sqrt(v)
@@ -165,7 +165,7 @@ def _profile(Z: np.ndarray, k: int, ar: np.ndarray, ma: np.ndarray):
     return r, v, beta
 
 
-def _search(residuals, x0: np.ndarray, max_iter: int, known: np.ndarray | None = None, *,
+def search(residuals, x0: np.ndarray, max_iter: int, known: np.ndarray | None = None, *,
             ftol: float = TOL, xtol: float = TOL, gtol: float = TOL):
     """Levenberg-Marquardt from ``x0``: ``(x, cost, evaluations, converged)``.
 
@@ -224,7 +224,7 @@ def _search(residuals, x0: np.ndarray, max_iter: int, known: np.ndarray | None =
     return x, cost, evals, False
 
 
-def _other_starts(x0: np.ndarray, x1: np.ndarray, p: int, q: int) -> list[np.ndarray]:
+def further_starts(x0: np.ndarray, x1: np.ndarray, p: int, q: int) -> list[np.ndarray]:
     """Further start values after a first search from ``x0`` ended at ``x1``.
 
     ARMA likelihoods often have two optima of near-cancelling AR and MA factors with
@@ -262,7 +262,7 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
     ``X`` (n, k) holds the regressors (a column of ones for a constant) or is None for a
     zero mean. The first search starts from the given start values (statsmodels' own, by
     the caller); two more start from the mirror image of its optimum and from white noise
-    (:func:`_other_starts`; ``other_starts=False`` skips them when the caller compares with
+    (:func:`further_starts`; ``other_starts=False`` skips them when the caller compares with
     another optimiser anyway), and the best optimum is kept. Each search stops on a
     convergence criterion (relative change of the criterion or of the parameters below
     ``TOL``), not on a step count. ``modes`` on the result counts the distinct optima found,
@@ -284,27 +284,27 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
     Z = np.asfortranarray(Z / np.r_[scale, np.ones(k)])
 
     def residuals(x: np.ndarray) -> np.ndarray:
-        ar, ma = _constrain(x, p)
+        ar, ma = constrain(x, p)
         try:
-            r, v, _ = _profile(Z, k, ar, ma)
+            r, v, _ = profile(Z, k, ar, ma)
         except (FastFitError, ValueError, ZeroDivisionError, FloatingPointError, np.linalg.LinAlgError):
             return np.full(n, 1e6)
         return r * np.exp(0.5 * np.mean(np.log(v))) / np.sqrt(n)
 
     try:  # start values outside the stationary/invertible region start from zero instead
         with np.errstate(all="ignore"):
-            x0 = _unconstrain(np.zeros(p) if start_ar is None else start_ar,
+            x0 = unconstrain(np.zeros(p) if start_ar is None else start_ar,
                               np.zeros(q) if start_ma is None else start_ma)
     except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
         x0 = np.zeros(p + q)
     x0 = np.where(np.isfinite(x0), np.clip(x0, -3, 3), 0.0)
     nfev, converged, boundary, modes = 1, True, False, 1
     if p + q:
-        x, cost, nfev, converged = _search(residuals, x0, MAX_ITER)
+        x, cost, nfev, converged = search(residuals, x0, MAX_ITER)
         boundary = _on_boundary(x)
         first = x
-        for start in _other_starts(x0, x, p, q) if other_starts else ():
-            x2, cost2, nfev2, conv2 = _search(residuals, start, MAX_ITER, known=first)
+        for start in further_starts(x0, x, p, q) if other_starts else ():
+            x2, cost2, nfev2, conv2 = search(residuals, start, MAX_ITER, known=first)
             nfev += nfev2
             if conv2 is None:  # joined the first search's optimum
                 continue
@@ -315,8 +315,8 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
                 boundary = _on_boundary(x)
     else:
         x = x0
-    ar, ma = _constrain(x, p)
-    r, v, beta = _profile(Z, k, ar, ma)
+    ar, ma = constrain(x, p)
+    r, v, beta = profile(Z, k, ar, ma)
     sigma2 = float(np.sum(r**2) / n)
     if not (sigma2 > 0 and np.isfinite(sigma2)):
         raise FastFitError("zero or non-finite innovation variance")

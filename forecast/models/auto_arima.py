@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, ModelError
-from .arima import _catch, _StateSpaceARIMA, _whole
+from ..validation import whole_number
+from .arima import StateSpaceARIMA, statsmodels_call
 
 __all__ = ["AutoARIMA"]
 
@@ -183,11 +184,11 @@ def _lm(residuals, x0: np.ndarray, tol: dict | None = None) -> tuple[np.ndarray,
     "lm" can end identical calls at different points, depending on what ran before)."""
     if not len(x0):
         return x0, True
-    from ._arma_mle import _search
+    from ._arma_mle import search
 
     tol = tol or SEARCH_TOL
     max_iter = max(3, tol["max_nfev"] // (len(x0) + 1))  # evaluations -> iterations
-    x, _, _, converged = _search(residuals, np.asarray(x0, dtype=float), max_iter,
+    x, _, _, converged = search(residuals, np.asarray(x0, dtype=float), max_iter,
                                  ftol=tol["ftol"], xtol=tol["xtol"], gtol=tol["gtol"])
     if not np.isfinite(x).all():
         raise ModelError("the likelihood search diverged")
@@ -199,13 +200,13 @@ def _innovations(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[np.ndar
     variance, and their variances (the innovations algorithm). The fast estimator's
     compiled route where it is there, statsmodels' public function otherwise."""
     try:
-        from ._arma_mle import _whiten
+        from ._arma_mle import whiten
     except ImportError:  # pragma: no cover - the fast estimator's internals moved
         from statsmodels.tsa.innovations.arma_innovations import arma_innovations
 
         e, v = arma_innovations(Z, ar_params=ar, ma_params=ma, sigma2=1.0)
         return np.asarray(e).reshape(Z.shape), np.asarray(v, dtype=float)
-    e, v = _whiten(Z, np.asarray(ar, dtype=float), np.asarray(ma, dtype=float))
+    e, v = whiten(Z, np.asarray(ar, dtype=float), np.asarray(ma, dtype=float))
     return np.column_stack(e), v
 
 
@@ -274,7 +275,7 @@ def _css(w: np.ndarray, const: bool, orders: _Orders, tol: dict | None = None):
 
 
 # ------------------------------------------------------------------ the model
-class AutoARIMA(_StateSpaceARIMA):
+class AutoARIMA(StateSpaceARIMA):
     """Automatic seasonal ARIMA (Hyndman-Khandakar stepwise search, as R's ``auto.arima``).
 
     Parameters
@@ -361,12 +362,12 @@ class AutoARIMA(_StateSpaceARIMA):
     def _validate_params(self) -> None:
         owner = type(self).__name__
         if self.m is not None:
-            _whole(self.m, "m", owner, low=1)
+            whole_number(self.m, "m", owner, low=1)
         for name in ("max_p", "max_q", "max_P", "max_Q", "max_d", "max_D"):
-            _whole(getattr(self, name), name, owner)
+            whole_number(getattr(self, name), name, owner)
         if self.d is not None:
-            _whole(self.d, "d", owner)
-        if self.D is not None and _whole(self.D, "D", owner) > 1:
+            whole_number(self.d, "d", owner)
+        if self.D is not None and whole_number(self.D, "D", owner) > 1:
             raise InputError(f"{owner}: D must be 0 or 1; got {self.D!r}")
         if self.ic not in _ICS:
             raise InputError(f"{owner}: ic must be one of {', '.join(map(repr, _ICS))}; got {self.ic!r}")
@@ -609,7 +610,7 @@ class AutoARIMA(_StateSpaceARIMA):
         params = np.concatenate([trend_params, ar, ma, sar, sma, [sigma2]])
         seasonal_order = (P, D, Q, m if m >= 2 else 0)
         mod = self._model(x, None, (p, d, q), seasonal_order, trend)
-        results, caught = _catch(f"filtering ARIMA{(p, d, q)}x{seasonal_order} on {len(x)} observations",
+        results, caught = statsmodels_call(f"filtering ARIMA{(p, d, q)}x{seasonal_order} on {len(x)} observations",
                                  type(self).__name__, mod.filter, params, cov_type="none")
         return key, results, notes + caught
 

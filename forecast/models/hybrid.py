@@ -31,7 +31,7 @@ import pandas as pd
 from ..base import DEFAULT_TAGS, Forecaster, Prediction
 from ..errors import InputError
 from ..validation import whole_number
-from .combination import _prediction_bounds
+from .combination import prediction_bounds
 
 __all__ = ["Hybrid", "one_step_residuals"]
 
@@ -80,7 +80,7 @@ def _sum(classical: Prediction, network: Prediction, intervals: bool) -> Predict
         return Prediction(mean)
 
     def bounds(frac: float) -> tuple[np.ndarray, np.ndarray]:
-        lower, upper = _prediction_bounds(classical, frac)
+        lower, upper = prediction_bounds(classical, frac)
         return lower + shift, upper + shift
 
     return Prediction(mean, bounds=bounds,
