@@ -47,7 +47,7 @@ def resolve_config(args: argparse.Namespace) -> Any:
     return cfg.merge({k: v for k, v in flags.items() if v is not None})
 
 
-def default_models(season: int, *, exog: bool = False, recurrent: bool = True) -> list[str]:
+def default_models(season: int | None, *, exog: bool = False, recurrent: bool = True) -> list[str]:
     """The default comparison: the strongest model of each family with its automatic settings:
     naive, seasonal naive, automatic ARIMA, ARMA(auto), and an LSTM and a GRU whose
     preprocessing, window, direct head (the backtest's horizon) and training budget are
@@ -63,31 +63,50 @@ def default_models(season: int, *, exog: bool = False, recurrent: bool = True) -
     ['naive', 'snaive(12)', 'arima(auto, m=12)', 'arma(auto)']
     >>> default_models(1)
     ['naive', 'arima(auto, m=1)', 'arma(auto)', 'lstm', 'gru', 'combo(arima(auto, m=1), lstm)']
+
+    ``season=None`` (series of different seasons): automatic ARIMA takes each series'
+    season from the backtest, ``arima(auto)``.
     """
     specs = ["naive"]
-    if season > 1:
+    if season is not None and season > 1:
         specs.append(f"snaive({season})")
-    specs.append(f"arima(auto, m={season})")
+    arima = "arima(auto)" if season is None else f"arima(auto, m={season})"
+    specs.append(arima)
     specs.append("arma(auto)")
     if exog:
         specs.append("armax(1,1)")
     if recurrent:
-        specs += ["lstm", "gru", f"combo(arima(auto, m={season}), lstm)"]
+        specs += ["lstm", "gru", f"combo({arima}, lstm)"]
     return specs
+
+
+def _season_note(cfg: Any, note: Any) -> None:
+    """What :func:`_complete`'s season resolution could not settle, in words naming --season."""
+    if getattr(cfg, "season_unknown", False):
+        note("note: cannot infer the season from the data's time index (no calendar frequency); "
+             "MASE/RMSSE use m=1 and the reference is naive. Give --season m for seasonal data")
+    elif getattr(cfg, "season_per_series", False):
+        shown = ", ".join(f"{k!r}: {v}" for k, v in list(cfg.season_seen.items())[:4])
+        note(f"note: the series have different seasons ({shown}): automatic ARIMA and the networks get each "
+             "series' own; MASE/RMSSE use m=1 and the reference is naive. Give --season m for one season")
 
 
 def _complete(cfg: Any, y: Any) -> Any:
     """Fill the settings that depend on the data (models, horizon, a fractional initial)."""
-    from .. import io
+    from ..seasonality import common_season, frequency_seasons
 
-    first = next(iter(y.values())) if isinstance(y, dict) else y
+    found = frequency_seasons(y if isinstance(y, dict) else {"y": y})  # the one resolution, per series
     cfg.season_inferred = cfg.season is None
+    # series of different calendar seasons: each gets its own, from the backtest
+    cfg.season_per_series = cfg.season is None and len({m or 1 for m in found.values()}) > 1
+    cfg.season_unknown = cfg.season is None and None in found.values()
+    cfg.season_seen = found
     if cfg.season is None:
-        cfg.season = io.season_length(first.index) or 1
+        cfg.season = common_season(found)
     season = cfg.season
     cfg.default_models = cfg.models is None
     if cfg.models is None:
-        cfg.models = default_models(season, exog=bool(cfg.known_exog))
+        cfg.models = default_models(None if cfg.season_per_series else season, exog=bool(cfg.known_exog))
     if cfg.horizon is None:
         cfg.horizon = _DEFAULT_HORIZON.get(season, 6)
     if cfg.initial is None:
@@ -158,10 +177,7 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
                              date_format=cfg.date_format, thousands=thousands_mark(cfg.thousands),
                              skip_rows=cfg.skip_rows, say=note)
     cfg = _complete(cfg, y)
-    if getattr(cfg, "season_inferred", False) and io.season_length(
-            (next(iter(y.values())) if isinstance(y, dict) else y).index) is None:
-        note("note: cannot infer the season from the data's time index (no calendar frequency); "
-                   "MASE/RMSSE use m=1 and the reference is naive. Give --season m for seasonal data")
+    _season_note(cfg, note)
     if args.print_config:
         sys.stdout.write(to_toml(cfg.to_sections()))
         return 0
@@ -205,7 +221,7 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
                 result = backtest(
                     models, y, X=X, horizon=horizon, initial=initial, step=cfg.step,
                     window=cfg.window, refit=parse_refit(cfg.refit), metrics=cfg.metrics,
-                    season=int(cfg.season), known_exog=cfg.known_exog or None, n_jobs=cfg.jobs,
+                    season=None if getattr(cfg, "season_per_series", False) else int(cfg.season), known_exog=cfg.known_exog or None, n_jobs=cfg.jobs,
                     backend=backend, cache_dir=cache_dir,
                     progress=bar_callback(bar) if bar is not None else False, seed=cfg.seed,
                 )

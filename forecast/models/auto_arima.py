@@ -5,8 +5,9 @@ likelihood it needs are one algorithm, kept in one place as R keeps it.)
 
 Every choice is made on the training series given to ``fit``:
 
-1. the season ``m`` from the time index (the backtest's rule: 12 monthly, 4 quarterly,
-   24 hourly, ...; ``m=`` overrides, ``m=1`` means non-seasonal);
+1. the season ``m``: ``m=`` when set (``m=1`` means non-seasonal), else the one handed to
+   ``fit(season=)`` (the backtest's, per series), else from the time index (12 monthly, 4
+   quarterly, 24 hourly, ...);
 2. the seasonal differences ``D`` (0 or 1) by the seasonal-strength test of R's
    ``nsdiffs``: difference when the STL seasonal strength is at least 0.64;
 3. the differences ``d`` (0 to ``max_d``) by successive KPSS tests at level 0.05 on the
@@ -51,12 +52,12 @@ SEASONAL_STRENGTH = 0.64  # R's nsdiffs threshold for the "seas" test
 MIN_ROOT = 1.01  # R's auto.arima rejects fits with a root closer to the unit circle
 
 
-def season_of(index: pd.Index) -> int:
-    """The season ``m`` of a time index by the toolkit's one frequency rule
-    (:func:`forecast.io.season_length`); 1 (non-seasonal) where it has none."""
-    from ..io import season_length
+def season_of(y: pd.Series) -> int:
+    """The season ``m`` of a series by the toolkit's one resolver
+    (:func:`forecast.seasonality.resolve_seasons`); 1 (non-seasonal) where it has none."""
+    from ..seasonality import resolve_seasons
 
-    return season_length(index) or 1
+    return resolve_seasons({"y": y})["y"]
 
 
 # ------------------------------------------------------------------ differencing tests
@@ -281,8 +282,8 @@ class AutoARIMA(StateSpaceARIMA):
     Parameters
     ----------
     m : int, optional
-        Season length. None (the default) takes it from the time index with the backtest's
-        rule (12 monthly, 4 quarterly, 24 hourly, 7 daily, 1 for an integer index or yearly
+        Season length. None (the default) takes the season handed to ``fit(season=)``, else
+        from the time index with the backtest's rule (12 monthly, 4 quarterly, 24 hourly, 7 daily, 1 for an integer index or yearly
         data); ``m=1`` fits a non-seasonal model.
     d, D : int, optional
         Fix the number of differences / seasonal differences instead of testing for them.
@@ -332,7 +333,7 @@ class AutoARIMA(StateSpaceARIMA):
     (12, 12)
     """
 
-    _tags: ClassVar[dict[str, Any]] = {"intervals": True, "supports_exog": False}
+    _tags: ClassVar[dict[str, Any]] = {"intervals": True, "supports_exog": False, "uses_season": True}
     enforce_stationarity = True
     enforce_invertibility = True
     method = None
@@ -410,7 +411,8 @@ class AutoARIMA(StateSpaceARIMA):
         self._validate_params()
         x = y.to_numpy(dtype=float)
         n = len(x)
-        m = int(self.m) if self.m is not None else season_of(y.index)
+        # m= wins; else the season handed to fit (the backtest's, per series); else the one resolver
+        m = int(self.m) if self.m is not None else (self._handed("season") or season_of(y))
         info = self._differencing(x, m)
         d, D = info["d"], info["D"]
         w = np.diff(x[m:] - x[:-m] if D else x, d) if d else (x[m:] - x[:-m] if D else x)

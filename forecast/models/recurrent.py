@@ -119,9 +119,9 @@ class RecurrentForecaster(RecurrentSettings, RecurrentTransforms, RecurrentTrain
         Input steps per window; "auto": three seasons (``1.5 * horizon``, at least 8, without
         a season), at most what leaves the median series two horizons of targets.
     horizon : int or "auto", default "auto"
-        Outputs of the direct multi-output head; longer forecasts roll it forward. The
-        backtest sets "auto" to its horizon; fitted directly, "auto" is one season (1
-        without a season), at most a quarter of the median series length.
+        Outputs of the direct multi-output head; longer forecasts roll it forward. "auto":
+        the horizon handed to ``fit(horizon=)`` (the backtest hands its own), else one
+        season (1 without a season), at most a quarter of the median series length.
     lag : int, default 1
         Spacing of the input steps (``x(t), x(t - lag), ...``).
     units : int, default 32
@@ -166,7 +166,10 @@ class RecurrentForecaster(RecurrentSettings, RecurrentTransforms, RecurrentTrain
     difference : bool, default False
         Model first differences.
     season : int or "auto", default "auto"
-        Season length ``m``; "auto": from the time index's frequency, 1 when it has none.
+        Season length ``m``; "auto": the season handed to ``fit(season=)`` (the backtest's,
+        per series: each series is deseasonalised by its own, the window sized by their
+        common one, 1 when they differ), else from the time index's frequency (the series'
+        common one), 1 when it has none.
     deseasonalize : {"auto", "multiplicative", "additive", None}, default "auto"
         Remove classical seasonal indices before the network, put them back on forecasts;
         "auto": when the 90% autocorrelation test finds the series seasonal (per series),
@@ -213,8 +216,9 @@ class RecurrentForecaster(RecurrentSettings, RecurrentTransforms, RecurrentTrain
         padded_series.
     """
 
-    _tags = {"needs_keras": True, "intervals": True, "supports_exog": True,
-             "deterministic": True, "exact": False, "global_model": True, "family": "recurrent"}
+    _tags = {"needs_keras": True, "intervals": True, "supports_exog": True, "deterministic": True,
+             "exact": False, "global_model": True, "family": "recurrent", "uses_season": True,
+             "uses_horizon": True}
 
     #: the recurrent cell when ``cell`` is not given: a class attribute, set by LSTM, GRU and RNN
     cell: str = "lstm"
@@ -285,7 +289,8 @@ class RecurrentForecaster(RecurrentSettings, RecurrentTransforms, RecurrentTrain
 
         from ..errors import ForecastWarning, user_stacklevel
 
-        how = "resolved from the data (one season)" if self.horizon == "auto" else "set"
+        how = "set" if self.horizon != "auto" else (
+            "handed to fit" if self._handed("horizon") else "resolved from the data (one season)")
         warnings.warn(f"{type(self).__name__}: forecasting {steps} steps with a head trained for {H} "
                       f"(horizon={H}, {how}): steps beyond {H} roll the head on its own forecasts, "
                       f"usually less accurate; fit with horizon={steps} for a direct {steps}-step head",

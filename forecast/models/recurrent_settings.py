@@ -118,7 +118,7 @@ class RecurrentSettings:
         With ``time_steps="auto"`` the window is bounded by the data and a short series is
         padded, so ``horizon + 2`` observations (at least 3) are enough."""
         self._validate_params()
-        H = 1 if is_auto(self.horizon) else int(self.horizon)
+        H = self._head() or 1
         d = int(bool(self.difference))
         if is_auto(self.time_steps):
             return max(3, H + 2) + d
@@ -129,24 +129,23 @@ class RecurrentSettings:
         """A series of a panel shorter than a window is padded: it needs the head's horizon,
         one input and the differencing step."""
         self._validate_params()
-        return (1 if is_auto(self.horizon) else int(self.horizon)) + 1 + int(bool(self.difference))
+        return (self._head() or 1) + 1 + int(bool(self.difference))
 
     def _resolve_data(self, ys: dict[str, pd.Series]) -> None:
         """Resolve the "auto" preprocessing settings on the training data (``resolved_params_``)
         and the per-series seasonal factors (``seasonal_``)."""
         typical = int(np.median(np.array([len(s) for s in ys.values()])))
         d = int(bool(self.difference))
-        m = self._resolve_season(ys)
-        if is_auto(self.horizon):  # a season ahead (one step for non-seasonal data), within the data
+        m, per_series = self._resolve_season(ys)
+        H = self._head()
+        if H is None:  # a season ahead (one step for non-seasonal data), within the data
             H = max(1, min(m if m > 1 else 1, typical // HEAD_SHARE))
-        else:
-            H = int(self.horizon)
         if is_auto(self.time_steps):  # three seasons, or 1.5 horizons (at least 8) without a season
             T = SEASONS_PER_WINDOW * m if m > 1 else max(MIN_WINDOW, math.ceil(HORIZONS_PER_WINDOW * H))
             T = max(2, min(T, (typical - d - TARGET_HORIZONS * H - 1) // int(self.lag) + 1))
         else:
             T = int(self.time_steps)
-        deseason, adjusted_positive = self._resolve_seasonal(ys, m)
+        deseason, adjusted_positive = self._resolve_seasonal(ys, per_series)
         log = adjusted_positive if is_auto(self.log) else bool(self.log)
         if is_auto(self.window_norm):
             window_norm = None if self.difference else "last"
@@ -157,22 +156,37 @@ class RecurrentSettings:
         plain = log and window_norm is not None and self.__dict__.get("_n_exog", 0) == 0
         scaler = (None if plain else "standard") if is_auto(self.scaler) else self.scaler
         self.resolved_params_ = {
-            "season": m, "deseasonalize": deseason, "log": bool(log), "scaler": scaler,
+            "season": m if len(set(per_series.values())) <= 1 else dict(per_series), "deseasonalize": deseason, "log": bool(log), "scaler": scaler,
             "window_norm": window_norm, "time_steps": int(T), "horizon": int(H),
             "loss": "mae" if is_auto(self.loss) else self.loss, "n_series": len(ys),
         }
 
-    def _resolve_season(self, ys: dict[str, pd.Series]) -> int:
-        """The season length ``m``: the parameter when set, else from the series' frequency
-        (one season when every series agrees, else 1)."""
-        from ..io import season_length
+    def _resolve_season(self, ys: dict[str, pd.Series]) -> tuple[int, dict[str, int]]:
+        """The season ``m`` of the one network (its window and head) and each series' own
+        season (its deseasonalisation): the parameter when set; else the seasons handed to
+        ``fit(season=)`` (per series on a panel; ``m`` their common one, 1 when they differ);
+        else by the one resolver from the frequency, the series' common season for all."""
+        from ..seasonality import common_season, frequency_seasons
 
         if not is_auto(self.season):
-            return int(self.season)
-        found = {season_length(s.index) for s in ys.values()}
-        return int(found.pop()) if len(found) == 1 and None not in found else 1
+            per = {sid: int(self.season) for sid in ys}
+        elif self._handed("season") is None:
+            m = common_season(frequency_seasons(ys))
+            per = {sid: m for sid in ys}
+        else:
+            handed = self._handed("season")
+            per = {sid: int(handed.get(sid, 1) if isinstance(handed, dict) else handed) for sid in ys}
+        return common_season(per), per
 
-    def _resolve_seasonal(self, ys: dict[str, pd.Series], m: int) -> tuple[Any, bool]:
+    def _head(self) -> int | None:
+        """The head's horizon when decided before the data are seen: the parameter, else
+        the horizon handed to ``fit(horizon=)`` (the backtest's); None: resolved in fit."""
+        if not is_auto(self.horizon):
+            return int(self.horizon)
+        handed = self._handed("horizon")
+        return None if handed is None else int(handed)
+
+    def _resolve_seasonal(self, ys: dict[str, pd.Series], seasons: dict[str, int]) -> tuple[Any, bool]:
         """Each series' seasonal factors (``seasonal_``), fitted on its training data only;
         returns how the series were deseasonalised (a kind, or per panel a count per kind)
         and whether every adjusted value is positive (``log="auto"``)."""
@@ -182,7 +196,7 @@ class RecurrentSettings:
         adjusted_positive = True
         for sid, s in ys.items():
             v = s.to_numpy(dtype=float)
-            kind, si = seasonal_adjustment(v, m, self.deseasonalize)
+            kind, si = seasonal_adjustment(v, seasons[sid], self.deseasonalize)
             self.seasonal_[sid] = {"kind": kind, "indices": [float(x) for x in si]}
             kinds[str(kind)] = kinds.get(str(kind), 0) + 1
             adj = v / si[np.arange(len(v)) % len(si)] if kind == "multiplicative" else (
