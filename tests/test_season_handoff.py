@@ -71,7 +71,6 @@ def test_the_backtest_season_argument_reaches_the_model(fitted_seasons):
 
 
 def test_the_horizon_is_handed_not_matched_by_parameter_name():
-    pytest.importorskip("keras")
     y = fc.datasets.load("airline")[:72]
     tiny = dict(units=4, epochs=1, batch_size=16, seed=0, time_steps=6)
     assert fc.LSTM(**tiny).fit(y, horizon=3).resolved_params_["horizon"] == 3
@@ -80,7 +79,6 @@ def test_the_horizon_is_handed_not_matched_by_parameter_name():
 
 
 def test_a_network_deseasonalises_each_series_by_its_own_handed_season():
-    pytest.importorskip("keras")
     panel = {"monthly": fc.datasets.load("airline")[:96], "quarterly": _quarterly(48)}
     tiny = dict(units=4, epochs=1, batch_size=16, seed=0, time_steps=6, horizon=2)
     net = fc.LSTM(**tiny).fit(panel, season={"monthly": 12, "quarterly": 4})
