@@ -25,9 +25,9 @@ def _criterion(y: np.ndarray, p: int, q: int):
     Z = np.asfortranarray(np.column_stack([y / np.std(y), np.ones(n)]))
 
     def residuals(x: np.ndarray) -> np.ndarray:
-        ar, ma = A._constrain(x, p)
+        ar, ma = A.constrain(x, p)
         try:
-            r, v, _ = A._profile(Z, 1, ar, ma)
+            r, v, _ = A.profile(Z, 1, ar, ma)
         except (A.FastFitError, ValueError, ZeroDivisionError, np.linalg.LinAlgError):
             return np.full(n, 1e6)
         return r * np.exp(0.5 * np.mean(np.log(v))) / np.sqrt(n)

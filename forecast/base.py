@@ -39,8 +39,10 @@ from .io import (
     read_panel,
 )
 from .memcheck import check_forecast_fits
+from .panel_exog import panel_regressors
 from .persistence import save_model
 from .threads import single_thread
+from .validation import whole_number
 
 __all__ = ["Forecaster", "Forecast", "PanelForecast", "Prediction", "clone", "DEFAULT_TAGS", "DEFAULT_LEVELS", "FAMILIES"]
 
@@ -57,6 +59,8 @@ DEFAULT_TAGS: dict[str, Any] = {
     "family": "classical",    # what the verdict compares: classical, recurrent, combination, baseline
     "warm_start": False,      # a fit can start its search where a previous fit ended (warm_start_from):
                               # the backtest then runs consecutive refits of a series in one task
+    "uses_season": False,     # reads the season handed to fit(season=) (else infers its own, or none)
+    "uses_horizon": False,    # reads the horizon handed to fit(horizon=) (a network's direct head)
 }
 
 #: the values of the ``family`` tag (``BacktestResult.verdict`` compares the families)
@@ -220,17 +224,37 @@ class Forecaster:
         models tagged ``needs_keras`` keep the threads TensorFlow is given."""
         return single_thread(not self.get_tags()["needs_keras"])
 
-    def fit(self, y: Any, X: Any = None) -> Forecaster:
+    def fit(self, y: Any, X: Any = None, *, season: int | Mapping[Any, int] | None = None,
+            horizon: int | None = None) -> Forecaster:
         """Estimate the model on ``y`` (and exogenous ``X`` aligned with it). Returns self.
 
         A model tagged ``global_model`` also takes a panel: a dict ``{id: Series}``, a list
         of Series or a long DataFrame (``series_id``, ``timestamp``, ``value``), with ``X`` a
         dict ``{id: DataFrame}`` (or None).
+
+        ``season`` and ``horizon`` are handed over by the caller (the backtest: the season it
+        resolved per series, a dict ``{id: m}`` for a panel, and its horizon), as sktime's
+        ``fh``: a model tagged ``uses_season`` / ``uses_horizon`` reads them
+        (:meth:`_handed`) instead of inferring them; its own explicit parameters still win.
+        Other models ignore them. None: the model resolves them itself, as before.
         """
+        self._handoff = {"season": season, "horizon": None if horizon is None else check_horizon(horizon)}
         self._validate_params()
         if is_panel(y):
             return self._fit_panel_data(y, X)
         return self._fit_series_data(y, X)
+
+    def _handed(self, name: str, sid: str | None = None) -> Any:
+        """The ``season`` or ``horizon`` handed to :meth:`fit` (None when none was); for a
+        season handed per series, series ``sid``'s (or the dict, keyed by ``str`` id, when
+        ``sid`` is None)."""
+        value = self.__dict__.get("_handoff", {}).get(name)
+        if name != "season" or value is None:
+            return value
+        if isinstance(value, Mapping):
+            value = {str(k): whole_number(m, f"season[{k!r}]", type(self).__name__, low=1) for k, m in value.items()}
+            return value if sid is None else value.get(str(sid))
+        return whole_number(value, "season", type(self).__name__, low=1)
 
     def _fit_series_data(self, y: Any, X: Any) -> Forecaster:
         # (the same call depth as _fit_panel_data: a model's warnings name the caller of fit)
@@ -280,16 +304,7 @@ class Forecaster:
             raise InputError(f"{type(self).__name__} does not use exogenous regressors; drop {name}")
         if not isinstance(X, Mapping):
             raise InputError(f"{name} for a panel must be a dict {{series id: DataFrame}}; got {type(X).__name__}")
-        given = {str(k): v for k, v in X.items()}
-        out = {}
-        for sid, s in ys.items():
-            if sid not in given:
-                raise InputError(f"{name} has no exogenous values for series {sid!r}; give one DataFrame per series")
-            out[sid] = check_exog(given[sid], s.index, f"{name}[{sid!r}]", y=s)
-        cols = {tuple(f.columns) for f in out.values()}
-        if len(cols) > 1:
-            raise InputError(f"{name}: every series needs the same exogenous columns; got {sorted(cols)}")
-        return out
+        return panel_regressors(X, ys, name)
 
     def _check_X(self, X: Any, y: pd.Series, name: str) -> pd.DataFrame | None:
         tags = self.get_tags()

@@ -14,7 +14,7 @@ Scaled metrics (MASE, RMSSE) take the training data; their scale uses it alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,7 @@ from .errors import InputError
 
 __all__ = [
     "mae", "rmse", "mape", "smape", "mase", "rmsse", "coverage", "pinball", "owa",
-    "scale", "METRICS", "get", "compute",
+    "scale", "METRICS", "check_metric", "get", "compute",
 ]
 
 
@@ -143,12 +143,20 @@ METRICS: dict[str, Callable[..., Any]] = {
 SCALED = frozenset({"mase", "rmsse"})
 
 
+def check_metric(name: str, extra: Sequence[str] = ()) -> str:
+    """The lower-case name of a point metric (or of one of the ``extra`` scores the caller
+    also computes, e.g. the backtest's ``"coverage"``); otherwise an
+    :class:`~forecast.errors.InputError` naming the known ones. The one check of a metric
+    name, wherever one is given."""
+    key = name.lower()
+    if key not in METRICS and key not in extra:
+        raise InputError(f"unknown metric {name!r}; known metrics: {', '.join([*METRICS, *extra])}")
+    return key
+
+
 def get(name: str) -> Callable[..., Any]:
     """A point metric by name (case-insensitive)."""
-    try:
-        return METRICS[name.lower()]
-    except KeyError:
-        raise InputError(f"unknown metric {name!r}; known metrics: {', '.join(METRICS)}") from None
+    return METRICS[check_metric(name)]
 
 
 def compute(name: str, y_true: Any, y_pred: Any, *, y_train: Any = None, m: int = 1,

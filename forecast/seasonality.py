@@ -9,6 +9,14 @@ The test (the M4 benchmark code): with ``r_k`` the lag-``k`` autocorrelation of 
 values, the series is seasonal when ``n >= 3m`` and
 ``|r_m| > 1.645 * sqrt((1 + 2 * sum_{k<m} r_k**2) / n)``.
 
+The season itself is resolved here, once, for every user: :func:`resolve_seasons` gives each
+series of a panel its season (the caller's ``season=`` when given, else its frequency's by
+:func:`forecast.io.season_length`, 1 without one); :func:`common_season` is the one season of
+a panel whose series agree (1 otherwise). The backtest hands the per-series seasons to the
+models tagged ``uses_season``; a model fitted on its own calls the same resolver (a global
+network over a mixed-frequency panel deseasonalises each series by its own season and sizes
+its one window by their common season, 1 when they differ).
+
 A multiplicative decomposition needs positive data: a series with a zero or negative
 value is left unadjusted (Naive2 is then the naive forecast), as are ``m <= 1`` and series
 shorter than three seasons.
@@ -23,11 +31,41 @@ shorter than three seasons.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["acf", "is_seasonal", "seasonal_indices", "seasonal_adjustment", "naive2_forecast"]
+from .io import season_length
+
+__all__ = ["acf", "is_seasonal", "seasonal_indices", "seasonal_adjustment", "naive2_forecast",
+           "frequency_seasons", "resolve_seasons", "common_season"]
+
+
+def frequency_seasons(panel: Mapping[str, pd.Series]) -> dict[str, int | None]:
+    """Each series' season from its time index's frequency; None where it has none."""
+    return {sid: season_length(s.index) for sid, s in panel.items()}
+
+
+def resolve_seasons(panel: Mapping[str, pd.Series], season: int | None = None) -> dict[str, int]:
+    """The season of every series: ``season`` when given, else its frequency's, 1 without one.
+
+    >>> import forecast as fc
+    >>> y = fc.datasets.load("airline")
+    >>> resolve_seasons({"a": y}), resolve_seasons({"a": y}, 4)
+    ({'a': 12}, {'a': 4})
+    """
+    if season is not None:
+        return {sid: int(season) for sid in panel}
+    return {sid: m or 1 for sid, m in frequency_seasons(panel).items()}
+
+
+def common_season(seasons: Mapping[str, int | None]) -> int:
+    """The one season of a panel whose series all have the same one; else 1."""
+    found = set(seasons.values())
+    return int(found.pop()) if len(found) == 1 and None not in found else 1
+
 
 
 def acf(x: Any, max_lag: int) -> np.ndarray:

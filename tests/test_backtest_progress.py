@@ -65,15 +65,15 @@ def test_progress_shows_the_epochs_of_a_network_being_trained(airline):
 
 
 def test_the_cli_bar_draws_a_line_for_the_epochs(monkeypatch):
-    from forecast.cli.progress import _bar_callback, _TaskProgress
+    from forecast.cli.progress import TaskProgress, bar_callback
 
     class FakeTask:
         model_name, series_id = "lstm", "y"
 
     lines = []
-    bar = _TaskProgress("head", None)
+    bar = TaskProgress("head", None)
     monkeypatch.setattr(bar, "epoch", lambda text, n, of: lines.append((text, n, of)))
-    report = _bar_callback(bar)
+    report = bar_callback(bar)
     report.epoch(FakeTask(), "train", 12, 100)
     report.epoch(FakeTask(), "refit", 2, 5)
     assert lines == [("lstm: epoch 12/100", 12, 100), ("lstm: refit epoch 2/5", 2, 5)]

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import sys
 
-from .common import EXIT_INPUT, EXIT_INTERRUPTED, _configure_environment, _err
+from .common import EXIT_INPUT, EXIT_INTERRUPTED, configure_environment, print_error
 from .parser import UsageError, build_parser
 
 __all__ = ["main", "build_parser", "UsageError"]
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 0
-        _configure_environment(args)
+        configure_environment(args)
         if args.command == "models":
             from .catalog import run_models
 
@@ -71,12 +71,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return backtest_command(args, argv)
     except UsageError as err:
-        _err(str(err))
+        print_error(str(err))
         return EXIT_INPUT
     except KeyboardInterrupt:
         if debug:
             raise
-        _err("interrupted")
+        print_error("interrupted")
         return EXIT_INTERRUPTED
     except Exception as err:
         if debug:
@@ -84,9 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         from ..errors import ForecastError
 
         if isinstance(err, ForecastError | ValueError | OSError) and _is_input_error(err):
-            _err(str(err))
+            print_error(str(err))
             return EXIT_INPUT
-        _err(f"{type(err).__name__}: {err} (run again with --debug for the traceback)")
+        print_error(f"{type(err).__name__}: {err} (run again with --debug for the traceback)")
         return 1
 
 

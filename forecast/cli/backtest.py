@@ -11,20 +11,20 @@ from pathlib import Path
 from typing import Any
 
 from .common import (
-    _FLAG_NAMES,
     EXIT_INTERRUPTED,
     EXIT_NOTHING_SCORED,
     EXIT_SOME_FAILED,
+    FLAG_NAMES,
     PROG,
-    _blas_single_thread,
-    _err,
-    _mark,
-    _say,
-    _use_backend,
+    blas_single_thread,
+    print_error,
+    say,
+    thousands_mark,
+    use_backend,
 )
 from .data import file_hash, load_data
-from .progress import _bar_callback, _silenced_fds, _TaskProgress
-from .tables import _stdout_is_tty, print_leaderboard
+from .progress import TaskProgress, bar_callback, silenced_fds
+from .tables import print_leaderboard, stdout_is_tty
 
 __all__ = ["run_backtest", "resolve_config", "default_models", "command"]
 
@@ -47,7 +47,7 @@ def resolve_config(args: argparse.Namespace) -> Any:
     return cfg.merge({k: v for k, v in flags.items() if v is not None})
 
 
-def default_models(season: int, *, exog: bool = False, recurrent: bool = True) -> list[str]:
+def default_models(season: int | None, *, exog: bool = False, recurrent: bool = True) -> list[str]:
     """The default comparison: the strongest model of each family with its automatic settings:
     naive, seasonal naive, automatic ARIMA, ARMA(auto), and an LSTM and a GRU whose
     preprocessing, window, direct head (the backtest's horizon) and training budget are
@@ -63,31 +63,50 @@ def default_models(season: int, *, exog: bool = False, recurrent: bool = True) -
     ['naive', 'snaive(12)', 'arima(auto, m=12)', 'arma(auto)']
     >>> default_models(1)
     ['naive', 'arima(auto, m=1)', 'arma(auto)', 'lstm', 'gru', 'combo(arima(auto, m=1), lstm)']
+
+    ``season=None`` (series of different seasons): automatic ARIMA takes each series'
+    season from the backtest, ``arima(auto)``.
     """
     specs = ["naive"]
-    if season > 1:
+    if season is not None and season > 1:
         specs.append(f"snaive({season})")
-    specs.append(f"arima(auto, m={season})")
+    arima = "arima(auto)" if season is None else f"arima(auto, m={season})"
+    specs.append(arima)
     specs.append("arma(auto)")
     if exog:
         specs.append("armax(1,1)")
     if recurrent:
-        specs += ["lstm", "gru", f"combo(arima(auto, m={season}), lstm)"]
+        specs += ["lstm", "gru", f"combo({arima}, lstm)"]
     return specs
+
+
+def _season_note(cfg: Any, note: Any) -> None:
+    """What :func:`_complete`'s season resolution could not settle, in words naming --season."""
+    if getattr(cfg, "season_unknown", False):
+        note("note: cannot infer the season from the data's time index (no calendar frequency); "
+             "MASE/RMSSE use m=1 and the reference is naive. Give --season m for seasonal data")
+    elif getattr(cfg, "season_per_series", False):
+        shown = ", ".join(f"{k!r}: {v}" for k, v in list(cfg.season_seen.items())[:4])
+        note(f"note: the series have different seasons ({shown}): automatic ARIMA and the networks get each "
+             "series' own; MASE/RMSSE use m=1 and the reference is naive. Give --season m for one season")
 
 
 def _complete(cfg: Any, y: Any) -> Any:
     """Fill the settings that depend on the data (models, horizon, a fractional initial)."""
-    from .. import io
+    from ..seasonality import common_season, frequency_seasons
 
-    first = next(iter(y.values())) if isinstance(y, dict) else y
+    found = frequency_seasons(y if isinstance(y, dict) else {"y": y})  # the one resolution, per series
     cfg.season_inferred = cfg.season is None
+    # series of different calendar seasons: each gets its own, from the backtest
+    cfg.season_per_series = cfg.season is None and len({m or 1 for m in found.values()}) > 1
+    cfg.season_unknown = cfg.season is None and None in found.values()
+    cfg.season_seen = found
     if cfg.season is None:
-        cfg.season = io.season_length(first.index) or 1
+        cfg.season = common_season(found)
     season = cfg.season
     cfg.default_models = cfg.models is None
     if cfg.models is None:
-        cfg.models = default_models(season, exog=bool(cfg.known_exog))
+        cfg.models = default_models(None if cfg.season_per_series else season, exog=bool(cfg.known_exog))
     if cfg.horizon is None:
         cfg.horizon = _DEFAULT_HORIZON.get(season, 6)
     if cfg.initial is None:
@@ -148,20 +167,17 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
 
     def note(message: str) -> None:
         notes.append(message)
-        _say(args, message)
+        say(args, message)
 
     if cfg.backend and not args.backend:  # from --config
-        _use_backend(cfg.backend)
+        use_backend(cfg.backend)
     exog = io.regressor_columns(cfg.exog, cfg.known_exog, cfg.target)  # flags and config alike
     y, X, source = load_data(cfg.data, target=cfg.target, time_col=cfg.time_col,
                              id_col=cfg.id_col, exog=exog, sep=cfg.sep, decimal=cfg.decimal,
-                             date_format=cfg.date_format, thousands=_mark(cfg.thousands),
+                             date_format=cfg.date_format, thousands=thousands_mark(cfg.thousands),
                              skip_rows=cfg.skip_rows, say=note)
     cfg = _complete(cfg, y)
-    if getattr(cfg, "season_inferred", False) and io.season_length(
-            (next(iter(y.values())) if isinstance(y, dict) else y).index) is None:
-        note("note: cannot infer the season from the data's time index (no calendar frequency); "
-                   "MASE/RMSSE use m=1 and the reference is naive. Give --season m for seasonal data")
+    _season_note(cfg, note)
     if args.print_config:
         sys.stdout.write(to_toml(cfg.to_sections()))
         return 0
@@ -187,7 +203,7 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     headline = (f"backtest of {len(models)} model(s) on {source}"
                 + (f" ({n_series} series)" if n_series > 1 else f" ({len(y)} observations)")
                 + f", horizon {horizon}, first origin after {initial} observations")
-    show_bar = not args.quiet and _stdout_is_tty()
+    show_bar = not args.quiet and stdout_is_tty()
     silence = not args.debug
     from ..evaluation import backtest
 
@@ -199,15 +215,15 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     backend = _dask_client(cfg.dask) if cfg.dask else None
     started = time.perf_counter()
     try:
-        with _blas_single_thread(), _silenced_fds(out / "backtest.log", silence) as fds:
-            bar = _TaskProgress(headline, fds.terminal_out) if show_bar else None
+        with blas_single_thread(), silenced_fds(out / "backtest.log", silence) as fds:
+            bar = TaskProgress(headline, fds.terminal_out) if show_bar else None
             try:
                 result = backtest(
                     models, y, X=X, horizon=horizon, initial=initial, step=cfg.step,
                     window=cfg.window, refit=parse_refit(cfg.refit), metrics=cfg.metrics,
-                    season=int(cfg.season), known_exog=cfg.known_exog or None, n_jobs=cfg.jobs,
+                    season=None if getattr(cfg, "season_per_series", False) else int(cfg.season), known_exog=cfg.known_exog or None, n_jobs=cfg.jobs,
                     backend=backend, cache_dir=cache_dir,
-                    progress=_bar_callback(bar) if bar is not None else False, seed=cfg.seed,
+                    progress=bar_callback(bar) if bar is not None else False, seed=cfg.seed,
                 )
             finally:
                 if bar is not None:
@@ -216,14 +232,14 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
         if backend is not None:
             backend.close()
         done = len(list(cache_dir.glob("**/*.json"))) if cache_dir.exists() else 0
-        _err(f"interrupted; {done} finished task(s) are kept in {cache_dir}. Resume with: "
+        print_error(f"interrupted; {done} finished task(s) are kept in {cache_dir}. Resume with: "
              f"{_resume_command(argv)}")
         return EXIT_INTERRUPTED
     if backend is not None:
         backend.close()
     elapsed = time.perf_counter() - started
     if result.meta.get("season_note"):  # the engine replaced a season longer than the data
-        _say(args, "note: " + result.meta["season_note"].replace("season=m; command line: --season m",
+        say(args, "note: " + result.meta["season_note"].replace("season=m; command line: --season m",
                                                                   "--season m"))
     settings = {
         "command": shlex.join([PROG, *argv]),
@@ -245,7 +261,7 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
         print_leaderboard(result, source=source, quiet=args.quiet)
     written = ("leaderboard.csv, forecasts.csv, failures.csv, ..." if args.no_report
                else "report.html, leaderboard.csv, forecasts.csv, ...")
-    _say(args, f"results in {out}/ ({written}) in {elapsed:.1f}s")
+    say(args, f"results in {out}/ ({written}) in {elapsed:.1f}s")
     return _failure_status(result, out)
 
 
@@ -265,7 +281,7 @@ def _failure_status(result: Any, out: Path) -> int:
 def command(args: argparse.Namespace, argv: list[str]) -> int:
     from ..errors import option_spelling
 
-    with option_spelling(_FLAG_NAMES):
+    with option_spelling(FLAG_NAMES):
         return run_backtest(args, argv)
 
 

@@ -16,12 +16,12 @@ EXIT_NOTHING_SCORED = 4  # no origin where the models forecast: nothing compared
 EXIT_INTERRUPTED = 130
 
 
-def _err(message: str) -> None:
+def print_error(message: str) -> None:
     text = " ".join(str(message).split("\n")).strip()
     sys.stderr.write(f"{PROG}: error: {text}\n")
 
 
-def _say(args: argparse.Namespace, message: str) -> None:
+def say(args: argparse.Namespace, message: str) -> None:
     if not getattr(args, "quiet", False):
         sys.stderr.write(fit_to_terminal(message, sys.stderr) + "\n")
         sys.stderr.flush()
@@ -62,10 +62,10 @@ def fit_to_terminal(text: str, stream: Any = None) -> str:
         for line in text.split("\n"))
 
 
-def _configure_environment(args: argparse.Namespace) -> None:
+def configure_environment(args: argparse.Namespace) -> None:
     """Before anything imports keras: backend choice and library log levels."""
     if getattr(args, "backend", None):
-        _use_backend(args.backend)
+        use_backend(args.backend)
     if not getattr(args, "debug", False):
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         import logging
@@ -78,7 +78,7 @@ def _configure_environment(args: argparse.Namespace) -> None:
 
 _BACKEND_PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
 #: how error messages name the settings: the flags of this command
-_FLAG_NAMES = {"target": "--target", "time_col": "--time-col", "id_col": "--id-col",
+FLAG_NAMES = {"target": "--target", "time_col": "--time-col", "id_col": "--id-col",
                "exog": "--exog", "known_exog": "--known-exog", "X": "--exog",
                "regressors": "--exog/--known-exog", "X_future": "--future",
                "sep": "--sep", "decimal": "--decimal", "date_format": "--date-format",
@@ -86,7 +86,7 @@ _FLAG_NAMES = {"target": "--target", "time_col": "--time-col", "id_col": "--id-c
                "horizon": "--horizon", "backend": "--backend", "n_jobs": "--jobs"}
 
 
-def _use_backend(name: str) -> None:
+def use_backend(name: str) -> None:
     """Set the Keras backend for this run, refusing one whose package is not installed
     (before any data is read or model fitted; nothing is imported here)."""
     import importlib.util
@@ -105,7 +105,7 @@ def _use_backend(name: str) -> None:
 
 
 
-def _blas_single_thread() -> Any:
+def blas_single_thread() -> Any:
     """One BLAS/OpenMP thread while models fit (:func:`forecast.threads.single_thread`): the
     series are small, and multi-threaded BLAS on small matrices is many times slower."""
     from ..threads import single_thread
@@ -120,6 +120,6 @@ def validate_params(model: Any) -> None:
     model._validate_params()
 
 
-def _mark(thousands: str | None) -> str | None:
+def thousands_mark(thousands: str | None) -> str | None:
     """The thousands setting as the reader takes it: None detects, '' says there is none."""
     return "" if thousands == "none" else thousands

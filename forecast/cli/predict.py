@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .common import _FLAG_NAMES, _blas_single_thread, _mark, _say
+from .common import FLAG_NAMES, blas_single_thread, say, thousands_mark
 from .data import load_data
 
 __all__ = ["run_predict", "command"]
@@ -43,8 +43,8 @@ def run_predict(args: argparse.Namespace) -> int:
         writable_file(args.out, "--out")
     y, X, _ = load_data(args.data, target=args.target, time_col=args.time_col,
                         id_col=args.id_col, exog=exog, sep=args.sep, decimal=args.decimal,
-                        date_format=args.date_format, thousands=_mark(args.thousands),
-                        skip_rows=args.skip_rows, say=lambda m: _say(args, m))
+                        date_format=args.date_format, thousands=thousands_mark(args.thousands),
+                        skip_rows=args.skip_rows, say=lambda m: say(args, m))
     future = None
     if args.future:
         if not exog:
@@ -59,7 +59,7 @@ def run_predict(args: argparse.Namespace) -> int:
         seed_model(model, args.seed if args.seed is not None else 0, seed_globals=True)
         xs = X.get(sid) if isinstance(X, dict) else X
         fx = future.get(sid) if isinstance(future, dict) else future
-        with _blas_single_thread():
+        with blas_single_thread():
             fcst = model.fit(ys, xs).predict(horizon, X=fx)
         frame = fcst.to_frame(levels=levels)
         frame.insert(0, "timestamp", frame.index.astype(str))
@@ -72,7 +72,7 @@ def run_predict(args: argparse.Namespace) -> int:
         from ..atomic import atomic_write
 
         atomic_write(args.out, text)
-        _say(args, f"wrote {len(out)} forecasts to {args.out}")
+        say(args, f"wrote {len(out)} forecasts to {args.out}")
     else:
         sys.stdout.write(text)
     return 0
@@ -84,7 +84,7 @@ def _future_exog(path: str, time_col: str | None, id_col: str | None, exog: list
 
     from .. import io
 
-    frame = io.read_table(path, sep=args.sep, decimal=args.decimal, thousands=_mark(args.thousands))
+    frame = io.read_table(path, sep=args.sep, decimal=args.decimal, thousands=thousands_mark(args.thousands))
     missing = [c for c in exog if c not in frame.columns]
     if missing:
         from ..errors import InputError
@@ -102,5 +102,5 @@ def _future_exog(path: str, time_col: str | None, id_col: str | None, exog: list
 def command(args: argparse.Namespace) -> int:
     from ..errors import option_spelling
 
-    with option_spelling(_FLAG_NAMES):  # messages name --target, not target=
+    with option_spelling(FLAG_NAMES):  # messages name --target, not target=
         return run_predict(args)

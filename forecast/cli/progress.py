@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 
-class _TaskProgress:
+class TaskProgress:
     """A rich progress bar over backtest tasks, naming the model and series being run."""
 
     def __init__(self, headline: str, console_file: Any):
@@ -59,7 +59,7 @@ class _TaskProgress:
         self.progress.stop()
 
 
-def _bar_callback(bar: _TaskProgress) -> Callable[[int, int, Any], None]:
+def bar_callback(bar: TaskProgress) -> Callable[[int, int, Any], None]:
     """The engine's progress callback, drawn on the CLI's own bar (model and series shown);
     its ``epoch`` attribute draws the epochs of a network trained in a task (serial runs)."""
     from ..evaluation.parallel import epoch_text
@@ -78,7 +78,7 @@ def _bar_callback(bar: _TaskProgress) -> Callable[[int, int, Any], None]:
     return report
 
 
-class _silenced_fds:
+class silenced_fds:
     """Send everything written to file descriptors 1 and 2 (Keras epoch logs, TensorFlow's
     C++ messages, worker prints) to ``log_path`` while the backtest runs; the progress bar
     keeps a handle on the real terminal."""
@@ -89,7 +89,7 @@ class _silenced_fds:
         self.terminal_out: Any = sys.stdout
         self.terminal_err: Any = sys.stderr
 
-    def __enter__(self) -> _silenced_fds:
+    def __enter__(self) -> silenced_fds:
         if not self.enabled:
             return self
         sys.stdout.flush()

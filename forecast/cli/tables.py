@@ -11,7 +11,7 @@ from ..failnotes import undefined_notes  # the terminal and the report say the s
 __all__ = ["render_table", "leaderboard_rows", "print_leaderboard", "print_verdict", "mcs_label", "undefined_notes"]
 
 
-def _stdout_is_tty() -> bool:
+def stdout_is_tty() -> bool:
     try:
         return sys.stdout.isatty()
     except (AttributeError, ValueError):
@@ -27,7 +27,7 @@ def render_table(headers: list[str], rows: list[list[Any]], *, title: str | None
     never cut), plain aligned text otherwise (pipes, files). Returns the headers left out."""
     file = file or sys.stdout
     cells = [["" if v is None else str(v) for v in row] for row in rows]
-    if file is sys.stdout and _stdout_is_tty():
+    if file is sys.stdout and stdout_is_tty():
         from .termtable import print_rich
 
         numeric = [bool(cells) and all(_looks_numeric(r[i]) for r in cells) for i in range(len(headers))]

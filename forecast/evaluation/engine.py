@@ -20,9 +20,11 @@ import pandas as pd
 
 from ..base import Forecaster
 from ..errors import ForecastWarning, InputError, option
-from ..io import ID_COLUMNS, check_exog, check_horizon, check_series, read_panel, season_length
+from ..io import ID_COLUMNS, check_exog, check_horizon, check_series, read_panel
 from ..io import is_panel as detect_panel
-from ..metrics import METRICS
+from ..metrics import check_metric
+from ..panel_exog import panel_regressors
+from ..seasonality import frequency_seasons, resolve_seasons
 from ..validation import whole_number
 from .cache import TaskCache, hash_frame, hash_json, hash_series
 from .parallel import capped_jobs, execute
@@ -46,7 +48,7 @@ DEFAULT_METRICS = ("mae", "rmse", "smape", "mase", "rmsse")
 def _infer_season(panel: dict[str, pd.Series], is_panel: bool) -> int:
     """The season of the data's frequency (:func:`forecast.io.season_length`); 1 with a
     :class:`ForecastWarning` naming ``season=`` when it cannot be inferred."""
-    seasons = {sid: season_length(s.index) for sid, s in panel.items()}
+    seasons = frequency_seasons(panel)
     found = set(seasons.values())
     if len(found) == 1 and None not in found:
         return int(found.pop())
@@ -209,18 +211,11 @@ def _parse_data(y: Any, X: Any) -> tuple[dict[str, pd.Series], dict[str, pd.Data
     else:
         series = check_series(y, "y")
         panel = {str(series.name) if series.name is not None else "y": series}
-    exog: dict[str, pd.DataFrame | None] = {}
-    for sid, series in panel.items():
-        if X is None:
-            exog[sid] = None
-        elif isinstance(X, Mapping):
-            if sid not in X:
-                raise InputError(f"X has no regressors for series {sid!r}; give a DataFrame for every series id")
-            exog[sid] = check_exog(X[sid], series.index, f"X[{sid!r}]", y=series)
-        else:
-            if is_panel and len(panel) > 1:
-                raise InputError("y is a panel: pass X as a dict series id -> DataFrame")
-            exog[sid] = check_exog(X, series.index, "X", y=series)
+    if isinstance(X, Mapping):
+        return panel, panel_regressors(X, panel, "X", same_columns=False), is_panel
+    if X is not None and is_panel and len(panel) > 1:
+        raise InputError("y is a panel: pass X as a dict series id -> DataFrame")
+    exog = {sid: check_exog(X, series.index, "X", y=series) for sid, series in panel.items()}
     return panel, exog, is_panel
 
 
@@ -296,7 +291,8 @@ def _model_id(model: Forecaster) -> dict[str, Any]:
 
 def _global_tasks(name: str, model: Forecaster, panel: dict[str, pd.Series], exog: dict[str, pd.DataFrame | None],
                   cols: list[str], origins_by_series: dict[str, list[int]], refit_k: int, window: str | int,
-                  horizon: int, level: float, settings: dict[str, Any], seed: int | None) -> list[GlobalTask]:
+                  horizon: int, level: float, settings: dict[str, Any], seed: int | None,
+                  seasons: dict[str, int] | None = None) -> list[GlobalTask]:
     """One task per refit segment for a model trained on all series of the panel."""
     from .. import __version__
 
@@ -320,11 +316,13 @@ def _global_tasks(name: str, model: Forecaster, panel: dict[str, pd.Series], exo
             starts[sid] = start
         key = hash_json({"version": __version__, "global": True, "y": {sid: y_hashes[sid] for sid in members},
                          "X": {sid: x_hashes[sid] for sid in members}, "model": model_id, "settings": settings,
-                         "origins": origins, "start": starts, "name": name})
+                         "origins": origins, "start": starts, "name": name,
+                         "seasons": None if seasons is None else {sid: seasons[sid] for sid in members}})
         task_seed = None if seed is None else int(hash_json([seed, "global", name, seg_no])[:8], 16)
         tasks.append(GlobalTask(key=key, model_name=name, segment=seg_no, model=model, ys=ys,
                                 Xs=Xs if cols else None, n_train=n_train, origins=origins,
-                                horizon=horizon, level=level, seed=task_seed))
+                                horizon=horizon, level=level, seed=task_seed,
+                                seasons=None if seasons is None else {sid: seasons[sid] for sid in ys}))
     return tasks
 
 
@@ -444,10 +442,7 @@ def backtest(
     horizon = check_horizon(horizon)
     window = check_window(window)
     refit_k = check_refit(refit)
-    metric_names = [m.lower() for m in (metrics or DEFAULT_METRICS)]
-    for name in metric_names:
-        if name not in METRICS and name != "coverage":
-            raise InputError(f"unknown metric {name!r}; known metrics: {', '.join([*METRICS, 'coverage'])}")
+    metric_names = [check_metric(m, extra=("coverage",)) for m in (metrics or DEFAULT_METRICS)]
     n_jobs, too_many = capped_jobs(n_jobs, backend)
     if too_many:
         warnings.warn(too_many, ForecastWarning, stacklevel=2)
@@ -458,8 +453,10 @@ def backtest(
     plan = _exog_plan({**run_map, **model_map}, exog, known_exog)
     if season is None:
         season = _infer_season(panel, is_panel)
+        model_seasons = resolve_seasons(panel)  # per series, handed to the models tagged uses_season
     else:
         season = whole_number(season, "season", low=1)
+        model_seasons = resolve_seasons(panel, season)
     level = float(level)
 
     from .. import __version__
@@ -501,17 +498,19 @@ def backtest(
             for seg_no, seg in enumerate(segments(origins, refit_k)):
                 start = train_start(seg[0], window)
                 key = hash_json({"version": __version__, "y": y_hash, "X": x_hash, "model": model_id,
-                                 "settings": settings, "origins": seg, "start": start, "name": name})
+                                 "settings": settings, "origins": seg, "start": start, "name": name,
+                                 "season": model_seasons[sid]})
                 task_seed = None if seed is None else int(hash_json([seed, sid, name, seg_no])[:8], 16)
                 tasks.append(Task(
                     key=key, series_id=sid, model_name=name, segment=seg_no, model=model,
                     y=series.iloc[start:seg[-1] + 1],
                     X=None if x_model is None else x_model.iloc[start:seg[-1] + 1 + horizon],
                     n_train=seg[0] - start + 1, origins=seg, horizon=horizon, level=level, seed=task_seed,
+                    season=model_seasons[sid],
                 ))
     for name in global_names:
         tasks.extend(_global_tasks(name, run_map[name], panel, exog, plan[name], origins_by_series,
-                                   refit_k, window, horizon, level, settings, seed))
+                                   refit_k, window, horizon, level, settings, seed, model_seasons))
     tasks = chain_tasks(tasks)  # consecutive refits of warm-starting models: one task each chain
     season, season_note = _season_for_data(int(season), panel, origins_by_series, window)
     cache = TaskCache(cache_dir) if cache_dir is not None else None

@@ -51,6 +51,7 @@ class Task:
     level: float
     seed: int | None
     limit_threads: bool = False
+    season: int | None = None  # the series' season, handed to a model tagged uses_season
 
 
 @dataclass
@@ -75,6 +76,7 @@ class GlobalTask:
     level: float
     seed: int | None
     limit_threads: bool = False
+    seasons: dict[str, int] | None = None  # per series, handed to a model tagged uses_season
 
 
 @contextlib.contextmanager
@@ -97,12 +99,16 @@ def limit_threads(active: bool, needs_keras: bool) -> Iterator[None]:
         yield
 
 
-def _set_horizon(model: Forecaster, horizon: int) -> Forecaster:
-    """A model with ``horizon="auto"`` (the recurrent family's direct head) gets the
-    backtest's horizon, on the task's own copy."""
-    if model.get_params().get("horizon", None) == "auto":
-        model.set_params(horizon=int(horizon))
-    return model
+def _handoff(task: Task | GlobalTask, tags: dict[str, Any]) -> dict[str, Any]:
+    """What ``fit`` is handed: the season (per series for a global model) to a model tagged
+    ``uses_season``, the backtest's horizon to one tagged ``uses_horizon``."""
+    out: dict[str, Any] = {}
+    season = task.seasons if isinstance(task, GlobalTask) else task.season
+    if tags["uses_season"] and season is not None:
+        out["season"] = season
+    if tags["uses_horizon"]:
+        out["horizon"] = int(task.horizon)
+    return out
 
 
 def _fraction(level: float) -> float:
@@ -172,7 +178,7 @@ def fit_and_forecast(task: Task | GlobalTask, warm_from: Forecaster | None = Non
     fit_seconds = predict_seconds = 0.0
     resolved: dict[str, Any] = {}
     with limit_threads(task.limit_threads, needs_keras), recording_warnings() as caught:
-        model = _set_horizon(seed_model(task.model.clone(), task.seed, seed_globals=True), h)
+        model = seed_model(task.model.clone(), task.seed, seed_globals=True)
         if warm_from is not None:
             model.warm_start_from(warm_from)
         hook = getattr(task, "epoch_progress", None)  # set by a serial run that draws a progress bar
@@ -183,7 +189,7 @@ def fit_and_forecast(task: Task | GlobalTask, warm_from: Forecaster | None = Non
         start = time.perf_counter()
         try:
             caught.stage = "fit"
-            model.fit(pack(y_train), pack(X_train))
+            model.fit(pack(y_train), pack(X_train), **_handoff(task, tags))
             fitted = True
         except Exception as err:  # noqa: BLE001 - any model failure is recorded
             fitted = False

@@ -60,7 +60,7 @@ class ArmaFit:
     warm: bool = False  # the search from a previous fit's optimum was conclusive
 
 
-def _constrain(x: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
+def constrain(x: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
     from statsmodels.tsa.statespace.tools import constrain_stationary_univariate
 
     ar = constrain_stationary_univariate(x[:p]) if p else np.zeros(0)
@@ -68,7 +68,7 @@ def _constrain(x: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
     return ar, ma
 
 
-def _unconstrain(ar: np.ndarray, ma: np.ndarray) -> np.ndarray:
+def unconstrain(ar: np.ndarray, ma: np.ndarray) -> np.ndarray:
     from statsmodels.tsa.statespace.tools import unconstrain_stationary_univariate
 
     parts = []
@@ -118,7 +118,7 @@ def _innovations_kernels():
         return None
 
 
-def _whiten(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+def whiten(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     """One-step prediction errors of every column of ``Z`` under the ARMA (unit innovation
     variance), as a list of columns, and their variances, by the innovations algorithm."""
     kernels = _innovations_kernels()
@@ -146,10 +146,10 @@ def _whiten(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[list[np.ndar
     return [np.asarray(filt(Z[:, j], ar, ma, theta)) for j in range(Z.shape[1])], np.asarray(v)
 
 
-def _profile(Z: np.ndarray, k: int, ar: np.ndarray, ma: np.ndarray):
+def profile(Z: np.ndarray, k: int, ar: np.ndarray, ma: np.ndarray):
     """Whitened residuals after GLS on the regressors, their variances and the GLS
     coefficients, for fixed ARMA coefficients. ``Z`` = [y, X] (Fortran order is fastest)."""
-    u, v = _whiten(Z, ar, ma)
+    u, v = whiten(Z, ar, ma)
     if not (v.min() > 0 and all(np.isfinite(col.sum()) for col in u)):
         raise FastFitError("innovations variances not positive")
     scale = 1.0 / np.sqrt(v)
@@ -168,7 +168,7 @@ def _profile(Z: np.ndarray, k: int, ar: np.ndarray, ma: np.ndarray):
     return r, v, beta
 
 
-def _search(residuals, x0: np.ndarray, max_iter: int, known: np.ndarray | None = None, *,
+def search(residuals, x0: np.ndarray, max_iter: int, known: np.ndarray | None = None, *,
             ftol: float = TOL, xtol: float = TOL, gtol: float = TOL):
     """Levenberg-Marquardt from ``x0``: ``(x, cost, evaluations, converged)``.
 
@@ -227,7 +227,7 @@ def _search(residuals, x0: np.ndarray, max_iter: int, known: np.ndarray | None =
     return x, cost, evals, False
 
 
-def _other_starts(x0: np.ndarray, x1: np.ndarray, p: int, q: int) -> list[np.ndarray]:
+def further_starts(x0: np.ndarray, x1: np.ndarray, p: int, q: int) -> list[np.ndarray]:
     """Further start values after a first search from ``x0`` ended at ``x1``.
 
     ARMA likelihoods often have two optima of near-cancelling AR and MA factors with
@@ -262,7 +262,7 @@ def _start_x(ar: np.ndarray | None, ma: np.ndarray | None, p: int, q: int) -> np
     invertible region (or none) start from zero instead."""
     try:
         with np.errstate(all="ignore"):
-            x0 = _unconstrain(np.zeros(p) if ar is None else np.asarray(ar, dtype=float),
+            x0 = unconstrain(np.zeros(p) if ar is None else np.asarray(ar, dtype=float),
                               np.zeros(q) if ma is None else np.asarray(ma, dtype=float))
     except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
         x0 = np.zeros(p + q)
@@ -280,10 +280,10 @@ def _warm_search(residuals, x0: np.ndarray, warm: tuple[np.ndarray, np.ndarray],
     if len(ar) != p or len(ma) != q:
         return None
     xw = _start_x(ar, ma, p, q)
-    x, cost, nfev, converged = _search(residuals, xw, WARM_ITER)
+    x, cost, nfev, converged = search(residuals, xw, WARM_ITER)
     if not converged or _on_boundary(x):
         return x, cost, nfev, converged, False
-    _, _, nfev0, joined = _search(residuals, x0, MAX_ITER, known=x)
+    _, _, nfev0, joined = search(residuals, x0, MAX_ITER, known=x)
     return x, cost, nfev + nfev0, converged, joined is None
 
 
@@ -295,7 +295,7 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
     ``X`` (n, k) holds the regressors (a column of ones for a constant) or is None for a
     zero mean. The first search starts from the given start values (statsmodels' own, by
     the caller); two more start from the mirror image of its optimum and from white noise
-    (:func:`_other_starts`; ``other_starts=False`` skips them when the caller compares with
+    (:func:`further_starts`; ``other_starts=False`` skips them when the caller compares with
     another optimiser anyway), and the best optimum is kept. Each search stops on a
     convergence criterion (relative change of the criterion or of the parameters below
     ``TOL``), not on a step count. ``modes`` on the result counts the distinct optima found,
@@ -323,9 +323,9 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
     Z = np.asfortranarray(Z / np.r_[scale, np.ones(k)])
 
     def residuals(x: np.ndarray) -> np.ndarray:
-        ar, ma = _constrain(x, p)
+        ar, ma = constrain(x, p)
         try:
-            r, v, _ = _profile(Z, k, ar, ma)
+            r, v, _ = profile(Z, k, ar, ma)
         except (FastFitError, ValueError, ZeroDivisionError, FloatingPointError, np.linalg.LinAlgError):
             return np.full(n, 1e6)
         return r * np.exp(0.5 * np.mean(np.log(v))) / np.sqrt(n)
@@ -337,11 +337,11 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
     if warm_used:  # the warm search is conclusive
         x, nfev = done[0], done[2]
     elif p + q:
-        x, cost, nfev, converged = _search(residuals, x0, MAX_ITER)
+        x, cost, nfev, converged = search(residuals, x0, MAX_ITER)
         boundary = _on_boundary(x)
         first = x
-        for start in _other_starts(x0, x, p, q) if other_starts else ():
-            x2, cost2, nfev2, conv2 = _search(residuals, start, MAX_ITER, known=first)
+        for start in further_starts(x0, x, p, q) if other_starts else ():
+            x2, cost2, nfev2, conv2 = search(residuals, start, MAX_ITER, known=first)
             nfev += nfev2
             if conv2 is None:  # joined the first search's optimum
                 continue
@@ -357,8 +357,8 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
                 boundary = _on_boundary(x)
     else:
         x = x0
-    ar, ma = _constrain(x, p)
-    r, v, beta = _profile(Z, k, ar, ma)
+    ar, ma = constrain(x, p)
+    r, v, beta = profile(Z, k, ar, ma)
     sigma2 = float(np.sum(r**2) / n)
     if not (sigma2 > 0 and np.isfinite(sigma2)):
         raise FastFitError("zero or non-finite innovation variance")

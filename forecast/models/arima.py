@@ -58,7 +58,7 @@ def _order_tuple(value: Any, name: str, owner: str, size: int) -> tuple[int, ...
     return tuple(_whole(v, f"{name}[{i}]", owner) for i, v in enumerate(value))
 
 
-def _catch(action: str, owner: str, fn, *args, hint: str = "", **kwargs):
+def statsmodels_call(action: str, owner: str, fn, *args, hint: str = "", **kwargs):
     """Run a statsmodels call, collecting its warnings and wrapping its failures."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -84,7 +84,7 @@ class _Estimated:
     method: str
 
 
-class _StateSpaceARIMA(Forecaster):
+class StateSpaceARIMA(Forecaster):
     """Shared implementation: one statsmodels ARIMA, fitted once, filtered thereafter.
 
     Subclasses say which ``(order, seasonal_order, trend)`` they stand for in ``_spec``.
@@ -261,7 +261,7 @@ class _StateSpaceARIMA(Forecaster):
         if isinstance(fast, tuple):
             mod, fit, params = fast
             try:
-                res, caught = _catch(f"filtering ARIMA{order} on {len(y)} observations", owner,
+                res, caught = statsmodels_call(f"filtering ARIMA{order} on {len(y)} observations", owner,
                                      mod.filter, params, cov_type="none")
                 fast_res = (res, self._fast_notes(fit) + caught, "exact-ls")
                 if self._fast_trusted(fit):
@@ -284,7 +284,7 @@ class _StateSpaceARIMA(Forecaster):
 
         hint = "; if X is given, drop constant or duplicated columns from it" if X is not None else ""
         try:
-            res, caught = _catch(f"estimating ARIMA{order}x{seasonal_order} on {len(y)} observations", owner,
+            res, caught = statsmodels_call(f"estimating ARIMA{order}x{seasonal_order} on {len(y)} observations", owner,
                                  run, hint=hint)
         except ModelError:
             if fast_res is None:
@@ -374,11 +374,11 @@ class _StateSpaceARIMA(Forecaster):
         return self.trend
 
     def _predict(self, horizon: int, X: pd.DataFrame | None) -> Prediction:
-        fc, _ = _catch("forecasting", type(self).__name__, self.results_.get_forecast, horizon, exog=self._exog(X))
+        fc, _ = statsmodels_call("forecasting", type(self).__name__, self.results_.get_forecast, horizon, exog=self._exog(X))
         return Prediction(np.asarray(fc.predicted_mean, dtype=float), se=np.asarray(fc.se_mean, dtype=float))
 
     def _update(self, y_new: pd.Series, X_new: pd.DataFrame | None) -> None:
-        self.results_, _ = _catch("filtering new observations", type(self).__name__, self._extend,
+        self.results_, _ = statsmodels_call("filtering new observations", type(self).__name__, self._extend,
                                   self.results_, y_new.to_numpy(dtype=float), self._exog(X_new))
 
     def _predict_origins(self, y_new: pd.Series, positions: list[int], horizon: int,
@@ -391,7 +391,7 @@ class _StateSpaceARIMA(Forecaster):
         last = positions[-1]
         endog = np.concatenate([y_new.to_numpy(dtype=float)[:last], np.full(horizon, np.nan)])
         exog = None if X_all is None else X_all.to_numpy(dtype=float)[: last + horizon]
-        res, _ = _catch("filtering for multi-origin forecasts", type(self).__name__, self._extend,
+        res, _ = statsmodels_call("filtering for multi-origin forecasts", type(self).__name__, self._extend,
                         self.results_, endog, exog)
         ssm = res.model.ssm
         fixed = {}
@@ -455,7 +455,7 @@ class _StateSpaceARIMA(Forecaster):
         params = np.asarray(state["params"], dtype=float)
         mod = self._model(self.y_.to_numpy(dtype=float), self._exog(self.X_), self.order_,
                           self.seasonal_order_, self.trend_)
-        self.results_, _ = _catch("re-filtering the saved data", type(self).__name__, mod.filter,
+        self.results_, _ = statsmodels_call("re-filtering the saved data", type(self).__name__, mod.filter,
                                   params, cov_type="none")
         self.params_ = pd.Series(params, index=list(state["param_names"]), name="params")
         self.aic_, self.bic_, self.llf_ = float(state["aic"]), float(state["bic"]), float(state["llf"])
@@ -465,7 +465,7 @@ class _StateSpaceARIMA(Forecaster):
             self.selection_ = pd.DataFrame(state["selection"])
 
 
-class ARIMA(_StateSpaceARIMA):
+class ARIMA(StateSpaceARIMA):
     """(Seasonal) ARIMA on statsmodels' state-space model, with optional exogenous regressors.
 
     Parameters
@@ -535,7 +535,7 @@ class ARIMA(_StateSpaceARIMA):
         return {"order": (1, 1, 0)}
 
 
-class _ARMABase(_StateSpaceARIMA):
+class _ARMABase(StateSpaceARIMA):
     """ARMA(p, q) with a constant: ``trend="c"`` unless told otherwise."""
 
     def _pq(self) -> tuple[Any, Any]:
@@ -724,7 +724,7 @@ class ARMA(_ARMABase):
     def _start_x(self, y, order, trend):
         """statsmodels' start values of ``order`` (those the exact fit starts from), in the
         estimator's unconstrained parametrisation; None where there are none."""
-        from ._arma_mle import _unconstrain
+        from ._arma_mle import unconstrain
 
         p, _, q = order
         try:
@@ -733,7 +733,7 @@ class ARMA(_ARMABase):
                 start = np.asarray(self._model(y, None, order, (0, 0, 0, 0), trend).start_params, dtype=float)
                 k = int(trend == "c")
                 with np.errstate(all="ignore"):
-                    x0 = _unconstrain(start[k:k + p], start[k + p:k + p + q])
+                    x0 = unconstrain(start[k:k + p], start[k + p:k + p + q])
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
             return None
         return np.where(np.isfinite(x0), np.clip(x0, -3, 3), 0.0)

@@ -59,7 +59,7 @@ def screen_fit(y: np.ndarray, const: bool, p: int, q: int, x0: np.ndarray, more=
     unconstrained start ``x0``: the concentrated likelihood of :func:`._arma_mle.fit_arma`,
     one Levenberg-Marquardt search with the screen's loose settings. Raises
     :class:`._arma_mle.FastFitError` where the likelihood cannot be evaluated."""
-    from ._arma_mle import FastFitError, _constrain, _other_starts, _profile, _search
+    from ._arma_mle import FastFitError, constrain, further_starts, profile, search
 
     n = len(y)
     k = int(const)
@@ -69,9 +69,9 @@ def screen_fit(y: np.ndarray, const: bool, p: int, q: int, x0: np.ndarray, more=
     Z = np.asfortranarray(np.column_stack([y / scale, np.ones(n)]) if const else (y / scale)[:, None])
 
     def residuals(x: np.ndarray) -> np.ndarray:
-        ar, ma = _constrain(x, p)
+        ar, ma = constrain(x, p)
         try:
-            r, v, _ = _profile(Z, k, ar, ma)
+            r, v, _ = profile(Z, k, ar, ma)
         except (FastFitError, ValueError, ZeroDivisionError, FloatingPointError, np.linalg.LinAlgError):
             return np.full(n, 1e6)
         return r * np.exp(0.5 * np.mean(np.log(v))) / np.sqrt(n)
@@ -79,16 +79,16 @@ def screen_fit(y: np.ndarray, const: bool, p: int, q: int, x0: np.ndarray, more=
     starts = [np.asarray(x0, dtype=float)] + [np.asarray(s, dtype=float) for s in more]
     x = starts[0]
     if p + q:
-        x, cost, _, _ = _search(residuals, x, SCREEN_ITER, ftol=SCREEN_FTOL, xtol=SCREEN_XTOL)
+        x, cost, _, _ = search(residuals, x, SCREEN_ITER, ftol=SCREEN_FTOL, xtol=SCREEN_XTOL)
         first = x
         others = [s for s in starts[1:] if not np.array_equal(s, starts[0])]
-        for start in (others + _other_starts(starts[0], first, p, q))[:STARTS - 1]:
-            x2, cost2, _, joined = _search(residuals, start, SCREEN_ITER, first,
+        for start in (others + further_starts(starts[0], first, p, q))[:STARTS - 1]:
+            x2, cost2, _, joined = search(residuals, start, SCREEN_ITER, first,
                                            ftol=SCREEN_FTOL, xtol=SCREEN_XTOL)
             if joined is not None and cost2 < cost:
                 x, cost = x2, cost2
-    ar, ma = _constrain(x, p)
-    r, v, _ = _profile(Z, k, ar, ma)
+    ar, ma = constrain(x, p)
+    r, v, _ = profile(Z, k, ar, ma)
     sigma2 = float(r @ r / n)
     if not (sigma2 > 0 and np.isfinite(sigma2)):
         raise FastFitError("zero or non-finite innovation variance")

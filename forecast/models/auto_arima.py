@@ -5,8 +5,9 @@ likelihood it needs are one algorithm, kept in one place as R keeps it.)
 
 Every choice is made on the training series given to ``fit``:
 
-1. the season ``m`` from the time index (the backtest's rule: 12 monthly, 4 quarterly,
-   24 hourly, ...; ``m=`` overrides, ``m=1`` means non-seasonal);
+1. the season ``m``: ``m=`` when set (``m=1`` means non-seasonal), else the one handed to
+   ``fit(season=)`` (the backtest's, per series), else from the time index (12 monthly, 4
+   quarterly, 24 hourly, ...);
 2. the seasonal differences ``D`` (0 or 1) by the seasonal-strength test of R's
    ``nsdiffs``: difference when the STL seasonal strength is at least 0.64;
 3. the differences ``d`` (0 to ``max_d``) by successive KPSS tests at level 0.05 on the
@@ -40,7 +41,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, ModelError
-from .arima import _catch, _StateSpaceARIMA, _whole
+from ..validation import whole_number
+from .arima import StateSpaceARIMA, statsmodels_call
 
 __all__ = ["AutoARIMA"]
 
@@ -50,12 +52,12 @@ SEASONAL_STRENGTH = 0.64  # R's nsdiffs threshold for the "seas" test
 MIN_ROOT = 1.01  # R's auto.arima rejects fits with a root closer to the unit circle
 
 
-def season_of(index: pd.Index) -> int:
-    """The season ``m`` of a time index by the toolkit's one frequency rule
-    (:func:`forecast.io.season_length`); 1 (non-seasonal) where it has none."""
-    from ..io import season_length
+def season_of(y: pd.Series) -> int:
+    """The season ``m`` of a series by the toolkit's one resolver
+    (:func:`forecast.seasonality.resolve_seasons`); 1 (non-seasonal) where it has none."""
+    from ..seasonality import resolve_seasons
 
-    return season_length(index) or 1
+    return resolve_seasons({"y": y})["y"]
 
 
 # ------------------------------------------------------------------ differencing tests
@@ -183,11 +185,11 @@ def _lm(residuals, x0: np.ndarray, tol: dict | None = None) -> tuple[np.ndarray,
     "lm" can end identical calls at different points, depending on what ran before)."""
     if not len(x0):
         return x0, True
-    from ._arma_mle import _search
+    from ._arma_mle import search
 
     tol = tol or SEARCH_TOL
     max_iter = max(3, tol["max_nfev"] // (len(x0) + 1))  # evaluations -> iterations
-    x, _, _, converged = _search(residuals, np.asarray(x0, dtype=float), max_iter,
+    x, _, _, converged = search(residuals, np.asarray(x0, dtype=float), max_iter,
                                  ftol=tol["ftol"], xtol=tol["xtol"], gtol=tol["gtol"])
     if not np.isfinite(x).all():
         raise ModelError("the likelihood search diverged")
@@ -199,13 +201,13 @@ def _innovations(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[np.ndar
     variance, and their variances (the innovations algorithm). The fast estimator's
     compiled route where it is there, statsmodels' public function otherwise."""
     try:
-        from ._arma_mle import _whiten
+        from ._arma_mle import whiten
     except ImportError:  # pragma: no cover - the fast estimator's internals moved
         from statsmodels.tsa.innovations.arma_innovations import arma_innovations
 
         e, v = arma_innovations(Z, ar_params=ar, ma_params=ma, sigma2=1.0)
         return np.asarray(e).reshape(Z.shape), np.asarray(v, dtype=float)
-    e, v = _whiten(Z, np.asarray(ar, dtype=float), np.asarray(ma, dtype=float))
+    e, v = whiten(Z, np.asarray(ar, dtype=float), np.asarray(ma, dtype=float))
     return np.column_stack(e), v
 
 
@@ -274,14 +276,14 @@ def _css(w: np.ndarray, const: bool, orders: _Orders, tol: dict | None = None):
 
 
 # ------------------------------------------------------------------ the model
-class AutoARIMA(_StateSpaceARIMA):
+class AutoARIMA(StateSpaceARIMA):
     """Automatic seasonal ARIMA (Hyndman-Khandakar stepwise search, as R's ``auto.arima``).
 
     Parameters
     ----------
     m : int, optional
-        Season length. None (the default) takes it from the time index with the backtest's
-        rule (12 monthly, 4 quarterly, 24 hourly, 7 daily, 1 for an integer index or yearly
+        Season length. None (the default) takes the season handed to ``fit(season=)``, else
+        from the time index with the backtest's rule (12 monthly, 4 quarterly, 24 hourly, 7 daily, 1 for an integer index or yearly
         data); ``m=1`` fits a non-seasonal model.
     d, D : int, optional
         Fix the number of differences / seasonal differences instead of testing for them.
@@ -331,7 +333,7 @@ class AutoARIMA(_StateSpaceARIMA):
     (12, 12)
     """
 
-    _tags: ClassVar[dict[str, Any]] = {"intervals": True, "supports_exog": False}
+    _tags: ClassVar[dict[str, Any]] = {"intervals": True, "supports_exog": False, "uses_season": True}
     enforce_stationarity = True
     enforce_invertibility = True
     method = None
@@ -361,12 +363,12 @@ class AutoARIMA(_StateSpaceARIMA):
     def _validate_params(self) -> None:
         owner = type(self).__name__
         if self.m is not None:
-            _whole(self.m, "m", owner, low=1)
+            whole_number(self.m, "m", owner, low=1)
         for name in ("max_p", "max_q", "max_P", "max_Q", "max_d", "max_D"):
-            _whole(getattr(self, name), name, owner)
+            whole_number(getattr(self, name), name, owner)
         if self.d is not None:
-            _whole(self.d, "d", owner)
-        if self.D is not None and _whole(self.D, "D", owner) > 1:
+            whole_number(self.d, "d", owner)
+        if self.D is not None and whole_number(self.D, "D", owner) > 1:
             raise InputError(f"{owner}: D must be 0 or 1; got {self.D!r}")
         if self.ic not in _ICS:
             raise InputError(f"{owner}: ic must be one of {', '.join(map(repr, _ICS))}; got {self.ic!r}")
@@ -409,7 +411,8 @@ class AutoARIMA(_StateSpaceARIMA):
         self._validate_params()
         x = y.to_numpy(dtype=float)
         n = len(x)
-        m = int(self.m) if self.m is not None else season_of(y.index)
+        # m= wins; else the season handed to fit (the backtest's, per series); else the one resolver
+        m = int(self.m) if self.m is not None else (self._handed("season") or season_of(y))
         info = self._differencing(x, m)
         d, D = info["d"], info["D"]
         w = np.diff(x[m:] - x[:-m] if D else x, d) if d else (x[m:] - x[:-m] if D else x)
@@ -609,7 +612,7 @@ class AutoARIMA(_StateSpaceARIMA):
         params = np.concatenate([trend_params, ar, ma, sar, sma, [sigma2]])
         seasonal_order = (P, D, Q, m if m >= 2 else 0)
         mod = self._model(x, None, (p, d, q), seasonal_order, trend)
-        results, caught = _catch(f"filtering ARIMA{(p, d, q)}x{seasonal_order} on {len(x)} observations",
+        results, caught = statsmodels_call(f"filtering ARIMA{(p, d, q)}x{seasonal_order} on {len(x)} observations",
                                  type(self).__name__, mod.filter, params, cov_type="none")
         return key, results, notes + caught
 

@@ -49,7 +49,7 @@ def _reduce(stack: np.ndarray, how: str) -> np.ndarray:
     return np.median(stack, axis=0) if how == "median" else np.mean(stack, axis=0)
 
 
-def _prediction_bounds(pred: Prediction, frac: float) -> tuple[np.ndarray, np.ndarray]:
+def prediction_bounds(pred: Prediction, frac: float) -> tuple[np.ndarray, np.ndarray]:
     mean = np.asarray(pred.mean, dtype=float)
     if pred.bounds is not None:
         lower, upper = pred.bounds(frac)
@@ -65,7 +65,7 @@ def _combine(preds: list[Prediction], how: str, intervals: bool, calibrator: Cal
         return Prediction(mean)
 
     def averaged(frac: float) -> tuple[np.ndarray, np.ndarray]:
-        pairs = [_prediction_bounds(p, frac) for p in preds]
+        pairs = [prediction_bounds(p, frac) for p in preds]
         lower = _reduce(np.stack([lo for lo, _ in pairs]), how)
         upper = _reduce(np.stack([up for _, up in pairs]), how)
         # each member's interval holds its own mean, so the averaged bounds hold the averaged mean

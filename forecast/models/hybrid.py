@@ -31,7 +31,7 @@ import pandas as pd
 from ..base import DEFAULT_TAGS, Forecaster, Prediction
 from ..errors import InputError
 from ..validation import whole_number
-from .combination import _prediction_bounds
+from .combination import prediction_bounds
 
 __all__ = ["Hybrid", "one_step_residuals"]
 
@@ -80,7 +80,7 @@ def _sum(classical: Prediction, network: Prediction, intervals: bool) -> Predict
         return Prediction(mean)
 
     def bounds(frac: float) -> tuple[np.ndarray, np.ndarray]:
-        lower, upper = _prediction_bounds(classical, frac)
+        lower, upper = prediction_bounds(classical, frac)
         return lower + shift, upper + shift
 
     return Prediction(mean, bounds=bounds,
@@ -108,8 +108,8 @@ class Hybrid(Forecaster):
         The network that learns the classical model's residuals (e.g. ``fc.LSTM()``); a
         global model is trained once over a panel's residual series.
     horizon : "auto" or int
-        Given to the network's ``horizon`` when that is ``"auto"`` (its direct head); the
-        backtest sets it to its horizon.
+        Given to the network's ``horizon`` when that is ``"auto"`` (its direct head);
+        "auto": the horizon handed to ``fit(horizon=)`` (the backtest hands its own).
     n_jobs : int
         Worker processes for the per-series classical fits on a panel (joblib).
 
@@ -122,7 +122,8 @@ class Hybrid(Forecaster):
     """
 
     _tags: ClassVar[dict[str, Any]] = {"needs_keras": True, "intervals": True, "global_model": True,
-                                       "deterministic": True, "exact": False}
+                                       "deterministic": True, "exact": False, "uses_horizon": True,
+                                       "uses_season": True}
     get_tags = _Tags()  # type: ignore[assignment]
 
     def __init__(self, classical: Any = None, recurrent: Any = None, horizon: int | str = "auto",
@@ -177,29 +178,31 @@ class Hybrid(Forecaster):
     # ------------------------------------------------------------ fitting
     def _network(self) -> Forecaster:
         net = self.recurrent.clone()
-        if self.horizon != "auto" and net.get_params().get("horizon", None) == "auto":
-            net.set_params(horizon=int(self.horizon))
+        head = self._handed("horizon") if self.horizon == "auto" else self.horizon  # the backtest hands its own
+        if head is not None and net.get_params().get("horizon", None) == "auto":
+            net.set_params(horizon=int(head))
         return net
 
-    def _classical_fit(self, y: pd.Series) -> tuple[Forecaster, pd.Series]:
-        model = self.classical.clone().fit(y)
+    def _classical_fit(self, y: pd.Series, season: int | None = None) -> tuple[Forecaster, pd.Series]:
+        model = self.classical.clone().fit(y, season=season)  # the handed season passed on
         return model, one_step_residuals(model, y)
 
     def _fit(self, y: pd.Series, X: pd.DataFrame | None) -> None:
-        self.classical_, self.residuals_ = self._classical_fit(y)
-        self.network_ = self._network().fit(self.residuals_)
+        self.classical_, self.residuals_ = self._classical_fit(y, self._handed("season"))
+        self.network_ = self._network().fit(self.residuals_, season=self._handed("season"))
         self._resolve()
 
     def _fit_panel(self, ys: dict[str, pd.Series], Xs: dict[str, pd.DataFrame] | None) -> None:
         if self.n_jobs == 1 or len(ys) < 2:
-            fits = [self._classical_fit(y) for y in ys.values()]
+            fits = [self._classical_fit(y, self._handed("season", sid)) for sid, y in ys.items()]
         else:
             from joblib import Parallel, delayed
 
-            fits = Parallel(n_jobs=self.n_jobs)(delayed(self._classical_fit)(y) for y in ys.values())
+            fits = Parallel(n_jobs=self.n_jobs)(delayed(self._classical_fit)(y, self._handed("season", sid))
+                                                for sid, y in ys.items())
         self.classical_ = {sid: f[0] for sid, f in zip(ys, fits, strict=True)}
         self.residuals_ = {sid: f[1] for sid, f in zip(ys, fits, strict=True)}
-        self.network_ = self._network().fit(self.residuals_)
+        self.network_ = self._network().fit(self.residuals_, season=self._handed("season"))
         self._resolve()
 
     def _resolve(self) -> None:
