@@ -38,7 +38,7 @@ from .io import (
     is_panel,
     read_panel,
 )
-from .memcheck import check_forecast_fits
+from .io.memcheck import check_forecast_fits
 from .panel_exog import panel_regressors
 from .persistence import save_model
 from .threads import single_thread
