@@ -48,6 +48,7 @@ from .checks import (  # noqa: F401
     check_future_exog,
     check_horizon,
     check_series,
+    validated_input,
     regressor_columns,
 )
 from .jsonforms import (  # noqa: F401
@@ -81,6 +82,7 @@ from .panel import (  # noqa: F401
 
 __all__ = [
     "check_series",
+    "validated_input",
     "check_exog",
     "check_future_exog",
     "regressor_columns",

@@ -4,7 +4,10 @@ regressors a model is given."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
+from collections.abc import Iterator
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -82,11 +85,42 @@ def _check_finite(arr: np.ndarray, index: pd.Index, name: str,
         )
 
 
+_validated = threading.local()
+
+
+@contextlib.contextmanager
+def validated_input() -> Iterator[None]:
+    """Inside this block (of this thread) the data were validated where they entered: the
+    backtest checks every series and regressor frame once, then runs its tasks on slices of
+    them inside this block, so a task's fit and forecasts do not check the same values again.
+    :func:`check_series` and :func:`check_exog` pass a float64 Series, and a numeric frame
+    already on the target's index, straight through here; anything else is checked as
+    always."""
+    before = getattr(_validated, "on", False)
+    _validated.on = True
+    try:
+        yield
+    finally:
+        _validated.on = before
+
+
+def _trusted(obj: Any, index: pd.Index | None = None) -> bool:
+    if not getattr(_validated, "on", False):
+        return False
+    if index is None:
+        return isinstance(obj, pd.Series) and obj.dtype == np.float64 and len(obj) > 0
+    return (isinstance(obj, pd.DataFrame) and obj.index.equals(index)
+            and all(dtype == np.float64 for dtype in obj.dtypes))
+
+
 def check_series(y: Any, name: str = "y", *, allow_empty: bool = False) -> pd.Series:
     """Validate one series and return it as float64 with a regular time index.
 
     Accepts a Series, a one-column DataFrame, or a 1-d array/list (given an integer index).
+    Inside :func:`validated_input`, a float64 Series is returned as it is.
     """
+    if _trusted(y):
+        return y
     if isinstance(y, pd.DataFrame):
         if y.shape[1] != 1:
             raise InputError(
@@ -164,6 +198,8 @@ def check_exog(X: Any, index: pd.Index, name: str = "X", y: pd.Series | None = N
     """
     if X is None:
         return None
+    if _trusted(X, index):
+        return X
     X = _align(_as_frame(X, name), index, name, "y")
     if y is not None:
         _no_target_among(X, y, name)
