@@ -5,7 +5,7 @@ Usage::
     PYTHONPATH=. python benchmarks/bench_read_memory.py            # print the table
     PYTHONPATH=. python benchmarks/bench_read_memory.py --write    # also update BENCHMARKS.md
 
-``forecast.memcheck`` refuses a file whose estimated reading peak (``CSV_FACTOR`` bytes
+``forecast.io.memcheck`` refuses a file whose estimated reading peak (``CSV_FACTOR`` bytes
 per byte of a CSV file, ``PARQUET_BYTES_PER_CELL`` per row x column of a Parquet file)
 exceeds the free memory. This script measures what those constants stand for. Each file is read
 with ``forecast.io.read_series`` in a fresh subprocess; the reference is the same process
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> str:
     parser.add_argument("--write", action="store_true", help="update the section in BENCHMARKS.md")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from forecast.memcheck import CSV_FACTOR, PARQUET_BYTES_PER_CELL, needed_memory
+    from forecast.io.memcheck import CSV_FACTOR, PARQUET_BYTES_PER_CELL, needed_memory
 
     mb = 1e6
     lines = ["| file | rows (small / large) | size (small / large) | peak above RSS before, MB "
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> str:
     text = (f"Reading memory: `forecast.io.read_series` in a fresh process; the peak (VmHWM, reset just "
             f"before the read) above the RSS before it, for each file at two sizes. The growth per unit "
             f"of size is the slope between the two (what grows with the file; a fixed part comes on "
-            f"top). `forecast.memcheck` estimates the peak as {CSV_FACTOR:g} bytes per byte of a CSV "
+            f"top). `forecast.io.memcheck` estimates the peak as {CSV_FACTOR:g} bytes per byte of a CSV "
             f"file and {PARQUET_BYTES_PER_CELL:g} bytes per cell (row x column) of a Parquet file, and "
             f"refuses a file whose estimate exceeds the free memory:\n\n"
             + "\n".join(lines) + "\n")

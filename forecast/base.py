@@ -38,34 +38,14 @@ from .io import (
     is_panel,
     read_panel,
 )
-from .memcheck import check_forecast_fits
+from .io.memcheck import check_forecast_fits
 from .panel_exog import panel_regressors
 from .persistence import save_model
+from .tags import DEFAULT_TAGS, FAMILIES
 from .threads import single_thread
 from .validation import whole_number
 
 __all__ = ["Forecaster", "Forecast", "PanelForecast", "Prediction", "clone", "DEFAULT_TAGS", "DEFAULT_LEVELS", "FAMILIES"]
-
-#: Capability tags. The backtest and the CLI branch on these, never on class names.
-DEFAULT_TAGS: dict[str, Any] = {
-    "supports_exog": False,   # accepts X in fit/predict
-    "requires_exog": False,   # cannot fit without X (ARMAX)
-    "intervals": False,       # predict gives prediction intervals
-    "needs_keras": False,     # imports keras/tensorflow when fitted
-    "deterministic": True,    # same data (and seed) -> same forecasts
-    "exact": True,            # float64 arithmetic: two computations of a forecast agree exactly
-                              # (False: float32 networks, compared with relative tolerances)
-    "global_model": False,    # can be fitted on many series at once (a panel): the _*_panel hooks
-    "family": "classical",    # what the verdict compares: classical, recurrent, combination, baseline
-    "warm_start": False,      # a fit can start its search where a previous fit ended (warm_start_from):
-                              # the backtest then runs consecutive refits of a series in one task
-    "uses_season": False,     # reads the season handed to fit(season=) (else infers its own, or none)
-    "uses_horizon": False,    # reads the horizon handed to fit(horizon=) (a network's direct head)
-}
-
-#: the values of the ``family`` tag (``BacktestResult.verdict`` compares the families)
-FAMILIES = ("classical", "recurrent", "combination", "baseline")
-
 
 def clone(model: Forecaster) -> Forecaster:
     """A new, unfitted model with the same parameters (deep-copied)."""

@@ -250,7 +250,7 @@ def test_interval_bounds_is_the_public_accessor_of_the_interval_arrays(airline):
 
 # ------------------------------------------------------------------ issue 17 §4: huge horizons
 def test_a_horizon_that_does_not_fit_in_memory_is_refused_before_allocating(airline, monkeypatch):
-    from forecast import memcheck
+    from forecast.io import memcheck
 
     monkeypatch.setattr(memcheck, "available_memory", lambda: 2**30)  # 1 GB free, whatever the machine
     fitted = fc.Naive().fit(airline)

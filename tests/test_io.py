@@ -365,7 +365,7 @@ def test_panel_data_json_round_trip():
 
 def test_ambiguous_dates_suggest_formats_in_their_own_separator():
     # Excel in Germany writes 01.02.1949; the hint must be usable as given
-    from forecast.sniff import day_first
+    from forecast.io.sniff import day_first
 
     # 01/01/20 .. 01/12/20 is monthly read day-first and daily read month-first: both regular
     both = [f"01/{m:02d}/20" for m in range(1, 13)]

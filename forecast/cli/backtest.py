@@ -155,6 +155,7 @@ def _dask_client(address: str) -> Any:
                          "(e.g. tcp://127.0.0.1:8786) and that the scheduler runs") from err
 
 
+# long on purpose: the command read top to bottom (config, data, engine, outputs), each step a helper
 def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     """``forecast backtest``: validate, run the engine, write outputs, print the leaderboard."""
     import shutil

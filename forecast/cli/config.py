@@ -161,11 +161,11 @@ def _coerce(key: str, value: Any) -> Any:
         parse_refit(value)  # validate now, keep the readable form
         return value
     if key == "sep":
-        from ..sniff import parse_sep
+        from ..io.sniff import parse_sep
 
         return parse_sep(value)
     if key == "thousands":
-        from ..sniff import parse_thousands
+        from ..io.sniff import parse_thousands
 
         return parse_thousands(value) or "none"
     if key == "decimal" and value not in (".", ","):

@@ -54,7 +54,7 @@ def _add_data_args(p: argparse.ArgumentParser, *, optional_data: bool) -> None:
 
 def _separator(text: str) -> str:
     from ..errors import InputError
-    from ..sniff import parse_sep
+    from ..io.sniff import parse_sep
 
     try:
         return parse_sep(text)
@@ -64,7 +64,7 @@ def _separator(text: str) -> str:
 
 def _thousands(text: str) -> str:
     from ..errors import InputError
-    from ..sniff import parse_thousands
+    from ..io.sniff import parse_thousands
 
     try:
         return parse_thousands(text) or "none"

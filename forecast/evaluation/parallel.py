@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import InputError, option
 from ..validation import whole_number
 from .cache import TaskCache
+from ..io import validated_input
 from .chains import ChainTask, run_chain
 from .tasks import Task, run_task
 
@@ -42,8 +43,10 @@ def capped_jobs(n_jobs: Any, backend: Any = None) -> tuple[Any, str | None]:
 
 
 def _run(task: Any) -> dict[str, Any]:
-    """The record of a task or of a chain of refits (:mod:`.chains`)."""
-    return run_chain(task) if isinstance(task, ChainTask) else run_task(task)
+    """The record of a task or of a chain of refits (:mod:`.chains`). The engine validated
+    the data once where they entered; a task's fits do not check them again."""
+    with validated_input():
+        return run_chain(task) if isinstance(task, ChainTask) else run_task(task)
 
 
 def _run_indexed(i: int, task: Task) -> tuple[int, dict[str, Any]]:

@@ -156,6 +156,24 @@ def _dm(result: Any, losses: Any, a: str, b: str) -> dict[str, Any]:
             "lags": res.lags, "n": res.n}
 
 
+def _combination_line(result: Any, v: Verdict, losses: Any, combo: str | None, top: str | None,
+                      scores: dict[str, float], what: str, alpha: float) -> str:
+    """The best combination against the better family best (``v.combination``) and its line."""
+    if combo is not None and top is not None:
+        v.combination = {"model": combo, "against": top,
+                         "relative_difference": 1 - scores[combo] / scores[top] if scores[top] > 0 else float("nan")}
+        if len(result.series_ids) == 1:
+            v.combination["dm"] = _dm(result, losses, combo, top)
+        rd = v.combination["relative_difference"]
+        word = "lower" if rd > 0 else "higher"
+        extra = ""
+        if "dm" in v.combination and np.isfinite(v.combination["dm"]["pvalue"]):
+            pc = v.combination["dm"]["pvalue"]
+            extra = f" ({'significant' if pc < alpha else 'not significant'} at {alpha:.0%}, {_p(pc)})"
+        return f"The best combination, {combo}, has {_pct(abs(rd))} {word} {what} than {top}{extra}."
+    return ""
+
+
 def verdict(result: Any, alpha: float = 0.05) -> Verdict:
     """The verdict of ``result`` (see the module docstring)."""
     fam = families(result)
@@ -218,20 +236,9 @@ def verdict(result: Any, alpha: float = 0.05) -> Verdict:
             v.text = (f"No comparison of the families: {'; '.join(gone)}. The best model is {overall} "
                       f"({fam[overall]}, {mean}{metric.upper()} {scores[overall]:.3g}).")
     top = min([m for m in (cla, rec) if m is not None], key=lambda m: scores[m], default=None)
-    combo = best["combination"]
-    if combo is not None and top is not None:
-        v.combination = {"model": combo, "against": top,
-                         "relative_difference": 1 - scores[combo] / scores[top] if scores[top] > 0 else float("nan")}
-        if n_series == 1:
-            v.combination["dm"] = _dm(result, losses, combo, top)
-        rd = v.combination["relative_difference"]
-        word = "lower" if rd > 0 else "higher"
-        extra = ""
-        if "dm" in v.combination and np.isfinite(v.combination["dm"]["pvalue"]):
-            pc = v.combination["dm"]["pvalue"]
-            extra = f" ({'significant' if pc < alpha else 'not significant'} at {alpha:.0%}, {_p(pc)})"
-        lines.append(f"The best combination, {combo}, has {_pct(abs(rd))} {word} {mean}{metric.upper()} than {top}"
-                     f"{extra}.")
+    line = _combination_line(result, v, losses, best["combination"], top, scores, f"{mean}{metric.upper()}", alpha)
+    if line:
+        lines.append(line)
     if top is not None and fam[overall] == "baseline":
         who = "Neither family beats" if cla is not None and rec is not None else f"{top} does not beat"
         lines.append(f"{who} the baseline {overall} ({mean}{metric.upper()} {scores[overall]:.3g}).")

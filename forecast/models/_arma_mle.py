@@ -287,6 +287,39 @@ def _warm_search(residuals, x0: np.ndarray, warm: tuple[np.ndarray, np.ndarray],
     return x, cost, nfev + nfev0, converged, joined is None
 
 
+def _best_search(residuals, x0: np.ndarray, p: int, q: int, other_starts: bool,
+                 warm: tuple[np.ndarray, np.ndarray] | None):
+    """The searches of :func:`fit_arma` and the best optimum they found: ``(x, evaluations,
+    converged, boundary, modes, warm)``."""
+    nfev, converged, boundary, modes = 1, True, False, 1
+    done = _warm_search(residuals, x0, warm, p, q) if warm is not None and p + q else None
+    warm_used = done is not None and done[4]
+    if warm_used:  # the warm search is conclusive
+        x, nfev = done[0], done[2]
+    elif p + q:
+        x, cost, nfev, converged = search(residuals, x0, MAX_ITER)
+        boundary = _on_boundary(x)
+        first = x
+        for start in further_starts(x0, x, p, q) if other_starts else ():
+            x2, cost2, nfev2, conv2 = search(residuals, start, MAX_ITER, known=first)
+            nfev += nfev2
+            if conv2 is None:  # joined the first search's optimum
+                continue
+            if abs(cost2 - cost) > 1e-6 * cost:
+                modes += 1
+            if cost2 < cost * (1 - 1e-12):  # the best optimum wins, ties to the earlier start
+                x, cost, converged = x2, cost2, conv2
+                boundary = _on_boundary(x)
+        if done is not None:  # an inconclusive warm search: kept if it is still the best
+            nfev += done[2]
+            if done[1] < cost * (1 - 1e-12):
+                x, cost, converged = done[0], done[1], done[3]
+                boundary = _on_boundary(x)
+    else:
+        x = x0
+    return x, nfev, converged, boundary, modes, warm_used
+
+
 def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
              start_ar: np.ndarray | None = None, start_ma: np.ndarray | None = None, *,
              other_starts: bool = True, warm: tuple[np.ndarray, np.ndarray] | None = None) -> ArmaFit:
@@ -331,32 +364,7 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
         return r * np.exp(0.5 * np.mean(np.log(v))) / np.sqrt(n)
 
     x0 = _start_x(start_ar, start_ma, p, q)
-    nfev, converged, boundary, modes = 1, True, False, 1
-    done = _warm_search(residuals, x0, warm, p, q) if warm is not None and p + q else None
-    warm_used = done is not None and done[4]
-    if warm_used:  # the warm search is conclusive
-        x, nfev = done[0], done[2]
-    elif p + q:
-        x, cost, nfev, converged = search(residuals, x0, MAX_ITER)
-        boundary = _on_boundary(x)
-        first = x
-        for start in further_starts(x0, x, p, q) if other_starts else ():
-            x2, cost2, nfev2, conv2 = search(residuals, start, MAX_ITER, known=first)
-            nfev += nfev2
-            if conv2 is None:  # joined the first search's optimum
-                continue
-            if abs(cost2 - cost) > 1e-6 * cost:
-                modes += 1
-            if cost2 < cost * (1 - 1e-12):  # the best optimum wins, ties to the earlier start
-                x, cost, converged = x2, cost2, conv2
-                boundary = _on_boundary(x)
-        if done is not None:  # an inconclusive warm search: kept if it is still the best
-            nfev += done[2]
-            if done[1] < cost * (1 - 1e-12):
-                x, cost, converged = done[0], done[1], done[3]
-                boundary = _on_boundary(x)
-    else:
-        x = x0
+    x, nfev, converged, boundary, modes, warm_used = _best_search(residuals, x0, p, q, other_starts, warm)
     ar, ma = constrain(x, p)
     r, v, beta = profile(Z, k, ar, ma)
     sigma2 = float(np.sum(r**2) / n)

@@ -1,7 +1,7 @@
 """Automatic seasonal ARIMA: the Hyndman-Khandakar algorithm of R's ``forecast::auto.arima``.
 
-(Over 600 lines on purpose: the differencing tests, the stepwise search and the seasonal
-likelihood it needs are one algorithm, kept in one place as R keeps it.)
+(The differencing tests and the stepwise search are here; the seasonal likelihood the
+search evaluates is :mod:`.sarima_lik`.)
 
 Every choice is made on the training series given to ``fit``:
 
@@ -42,7 +42,8 @@ import pandas as pd
 
 from ..errors import InputError, ModelError
 from ..validation import whole_number
-from .arima import StateSpaceARIMA, statsmodels_call
+from .sarima_lik import EMPTY, FINAL_TOL, Orders, START_TOL, css_fit, exact_fit, innovations
+from .statespace import StateSpaceARIMA, statsmodels_call
 
 __all__ = ["AutoARIMA"]
 
@@ -96,185 +97,6 @@ def seasonal_strength(x: np.ndarray, m: int) -> float:
 
 
 # ------------------------------------------------------------------ one candidate's estimate
-def _constrain(u: np.ndarray) -> np.ndarray:
-    """statsmodels' stationarity transform (Monahan); for one coefficient it is
-    ``-u / sqrt(1 + u^2)``, written out because it runs at every likelihood evaluation."""
-    if len(u) == 1:
-        return -u / np.sqrt(1.0 + u * u)
-    if not len(u):
-        return _EMPTY
-    from statsmodels.tsa.statespace.tools import constrain_stationary_univariate
-
-    return constrain_stationary_univariate(u)
-
-
-_EMPTY = np.zeros(0)
-
-
-def _unconstrain(c: np.ndarray) -> np.ndarray:
-    from statsmodels.tsa.statespace.tools import unconstrain_stationary_univariate
-
-    if not len(c):
-        return np.zeros(0)
-    with np.errstate(all="ignore"):
-        try:
-            u = unconstrain_stationary_univariate(np.asarray(c, dtype=float))
-        except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
-            return np.zeros(len(c))
-    return np.where(np.isfinite(u), np.clip(u, -8, 8), 0.0)
-
-
-class _Orders:
-    """The coefficients of one ``(p, q)(P, Q)m`` candidate from an unconstrained vector
-    (each polynomial stationary/invertible through statsmodels' transform)."""
-
-    def __init__(self, p: int, q: int, P: int, Q: int, m: int) -> None:
-        self.p, self.q, self.P, self.Q, self.m = p, q, P, Q, m
-        self.k = p + q + P + Q
-
-    def coefs(self, u: np.ndarray) -> tuple[np.ndarray, ...]:
-        p, q, P = self.p, self.q, self.P
-        ar = _constrain(u[:p])
-        ma = -_constrain(u[p:p + q])
-        sar = _constrain(u[p + q:p + q + P])
-        sma = -_constrain(u[p + q + P:])
-        return ar, ma, sar, sma
-
-    def unconstrain(self, ar, ma, sar, sma) -> np.ndarray:
-        return np.concatenate([_unconstrain(ar), _unconstrain(-np.asarray(ma)),
-                               _unconstrain(sar), _unconstrain(-np.asarray(sma))])
-
-    def polys(self, ar, ma, sar, sma) -> tuple[np.ndarray, np.ndarray]:
-        """Expanded lag polynomials ``phi(B) Phi(B^m)`` and ``theta(B) Theta(B^m)``."""
-        def seasonal(c: np.ndarray, sign: float) -> np.ndarray:
-            out = np.zeros(len(c) * self.m + 1)
-            out[0] = 1.0
-            out[self.m::self.m] = sign * c
-            return out
-
-        a = np.concatenate(([1.0], -ar))
-        b = np.concatenate(([1.0], ma))
-        if len(sar):
-            a = np.convolve(a, seasonal(sar, -1.0))
-        if len(sma):
-            b = np.convolve(b, seasonal(sma, 1.0))
-        return a, b
-
-    def min_root(self, ar, ma, sar, sma) -> float:
-        """Smallest root modulus of the four factor polynomials (inf without any)."""
-        out = np.inf
-        for c, sign, power in ((ar, -1.0, 1), (ma, 1.0, 1), (sar, -1.0, self.m), (sma, 1.0, self.m)):
-            if len(c) and np.any(c != 0):
-                roots = np.roots(np.r_[sign * np.asarray(c)[::-1], 1.0])
-                if len(roots):
-                    out = min(out, float(np.min(np.abs(roots))) ** (1.0 / power))
-        return out
-
-
-#: Levenberg-Marquardt tolerances of the search (a relative change of 1e-5 in the sum of
-#: squares moves the criterion by about n * 1e-5, about 0.001 for 100 observations, far
-#: below the differences between candidates) and of the chosen model's final estimate.
-SEARCH_TOL = {"xtol": 1e-3, "ftol": 1e-5, "gtol": 1e-8, "max_nfev": 40}
-FINAL_TOL = {"xtol": 1e-8, "ftol": 1e-10, "gtol": 1e-10, "max_nfev": 200}
-#: the CSS optimum only starts the exact search: a rough one does
-START_TOL = {"xtol": 1e-2, "ftol": 1e-3, "gtol": 1e-6, "max_nfev": 20}
-
-
-def _lm(residuals, x0: np.ndarray, tol: dict | None = None) -> tuple[np.ndarray, bool]:
-    """Levenberg-Marquardt by the fast estimator's deterministic search (scipy's MINPACK
-    "lm" can end identical calls at different points, depending on what ran before)."""
-    if not len(x0):
-        return x0, True
-    from ._arma_mle import search
-
-    tol = tol or SEARCH_TOL
-    max_iter = max(3, tol["max_nfev"] // (len(x0) + 1))  # evaluations -> iterations
-    x, _, _, converged = search(residuals, np.asarray(x0, dtype=float), max_iter,
-                                 ftol=tol["ftol"], xtol=tol["xtol"], gtol=tol["gtol"])
-    if not np.isfinite(x).all():
-        raise ModelError("the likelihood search diverged")
-    return x, bool(converged)
-
-
-def _innovations(Z: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One-step prediction errors of each column of ``Z`` under an ARMA with unit innovation
-    variance, and their variances (the innovations algorithm). The fast estimator's
-    compiled route where it is there, statsmodels' public function otherwise."""
-    try:
-        from ._arma_mle import whiten
-    except ImportError:  # pragma: no cover - the fast estimator's internals moved
-        from statsmodels.tsa.innovations.arma_innovations import arma_innovations
-
-        e, v = arma_innovations(Z, ar_params=ar, ma_params=ma, sigma2=1.0)
-        return np.asarray(e).reshape(Z.shape), np.asarray(v, dtype=float)
-    e, v = whiten(Z, np.asarray(ar, dtype=float), np.asarray(ma, dtype=float))
-    return np.column_stack(e), v
-
-
-def _exact(w: np.ndarray, const: bool, orders: _Orders, x0: np.ndarray | None,
-                    tol: dict | None = None):
-    """Exact ML of a seasonal ARMA with an optional constant on the differenced series ``w``:
-    the concentrated Gaussian likelihood (constant by GLS, variance in closed form) from
-    statsmodels' innovations algorithm, maximised by Levenberg-Marquardt."""
-    n = len(w)
-    scale = float(np.std(w)) or 1.0
-    Z = np.column_stack([w / scale, np.ones(n)]) if const else (w / scale)[:, None]
-
-    def profile(u: np.ndarray):
-        a, b = orders.polys(*orders.coefs(u))
-        e, v = _innovations(Z, -a[1:], b[1:])
-        if not (np.all(v > 0) and np.isfinite(e).all()):
-            raise ValueError("innovation variances not positive")
-        wt = e / np.sqrt(v)[:, None]
-        beta = 0.0
-        if const:
-            x1 = wt[:, 1]
-            beta = float(x1 @ wt[:, 0] / (x1 @ x1))
-        return wt[:, 0] - beta * (wt[:, 1] if const else 0.0), v, beta
-
-    def residuals(u: np.ndarray) -> np.ndarray:
-        try:
-            r, v, _ = profile(u)
-        except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
-            return np.full(n, 1e6)
-        return r * np.exp(0.5 * np.mean(np.log(v))) / np.sqrt(n)
-
-    u, converged = _lm(residuals, np.zeros(orders.k) if x0 is None else x0, tol)
-    r, v, beta = profile(u)
-    sigma2 = float(r @ r / n)
-    llf = -0.5 * n * (np.log(2 * np.pi * sigma2) + 1.0) - 0.5 * float(np.sum(np.log(v)))
-    return u, beta * scale, sigma2 * scale**2, llf - n * np.log(scale), converged
-
-
-def _css(w: np.ndarray, const: bool, orders: _Orders, tol: dict | None = None):
-    """Conditional sum of squares (R's CSS): residuals after the first ``p + P m`` values,
-    MA errors before the sample set to zero, the constant concentrated out by least squares."""
-    from scipy.signal import lfilter
-
-    n0 = orders.p + orders.P * orders.m
-    ones = np.ones(len(w))
-    scale = float(np.std(w)) or 1.0
-    ws = w / scale
-
-    def resid(u: np.ndarray) -> np.ndarray:
-        a, b = orders.polys(*orders.coefs(u))
-        e = lfilter(a, b, ws)[n0:]
-        if const:
-            e1 = lfilter(a, b, ones)[n0:]
-            e = e - e1 * (e1 @ e / (e1 @ e1))
-        return e
-
-    def beta_of(u: np.ndarray) -> float:
-        a, b = orders.polys(*orders.coefs(u))
-        e, e1 = lfilter(a, b, ws)[n0:], lfilter(a, b, ones)[n0:]
-        return float(e1 @ e / (e1 @ e1)) * scale
-
-    u, converged = _lm(resid, np.zeros(orders.k), tol)
-    r = resid(u)
-    sigma2 = float(r @ r / len(r)) * scale**2
-    return u, beta_of(u) if const else 0.0, sigma2, len(r), converged
-
-
 # ------------------------------------------------------------------ the model
 class AutoARIMA(StateSpaceARIMA):
     """Automatic seasonal ARIMA (Hyndman-Khandakar stepwise search, as R's ``auto.arima``).
@@ -468,14 +290,14 @@ class AutoARIMA(StateSpaceARIMA):
         """``(coefficients, constant, sigma2, llf-or-css-n, converged)`` of one candidate on
         the differenced series."""
         p, q, P, Q, const = key
-        orders = _Orders(p, q, P, Q, self._m)
+        orders = Orders(p, q, P, Q, self._m)
         w = self._w
         if not exact:
-            u, beta, sigma2, n_used, conv = _css(w, const, orders)
+            u, beta, sigma2, n_used, conv = css_fit(w, const, orders)
             return orders.coefs(u), beta, sigma2, n_used, conv
         if x0 is None:  # start from the CSS optimum (R's default "CSS-ML")
-            x0 = _css(w, const, orders, START_TOL)[0]
-        u, beta, sigma2, llf, conv = _exact(w, const, orders, x0)
+            x0 = css_fit(w, const, orders, START_TOL)[0]
+        u, beta, sigma2, llf, conv = exact_fit(w, const, orders, x0)
         return orders.coefs(u), beta, sigma2, llf, conv
 
     def _try(self, key: tuple) -> float:
@@ -496,7 +318,7 @@ class AutoARIMA(StateSpaceARIMA):
         if not (np.isfinite(sigma2) and sigma2 > 0):
             row["status"] = "failed: zero variance"
             return np.inf
-        if _Orders(p, q, P, Q, self._m).min_root(*coefs) < MIN_ROOT:
+        if Orders(p, q, P, Q, self._m).min_root(*coefs) < MIN_ROOT:
             row["status"] = "root near the unit circle"
             return np.inf
         # exact: -2 llf; CSS: n log(sigma2), R's approximation up to a constant shared by all
@@ -521,7 +343,7 @@ class AutoARIMA(StateSpaceARIMA):
         key = (0, 0, 0, 0, allow_const)
         w = self._w
         sigma2 = max(float(np.var(w)), 1e-12 * max(1.0, float(np.mean(x * x))))
-        self._fits = {key: ((_EMPTY,) * 4, float(np.mean(w)) if allow_const else 0.0, sigma2)}
+        self._fits = {key: ((EMPTY,) * 4, float(np.mean(w)) if allow_const else 0.0, sigma2)}
         self._exact_given = {key}
         self._tried[key] = {"p": 0, "q": 0, "P": 0, "Q": 0, "constant": allow_const, "ic": -np.inf,
                             "status": "constant after differencing: no search"}
@@ -582,18 +404,18 @@ class AutoARIMA(StateSpaceARIMA):
         if not (P or Q):
             try:
                 fit = fit_arma(w, np.ones((len(w), 1)) if const else None, p, q, coefs[0], coefs[1])
-                return ((fit.ar, fit.ma, _EMPTY, _EMPTY), float(fit.beta[0]) if const else 0.0, fit.sigma2)
+                return ((fit.ar, fit.ma, EMPTY, EMPTY), float(fit.beta[0]) if const else 0.0, fit.sigma2)
             except FastFitError:
                 pass
-        orders = _Orders(p, q, P, Q, self._m)
-        u, beta, sigma2, _, _ = _exact(w, const, orders, orders.unconstrain(*coefs), FINAL_TOL)
+        orders = Orders(p, q, P, Q, self._m)
+        u, beta, sigma2, _, _ = exact_fit(w, const, orders, orders.unconstrain(*coefs), FINAL_TOL)
         return orders.coefs(u), beta, sigma2
 
     def _final(self, key: tuple, x: np.ndarray, d: int, D: int, m: int):
         """Exact ML estimate of the chosen candidate (re-estimated from the CSS optimum when
         searched by CSS), filtered through statsmodels: ``(key, results, warnings)``."""
         p, q, P, Q, const = key
-        orders = _Orders(p, q, P, Q, m)
+        orders = Orders(p, q, P, Q, m)
         coefs, beta, sigma2 = self._fits[key]
         notes = []
         if key not in self._exact_given:

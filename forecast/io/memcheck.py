@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = ["available_memory", "needed_memory", "check_fits_in_memory", "check_forecast_fits"]
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, option
+from ..errors import InputError, option
 
 __all__ = ["TableFormat", "sniff_format", "sniff_file", "day_first", "parse_sep", "parse_thousands",
            "number_pattern", "SAMPLE_BYTES"]
