@@ -174,7 +174,7 @@ def test_coefficient_transform_is_statsmodels_own(size):
         unconstrain_stationary_univariate,
     )
 
-    from forecast.models.auto_arima import _constrain
+    from forecast.models.sarima_lik import constrain_pacf as _constrain
 
     u = np.linspace(-1.5, 2.0, size)
     np.testing.assert_allclose(_constrain(u), constrain_stationary_univariate(u), rtol=1e-12)
