@@ -164,7 +164,6 @@ def _m3_panel(subset: str, every: int, validation: bool):
 
 def m3_worker(subset: str, kind: str, every: int, params: dict, validation: bool) -> dict:
     """One global network's fit and forecast; CPU and wall seconds of this process."""
-    import os
     import warnings
 
     warnings.simplefilter("ignore")

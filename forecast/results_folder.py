@@ -23,15 +23,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_write, atomic_write_csv
-from .jsonable import dumps
 from .errors import option
+from .jsonable import dumps
 from .paths import writable_folder
 
 __all__ = ["save_report", "primary_metric"]
@@ -113,10 +112,10 @@ def _slug(text: str) -> str:
 def _write_figures_and_report(result: Any, board: Any, out: Path, settings: dict[str, Any] | None,
                               source: str, notes: list[str]) -> None:
     """Write the PNG figures and ``report.html`` of ``result`` into ``out``."""
-    from .resolved import by_series, summarize
     from .failnotes import model_failure_lines, nothing_scored_reason, undefined_notes
     from .plotting import MAX_SERIES_PLOTS, report_figures
     from .report import _fmt, write_report
+    from .resolved import by_series, summarize
 
     primary = primary_metric(board)
     figs = report_figures(result, board, primary)

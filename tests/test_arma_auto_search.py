@@ -45,7 +45,7 @@ def test_screened_search_chooses_the_exhaustive_order_and_fit(name, m3_monthly):
 def test_selection_table_lists_every_candidate_and_marks_the_screened_ones(m3_monthly):
     model = _fit(m3_monthly["M41"], False)
     table = model.selection_
-    assert len(table) == 36 and set(zip(table["p"], table["q"])) == {(p, q) for p in range(6) for q in range(6)}
+    assert len(table) == 36 and set(zip(table["p"], table["q"], strict=True)) == {(p, q) for p in range(6) for q in range(6)}
     assert table["exact"].dtype == bool
     screened = table[~table["exact"]]
     assert 0 < len(screened) < 36  # the screen spared exact fits, and some candidates were fitted exactly

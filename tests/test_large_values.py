@@ -4,10 +4,10 @@ the row and what to do, instead of numpy overflow warnings and undefined scores.
 import numpy as np
 import pandas as pd
 import pytest
+from test_cli_inputs import one_line_error, run_cli
 
 import forecast as fc
 from forecast.errors import InputError
-from test_cli_inputs import one_line_error, run_cli
 
 
 def _daily(value: float) -> pd.Series:

@@ -59,6 +59,8 @@ def test_warm_start_needs_the_same_specification(sunspots):
     same = fc.create("arma(2,1)").warm_start_from(previous).fit(y)
     assert not other.warm_started_ and same.warm_started_
     assert not fc.create("naive").get_tags()["warm_start"]
+    # AutoARIMA's stepwise search has no warm start, so its refits are not chained
+    assert not fc.create("arima(auto)").get_tags()["warm_start"]
     fc.create("naive").warm_start_from(previous).fit(y)  # ignored by other models
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-pytestmark = pytest.mark.filterwarnings("ignore::forecast.errors.FitWarning")
-
 import forecast as fc
 from forecast.evaluation import backtest as run_backtest
 from forecast.models.auto_arima import AutoARIMA
 from forecast.seasonality import common_season, resolve_seasons
+
+pytestmark = pytest.mark.filterwarnings("ignore::forecast.errors.FitWarning")
 
 
 @pytest.fixture()

@@ -207,7 +207,6 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     show_bar = not args.quiet and stdout_is_tty()
     silence = not args.debug
     from ..evaluation import backtest
-
     from ..evaluation.parallel import capped_jobs
 
     cfg.jobs, too_many = capped_jobs(cfg.jobs, "dask" if cfg.dask else None)

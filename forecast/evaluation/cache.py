@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from ..atomic import atomic_write
-from ..jsonable import dumps
 from ..io import index_to_json
+from ..jsonable import dumps
 
 __all__ = ["hash_json", "hash_series", "hash_frame", "TaskCache"]
 

@@ -83,13 +83,9 @@ def run_chain(chain: ChainTask) -> dict[str, Any]:
     """Run the chain's segments in order, each fit warm-started from the last successful
     one; the record holds each segment's record (as a global task's does)."""
     records, previous = [], None
-    fit_seconds = predict_seconds = 0.0
     for task in chain.tasks:
         task.limit_threads = chain.limit_threads
         record, fitted = fit_and_forecast(task, warm_from=previous)
         previous = fitted if fitted is not None else previous
-        fit_seconds += record["fit_seconds"]
-        predict_seconds += record["predict_seconds"]
         records.append(record)
-    return {"key": chain.key, "model": chain.model_name, "segment": chain.segment, "chain": True,
-            "fit_seconds": fit_seconds, "predict_seconds": predict_seconds, "records": records}
+    return {"key": chain.key, "chain": True, "records": records}

@@ -27,6 +27,7 @@ from ..panel_exog import panel_regressors
 from ..seasonality import frequency_seasons, resolve_seasons
 from ..validation import whole_number
 from .cache import TaskCache, hash_frame, hash_json, hash_series
+from .chains import chain_tasks
 from .parallel import capped_jobs, execute
 from .result import BacktestResult
 from .splitter import (
@@ -37,7 +38,6 @@ from .splitter import (
     segments,
     train_start,
 )
-from .chains import chain_tasks
 from .tasks import GlobalTask, Task
 
 __all__ = ["backtest"]

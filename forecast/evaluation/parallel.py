@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..errors import InputError, option
+from ..io import validated_input
 from ..validation import whole_number
 from .cache import TaskCache
-from ..io import validated_input
 from .chains import ChainTask, run_chain
 from .tasks import Task, run_task
 

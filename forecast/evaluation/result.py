@@ -37,10 +37,10 @@ import pandas as pd
 from .. import metrics as M
 from ..errors import InputError, UndefinedScoreWarning
 from ..seasonality import naive2_forecast
-from .significance import FriedmanResult, dm_test, friedman_test
 from .mcs import MCS_SIZE, MCSResult, mcs_column, mcs_of_result
-from .verdict import Verdict, verdict
+from .significance import FriedmanResult, dm_test, friedman_test
 from .stored import index_kind, read_result, save_result, text_columns
+from .verdict import Verdict, verdict
 
 __all__ = ["BacktestResult", "load_result"]
 

@@ -21,63 +21,38 @@ to do about it.
 
 from __future__ import annotations
 
-from .timeindex import (  # noqa: F401
-    ID_COLUMNS,
-    TIME_COLUMNS,
-    VALUE_COLUMNS,
-    _CYCLE_STEPS,
-    _TIME_NAMES,
-    _check_index,
-    _end_fits,
-    _first_break,
-    _infer_freq,
-    _label,
-    check_future_end,
-    future_index,
-    infer_frequency,
-    season_length,
-)
 from .checks import (  # noqa: F401
     MAX_ABS_VALUE,
-    _align,
-    _as_frame,
-    _check_finite,
-    _no_target_among,
-    _numeric,
     check_exog,
     check_future_exog,
     check_horizon,
     check_series,
-    validated_input,
     regressor_columns,
+    validated_input,
+)
+from .files import (  # noqa: F401
+    read_series,
+    read_table,
 )
 from .jsonforms import (  # noqa: F401
-    _series_from_json,
-    _series_to_json,
     data_from_json,
     data_to_json,
     index_from_json,
     index_to_json,
 )
-from .files import (  # noqa: F401
-    _check_one_date_format,
-    _date_kind,
-    _detect_time_col,
-    _id_column_hint,
-    _one_series,
-    _parse_time,
-    _parse_with_format,
-    _read_excel,
-    _strip_thousands,
-    _to_utc,
-    _unknown_column,
-    read_series,
-    read_table,
-)
 from .panel import (  # noqa: F401
     is_panel,
     read_panel,
     to_panel,
+)
+from .timeindex import (  # noqa: F401
+    ID_COLUMNS,
+    TIME_COLUMNS,
+    VALUE_COLUMNS,
+    check_future_end,
+    future_index,
+    infer_frequency,
+    season_length,
 )
 
 __all__ = [

@@ -5,18 +5,14 @@ regressors a model is given."""
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
-from collections.abc import Iterator
-import warnings
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ForecastWarning, InputError, option
+from ..errors import InputError, option
 from ..validation import whole_number
 from .timeindex import _check_index, _label
 

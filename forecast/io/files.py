@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ForecastWarning, InputError, option
 from ..validation import whole_number
+from .checks import check_exog, check_series
 from .memcheck import check_fits_in_memory
 from .sniff import day_first, sniff_file
-from .checks import check_exog, check_series
 from .timeindex import _TIME_NAMES, _infer_freq
 
 

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import warnings
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ForecastWarning, InputError, option
-from ..validation import whole_number
+from ..errors import InputError
 
 
 def index_to_json(index: pd.Index) -> dict[str, Any]:

@@ -3,17 +3,13 @@ and read into validated series keyed by ``str`` id (:func:`read_panel`)."""
 
 from __future__ import annotations
 
-import os
-import warnings
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ForecastWarning, InputError, option
-from ..validation import whole_number
+from ..errors import InputError
 from .checks import check_series
 from .files import read_series
 from .timeindex import ID_COLUMNS, TIME_COLUMNS, VALUE_COLUMNS

@@ -4,18 +4,12 @@ the index of the steps after its end, and the one frequency -> season table
 
 from __future__ import annotations
 
-import os
-import warnings
-from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ForecastWarning, InputError, option
-from ..validation import whole_number
-
+from ..errors import InputError
 
 ID_COLUMNS = ("series_id", "unique_id", "id")
 #: value and time columns of a long panel frame (the first present is used)

@@ -25,18 +25,14 @@ state-space forecast variance (Gaussian errors).
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..base import Forecaster, Prediction
 from ..errors import InputError, ModelError
 from ..validation import whole_number
-
-from .statespace import CRITERIA, Estimated, StateSpaceARIMA, order_tuple
+from .statespace import CRITERIA, StateSpaceARIMA, order_tuple
 
 __all__ = ["ARIMA", "ARMA", "ARMAX", "AR", "MA"]
 

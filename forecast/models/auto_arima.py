@@ -42,7 +42,7 @@ import pandas as pd
 
 from ..errors import InputError, ModelError
 from ..validation import whole_number
-from .sarima_lik import EMPTY, FINAL_TOL, Orders, START_TOL, css_fit, exact_fit, innovations
+from .sarima_lik import EMPTY, FINAL_TOL, START_TOL, Orders, css_fit, exact_fit
 from .statespace import StateSpaceARIMA, statsmodels_call
 
 __all__ = ["AutoARIMA"]
@@ -155,7 +155,9 @@ class AutoARIMA(StateSpaceARIMA):
     (12, 12)
     """
 
-    _tags: ClassVar[dict[str, Any]] = {"intervals": True, "supports_exog": False, "uses_season": True}
+    # its own stepwise search does not start from a previous fit's optimum: no refit chains
+    _tags: ClassVar[dict[str, Any]] = {"intervals": True, "supports_exog": False, "uses_season": True,
+                                       "warm_start": False}
     enforce_stationarity = True
     enforce_invertibility = True
     method = None

@@ -6,10 +6,10 @@ and the final fit's tolerances."""
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from ..errors import ModelError
+
 
 def constrain_pacf(u: np.ndarray) -> np.ndarray:
     """statsmodels' stationarity transform (Monahan); for one coefficient it is

@@ -77,10 +77,12 @@ class StateSpaceARIMA(Forecaster):
     """
 
     _tags: ClassVar[dict[str, Any]] = {"intervals": True, "supports_exog": False, "warm_start": True}
-    #: optima of the last fit by (order, trend, regressors): a later fit's warm starts
+    #: per fit, by (order, trend, regressors): the optima the fast estimator ended at (a
+    #: later fit's warm starts, :meth:`warm_start_from`), the ones it reached from a warm
+    #: start, and the warm starts handed to this fit (instance state, set in ``_fit``)
     _optima: dict[tuple, tuple[np.ndarray, np.ndarray]]
-    _warm: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}  # set by warm_start_from
-    _warm_hits: set[tuple] = set()
+    _warm_hits: set[tuple]
+    _warm: dict[tuple, tuple[np.ndarray, np.ndarray]]
     #: parameters always shown in repr (the order), even when equal to the default
 
     # -------------------------------------------------------------- specification
@@ -188,10 +190,10 @@ class StateSpaceARIMA(Forecaster):
             start = np.asarray(mod.start_params, dtype=float)
         key = (tuple(int(v) for v in order), trend, k_reg)
         fit = fit_arma(yd, Xd, p, q, start[k_reg:k_reg + p], start[k_reg + p:k_reg + p + q],
-                       other_starts=len(yd) > SHORT, warm=self._warm.get(key))
-        self._optima[key] = (fit.ar, fit.ma)
+                       other_starts=len(yd) > SHORT, warm=self.__dict__.get("_warm", {}).get(key))
+        self.__dict__.setdefault("_optima", {})[key] = (fit.ar, fit.ma)
         if fit.warm:
-            self._warm_hits.add(key)
+            self.__dict__.setdefault("_warm_hits", set()).add(key)
         return fit, np.concatenate([fit.beta, fit.ar, fit.ma, [fit.sigma2]])
 
     @staticmethod

@@ -71,8 +71,28 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .case import Case
-from .panel import check_panel_fit_predict, check_panel_no_lookahead, check_panel_refused, check_panel_save_load, check_panel_update_equals_batched
-from .single import check_bad_input, check_clone, check_determinism, check_fit_returns_self, check_future_exog, check_horizon_index, check_intervals, check_no_lookahead, check_not_fitted, check_params_verbatim, check_save_load, check_tags, check_update_equals_batched
+from .panel import (
+    check_panel_fit_predict,
+    check_panel_no_lookahead,
+    check_panel_refused,
+    check_panel_save_load,
+    check_panel_update_equals_batched,
+)
+from .single import (
+    check_bad_input,
+    check_clone,
+    check_determinism,
+    check_fit_returns_self,
+    check_future_exog,
+    check_horizon_index,
+    check_intervals,
+    check_no_lookahead,
+    check_not_fitted,
+    check_params_verbatim,
+    check_save_load,
+    check_tags,
+    check_update_equals_batched,
+)
 
 __all__ = [
     "Case",

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import copy
-import inspect
 import re
-import tempfile
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from ..base import DEFAULT_TAGS, FAMILIES, Forecast, Forecaster
-from ..errors import InputError, NotFittedError
+from ..base import Forecast, Forecaster
 
 
 # ------------------------------------------------------------------------------ helpers

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import copy
-import inspect
-import re
 import tempfile
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..base import DEFAULT_TAGS, FAMILIES, Forecast, Forecaster
-from ..errors import InputError, NotFittedError
+from ..errors import InputError
 from .case import as_case
-from .helpers import assert_close, assert_same_forecast, ensure, raises, same
+from .helpers import assert_close, assert_same_forecast, ensure, raises
 
 
 # ------------------------------------------------------------------------------ panel checks

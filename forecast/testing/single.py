@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 import inspect
-import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
