@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 import forecast as fc
 from forecast.windows import WindowBatches, make_windows
@@ -146,8 +147,36 @@ def bench_throughput(epochs: int = 3, T: int = 48, batch: int = 64) -> list[tupl
     return rows
 
 
-M3_EVERY = {"monthly": 10, "quarterly": 5, "other": 1, "yearly": 4}
-M3_SEASON = {"monthly": 12, "quarterly": 4, "other": 1, "yearly": 1}
+M3_EVERY = {"monthly": 10, "quarterly": 5, "other": 1, "yearly": 4, "long24": 1, "long52": 1}
+M3_SEASON = {"monthly": 12, "quarterly": 4, "other": 1, "yearly": 1, "long24": 24, "long52": 52}
+
+
+#: the long seasonal panels of ``--long``: (season, pandas frequency, horizon, series, lengths)
+LONG_PANELS = {"long24": (24, "h", 48, 120, (720, 960)), "long52": (52, "W-SUN", 13, 120, (700, 1000))}
+
+
+def long_panel(subset: str) -> tuple[dict, dict, int]:
+    """A generated panel of long seasonal series (``LONG_PANELS``): per series a level, a
+    trend, a seasonal shape of three harmonics (10-30% of the level) and AR(1) noise, from a
+    fixed seed; (train, test, h) with the last h values as the test part."""
+    m, freq, h, n, (lo, hi) = LONG_PANELS[subset]
+    rng = np.random.default_rng(m)
+    train, test = {}, {}
+    for i in range(n):
+        length = int(rng.integers(lo, hi + 1))
+        t = np.arange(length)
+        level = rng.uniform(50, 500)
+        season = sum(rng.uniform(0.03, 0.1) * np.sin(2 * np.pi * k * t / m + rng.uniform(0, 2 * np.pi))
+                     for k in (1, 2, 3))
+        phi, noise = rng.uniform(0.5, 0.9), np.zeros(length)
+        shocks = rng.normal(0, rng.uniform(0.02, 0.05), length)
+        for j in range(1, length):
+            noise[j] = phi * noise[j - 1] + shocks[j]
+        trend = rng.uniform(-0.2, 0.4) * t / length
+        y = level * (1 + trend) * (1 + season + noise)
+        s = pd.Series(y, index=pd.date_range("2015-01-04", periods=length, freq=freq), name=f"L{i}")
+        train[f"L{i}"], test[f"L{i}"] = s.iloc[:-h], s.iloc[-h:]
+    return train, test, h
 
 
 def _m3_panel(subset: str, every: int, validation: bool):
@@ -155,7 +184,10 @@ def _m3_panel(subset: str, every: int, validation: bool):
     training part's own last h values are the test (nothing of the M3 test part is read)."""
     from forecast import datasets
 
-    train, test, h = datasets.load_m3(subset, split=True)
+    if subset in LONG_PANELS:
+        train, test, h = long_panel(subset)
+    else:
+        train, test, h = datasets.load_m3(subset, split=True)
     ids = list(train)[::every]
     if validation:
         return {i: train[i].iloc[:-h] for i in ids}, [train[i].to_numpy(float)[-h:] for i in ids], h
