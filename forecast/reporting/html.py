@@ -3,6 +3,10 @@
 The report shows the leaderboard with Diebold-Mariano significance, the error by horizon
 step, forecast plots per model, the failures and the settings of the run. It needs no
 network and no files beside it: styles are inline and figures are base64 PNGs.
+:func:`render_html` puts it together from one function per part: the heading and links, the
+verdict, the summary cards, a notice, then the sections (leaderboard, error by horizon,
+forecasts, failures, settings), the footer, and the page around them (head and style).
+:func:`fmt_value` is how every number is shown, here and in the results folder.
 
 >>> import pandas as pd
 >>> board = pd.DataFrame({"model": ["arma(2,1)", "naive"], "smape": [4.2, 9.9],
