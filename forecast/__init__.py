@@ -16,6 +16,7 @@ import importlib
 from typing import Any
 
 from . import errors as errors
+from . import hooks as _hooks
 from .base import Forecast as Forecast
 from .base import Forecaster as Forecaster
 from .base import PanelForecast as PanelForecast
@@ -55,10 +56,14 @@ _LAZY_MODULES = {
     "io": "forecast.io",
     "windows": "forecast.windows",
     "registry": "forecast.models.registry",
-    "plotting": "forecast.plotting",
-    "report": "forecast.report",
+    "plotting": "forecast.reporting.figures",
+    "report": "forecast.reporting.html",
     "testing": "forecast.testing",
 }
+
+# the evaluation's BacktestResult.save_report writes the results folder of the layer above it
+# (forecast.reporting) without importing it: see forecast/hooks.py
+_hooks.provide("save_report", "forecast.reporting:save_report")
 
 __all__ = sorted(
     ["Forecast", "PanelForecast", "Forecaster", "clone", "errors", "ForecastError", "InputError",

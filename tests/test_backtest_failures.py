@@ -29,7 +29,7 @@ def m3_panel():
 
 
 def test_one_series_compares_the_models_that_ran(airline):
-    from forecast.failnotes import nothing_scored_reason, stderr_summary
+    from forecast.reporting.failnotes import nothing_scored_reason, stderr_summary
 
     res = run_backtest(["naive", "snaive(12)", BAD], airline, horizon=6, initial=120, step=6, refit=False)
     assert res.failed_models == [BAD] and res.scored_models == ["naive", "snaive(12)"]
@@ -75,7 +75,11 @@ def test_panel_ranks_and_tests_run_without_the_failed_model(m3_panel):
 
 
 def test_all_failed_says_nothing_could_be_scored(airline):
-    from forecast.failnotes import model_failure_lines, nothing_scored_reason, stderr_summary
+    from forecast.reporting.failnotes import (
+        model_failure_lines,
+        nothing_scored_reason,
+        stderr_summary,
+    )
 
     res = run_backtest([BAD, 'ma(1,method="bogus")'], airline, horizon=6, initial=120, step=6, refit=False)
     assert res.scored_models == []
@@ -88,7 +92,7 @@ def test_all_failed_says_nothing_could_be_scored(airline):
 
 
 def test_plots_leave_out_the_failed_model(m3_panel):
-    from forecast import plotting
+    from forecast.reporting import figures as plotting
 
     res = run_backtest(["naive", "drift", "mean", BAD], m3_panel, horizon=4, initial=28, step=1, refit=False)
     fig = plotting.plot_leaderboard(res)

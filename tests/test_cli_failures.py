@@ -184,7 +184,7 @@ def test_panel_report_shows_verdicts_every_series_every_step_and_resolved_settin
 
 
 def test_panel_bar_colours_follow_the_nemenyi_verdict(panel_run):
-    from forecast import plotting
+    from forecast.reporting import figures as plotting
 
     _, out = panel_run
     board = pd.read_csv(out / "leaderboard.csv")
@@ -216,7 +216,7 @@ def test_results_line_lists_only_what_was_written(data, tmp_path):
 
 
 def test_large_panel_report_caps_the_forecast_plots_with_a_note(tmp_path):
-    from forecast.plotting import MAX_SERIES_PLOTS
+    from forecast.reporting.figures import MAX_SERIES_PLOTS
 
     yearly = fc.datasets.load("m3_yearly")
     ids = list(yearly)[: MAX_SERIES_PLOTS + 2]

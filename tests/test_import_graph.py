@@ -83,6 +83,34 @@ def test_the_checker_finds_a_circle():
     assert "forecast.io" in graph["forecast.base"]  # real edges are read
 
 
+def _reachable(graph: dict[str, set[str]], roots: list[str]) -> set[str]:
+    """``roots`` and every module they import, directly or through others."""
+    seen: set[str] = set()
+    todo = list(roots)
+    while todo:
+        mod = todo.pop()
+        if mod not in seen:
+            seen.add(mod)
+            todo.extend(graph[mod])
+    return seen
+
+
+def _under(graph: dict[str, set[str]], package: str) -> set[str]:
+    return {m for m in graph if m == package or m.startswith(package + ".")}
+
+
+def test_reporting_sits_above_the_evaluation_lazy_imports_included():
+    graph = import_graph()
+    reporting = _under(graph, "forecast.reporting")
+    below = _reachable(graph, sorted(_under(graph, "forecast.evaluation")))  # the evaluation and all it imports
+    assert not below & reporting, f"the evaluation reaches forecast.reporting: {sorted(below & reporting)}"
+    importers = {m for m, targets in graph.items() if targets & reporting} - reporting
+    assert importers <= _under(graph, "forecast.cli"), f"only the command line imports reporting: {importers}"
+    # the edges are real: reporting reads the evaluation, the result reaches reporting through hooks
+    assert "forecast.evaluation.members" in graph["forecast.reporting.folder"]
+    assert "forecast.hooks" in graph["forecast.evaluation.result"] and not graph["forecast.hooks"]
+
+
 def test_persistence_and_the_result_store_do_not_import_what_they_save():
     graph = import_graph()
     assert "forecast.base" not in graph["forecast.persistence"]

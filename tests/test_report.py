@@ -13,11 +13,13 @@ import pandas as pd
 import pytest
 
 import forecast as fc
-from forecast import atomic, plotting, report
+from forecast import atomic
 from forecast.errors import InputError
 
 # fc.backtest is shadowed by the subpackage once forecast.evaluation is imported
 from forecast.evaluation import backtest as run_backtest
+from forecast.reporting import figures as plotting
+from forecast.reporting import html as report
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 import forecast as fc
-from forecast import plotting
 
 # fc.backtest is shadowed by the subpackage once forecast.evaluation is imported
 from forecast.evaluation import backtest as run_backtest
+from forecast.reporting import figures as plotting
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ Layout: :mod:`.parser` (the arguments), one module per command (:mod:`.backtest`
 :mod:`.termtable` (terminal tables), :mod:`.progress` (the progress bar), :mod:`.config`
 (the TOML configuration), :mod:`.data` (reading DATA) and :mod:`.common` (exit codes,
 messages, environment). The results folder is written by the library
-(:func:`forecast.results_folder.save_report`); the CLI only parses, calls and prints.
+(:func:`forecast.reporting.save_report`); the CLI only parses, calls and prints.
 
 >>> build_parser().parse_args(["backtest", "sales.csv", "--horizon", "6"]).horizon
 6

@@ -252,7 +252,7 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
     import warnings
 
     from ..errors import UndefinedScoreWarning
-    from ..results_folder import save_report
+    from ..reporting import save_report
 
     with warnings.catch_warnings():  # said once, in plain words, by print_leaderboard
         warnings.simplefilter("ignore", UndefinedScoreWarning)
@@ -268,7 +268,7 @@ def run_backtest(args: argparse.Namespace, argv: list[str]) -> int:
 def _failure_status(result: Any, out: Path) -> int:
     """Exit status of a finished backtest, with one line on stderr when something failed
     (shown even with --quiet: scripts and people must learn of it)."""
-    from ..failnotes import nothing_scored_reason, stderr_summary
+    from ..reporting.failnotes import nothing_scored_reason, stderr_summary
 
     line = stderr_summary(result, str(out / "failures.csv"))
     if line is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from ..failnotes import undefined_notes  # the terminal and the report say the same
+from ..reporting.failnotes import undefined_notes  # the terminal and the report say the same
 
 __all__ = ["render_table", "leaderboard_rows", "print_leaderboard", "print_verdict", "mcs_label", "undefined_notes"]
 
@@ -93,7 +93,7 @@ def _fmt_num(value: Any, digits: int = 4) -> str:
 def leaderboard_rows(board: Any, metrics: list[str]) -> tuple[list[str], list[list[str]], list[str | None]]:
     """Headers, text rows and row styles of the terminal leaderboard. A model that failed at
     every origin is listed last, without a rank or scores, as ``failed``."""
-    from ..report import nemenyi_labels, pvalue_column, significance_label
+    from ..reporting.html import nemenyi_labels, pvalue_column, significance_label
 
     cols = ["rank", "model"] + [m for m in metrics if m in board.columns]
     extra = [c for c in board.columns if c.startswith("skill_") or c in ("owa", "mean_rank")]
@@ -174,7 +174,7 @@ def _is_missing(value: Any) -> bool:
 def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> None:
     """The leaderboard on stdout, fitted to the terminal width; failed models listed with
     their reason below it; when nothing could be scored, that and why instead."""
-    from ..failnotes import model_failure_lines, nothing_scored_reason
+    from ..reporting.failnotes import model_failure_lines, nothing_scored_reason
 
     board = result.leaderboard()
     settings = result.meta.get("settings", {})
@@ -191,7 +191,7 @@ def print_leaderboard(result: Any, *, source: str = "", quiet: bool = False) -> 
     title = (f"Leaderboard: {source}" + (f", {n_series} series" if n_series > 1 else "")
              + f", horizon {settings.get('horizon')}, "
              f"{int(board['n_origins'].max()) if 'n_origins' in board else '?'} forecast origins")
-    from ..results_folder import primary_metric
+    from ..reporting.folder import primary_metric
 
     primary = primary_metric(board)
     # what gives way on a narrow terminal: the secondary metrics first, the primary never

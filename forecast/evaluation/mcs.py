@@ -27,6 +27,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from .scoring import per_origin
+
 __all__ = ["MCS_SIZE", "MCSResult", "model_confidence_set", "origin_losses"]
 
 #: the default size: the 90% model confidence set
@@ -55,7 +57,7 @@ def origin_losses(result: Any, metric: str | None = None) -> pd.DataFrame:
     for sid in result.series_ids:
         ok = result._series_info[sid]["ok"]
         origins = result._cells[(sid, result.models[0])].origins[ok]
-        cols = {m: result._per_origin(name, *result._arrays(sid, m)) for m in models}
+        cols = {m: per_origin(name, *result._arrays(sid, m)) for m in models}
         frame = pd.DataFrame(cols, index=pd.MultiIndex.from_arrays(
             [np.full(len(origins), sid, dtype=object), origins], names=["series_id", "origin"]))
         frames.append(frame)

@@ -17,9 +17,11 @@ produced no forecast at all (it failed at every origin of every series) is left 
 comparison: the others are compared without it, and it is listed as failed
 (:meth:`BacktestResult.failure_summary`, ``status`` in the leaderboard).
 
-Saving and loading live in :mod:`.stored`. This module stays one file above 600 lines for
-one reason: it is the one class :class:`BacktestResult`, whose scores, tests and
-leaderboard share the per-series arrays it caches.
+The class caches the per-series arrays its scores, tests and leaderboard share; around it:
+the tables built from the tasks' records in :mod:`.records`, the metric arrays per origin
+and per step in :mod:`.scoring`, the leaderboard in :mod:`.leaderboard`, saving and loading
+in :mod:`.stored`. :meth:`BacktestResult.save_report` writes the results folder of
+:mod:`forecast.reporting`, a layer above this one, through :mod:`forecast.hooks`.
 """
 
 from __future__ import annotations
@@ -34,46 +36,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import hooks
 from .. import metrics as M
 from ..errors import InputError, UndefinedScoreWarning
 from ..seasonality import naive2_forecast
-from .mcs import MCS_SIZE, MCSResult, mcs_column, mcs_of_result
+from .leaderboard import leaderboard
+from .mcs import MCS_SIZE, MCSResult, mcs_of_result
+from .members import dm_vs_members, members_summary
+from .records import tables_from_records
+from .scoring import CAN_BE_UNDEFINED, NAIVE2, mean_of_finite, per_origin, per_step, scale_or_nan
 from .significance import FriedmanResult, dm_test, friedman_test
-from .stored import index_kind, read_result, save_result, text_columns
+from .stored import read_result, save_result, text_columns
 from .verdict import Verdict, verdict
 
 __all__ = ["BacktestResult", "load_result"]
-
-#: metrics that can be undefined at an origin whatever the forecasts
-_CAN_BE_UNDEFINED = ("mase", "rmsse", "mape")
-
-
-_NAIVE2 = object()  # marks the Naive2 reference in _arrays
-
-
-def _ratio(num: np.ndarray, den: float) -> np.ndarray:
-    """``num / den``; NaN where the reference ``den`` is zero or undefined (never raises)."""
-    if not np.isfinite(den) or den == 0:
-        return np.full(np.shape(num), np.nan)
-    return np.asarray(num, dtype=float) / den
-
-
-def _mean_of_finite(values: np.ndarray, axis: int = 0) -> np.ndarray:
-    """Mean of the finite entries along ``axis``; NaN where there is none (no warning:
-    an empty slice is not averaged)."""
-    v = np.asarray(values, dtype=float)
-    fin = np.isfinite(v)
-    n = fin.sum(axis=axis)
-    total = np.where(fin, v, 0.0).sum(axis=axis)
-    return np.where(n > 0, total / np.maximum(n, 1), np.nan)
-
-
-def _scale_or_nan(values: np.ndarray, m: int, power: int) -> float:
-    try:
-        return M.scale(values, m, power=power)
-    except InputError:
-        return float("nan")
-
 
 class _Cell:
     """Forecasts of one model on one series: origins × steps arrays."""
@@ -119,68 +95,8 @@ class BacktestResult:
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_records(cls, records, panel, origins_by_series, model_names, meta) -> BacktestResult:
-        h = int(meta["settings"]["horizon"])
-        steps = np.arange(1, h + 1)
-        parts: dict[tuple[str, str], list[dict]] = {}
-        for rec in records:
-            parts.setdefault((rec["series_id"], rec["model"]), []).append(rec)
-        failures, timings, resolved, caught = [], [], [], []
-        cols: dict[str, list] = {k: [] for k in ("series_id", "model", "step", "y_true", "y_pred", "lower", "upper")}
-        origin_parts, stamp_parts = [], []
-        for sid, series in panel.items():
-            index = series.index
-            values = series.to_numpy()
-            origins = np.asarray(origins_by_series[sid])
-            pos = (origins[:, None] + steps[None, :]).ravel()
-            origin_idx = index.take(np.repeat(origins, h))
-            stamp_idx = index.take(pos)
-            for name in model_names:
-                recs = sorted(parts.get((sid, name), []), key=lambda r: r["segment"])
-                n = pos.size
-                cols["series_id"].append(np.full(n, sid, dtype=object))
-                cols["model"].append(np.full(n, name, dtype=object))
-                cols["step"].append(np.tile(steps, len(origins)))
-                cols["y_true"].append(values[pos])
-                for key, out in (("mean", "y_pred"), ("lower", "lower"), ("upper", "upper")):
-                    cols[out].append(np.concatenate([np.asarray(r[key], float).reshape(-1, h) for r in recs]).ravel())
-                origin_parts.append(origin_idx)
-                stamp_parts.append(stamp_idx)
-                for r in recs:
-                    if r.get("resolved"):
-                        resolved.append({"series_id": sid, "model": name, "segment": r["segment"],
-                                         "settings": r["resolved"]})
-                    for w in r.get("warnings", ()):
-                        caught.append({"series_id": w.get("series_id", sid), "model": name,
-                                       "segment": r["segment"], "stage": w["stage"],
-                                       "category": w["category"], "message": w["message"],
-                                       "count": int(w["count"])})
-                    timings.append({"series_id": sid, "model": name, "segment": r["segment"],
-                                    "n_origins": len(r["origins"]), "fit_seconds": r["fit_seconds"],
-                                    "predict_seconds": r["predict_seconds"]})
-                    for f in r["failures"]:
-                        failures.append({"series_id": sid, "model": name, "origin": index[f["origin"]],
-                                         "stage": f["stage"], "error_type": f["error_type"],
-                                         "message": f["message"]})
-        data = {k: np.concatenate(v) for k, v in cols.items()}
-        forecasts = pd.DataFrame({
-            "series_id": data["series_id"], "model": data["model"],
-            "origin": origin_parts[0].append(origin_parts[1:]) if len(origin_parts) > 1 else origin_parts[0],
-            "step": data["step"],
-            "timestamp": stamp_parts[0].append(stamp_parts[1:]) if len(stamp_parts) > 1 else stamp_parts[0],
-            "y_true": data["y_true"], "y_pred": data["y_pred"], "lower": data["lower"], "upper": data["upper"],
-        })
-        actuals = pd.concat([pd.DataFrame({"series_id": sid, "timestamp": s.index, "y": s.to_numpy()})
-                             for sid, s in panel.items()], ignore_index=True)
-        failure_cols = ["series_id", "model", "origin", "stage", "error_type", "message"]
-        fails = pd.DataFrame(failures, columns=failure_cols)
-        timing = pd.DataFrame(timings, columns=["series_id", "model", "segment", "n_origins",
-                                                "fit_seconds", "predict_seconds"])
-        meta = dict(meta)
-        meta["model_names"] = list(model_names)
-        meta["index"] = {sid: index_kind(s.index) for sid, s in panel.items()}
-        meta["resolved"] = resolved  # per fit: the settings it resolved (orders chosen, a network's "auto" settings)
-        meta["warnings"] = caught  # per task: the warnings its fit and forecasts raised (see fit_warnings)
-        return cls(forecasts, actuals, fails, timing, meta)
+        """The result of the tasks' ``records`` (laid out by :func:`.records.tables_from_records`)."""
+        return cls(*tables_from_records(records, panel, origins_by_series, model_names, meta))
 
     # ------------------------------------------------------------------ basics
     @property
@@ -286,8 +202,8 @@ class BacktestResult:
             ok = np.full(len(origins), bool(self.scored_models))
             for name in self.scored_models:
                 ok &= np.isfinite(self._cells[(sid, name)].f).all(axis=1)
-            s1 = np.array([_scale_or_nan(values[: p + 1], m, 1) for p in pos])
-            s2 = np.array([_scale_or_nan(values[: p + 1], m, 2) for p in pos])
+            s1 = np.array([scale_or_nan(values[: p + 1], m, 1) for p in pos])
+            s2 = np.array([scale_or_nan(values[: p + 1], m, 2) for p in pos])
             k = np.arange(h)
             if self.meta.get("reference") == "snaive" and m > 1:
                 idx = pos[:, None] - m + 1 + (k[None, :] % m)
@@ -316,7 +232,7 @@ class BacktestResult:
         RMSSE need training data that changes at lag ``m`` (a non-zero scale) and more than
         ``m`` values; MAPE needs actuals without zeros. These origins are left out of that
         metric's averages (the other metrics keep them)."""
-        names = [n for n in self._metric_names(metrics) if n in _CAN_BE_UNDEFINED]
+        names = [n for n in self._metric_names(metrics) if n in CAN_BE_UNDEFINED]
         m = self.season
         rows = []
         for sid, inf in self._series_info.items():
@@ -389,53 +305,11 @@ class BacktestResult:
                 raise InputError(f"unknown metric {name!r}; known metrics: {', '.join([*M.METRICS, 'coverage'])}")
         return names
 
-    @staticmethod
-    def _per_origin(name: str, y, f, lo, hi, s1, s2) -> np.ndarray:
-        if y.shape[0] == 0:
-            return np.array([])
-        try:
-            if name == "mase":
-                return M.mae(y, f, axis=1) / s1
-            if name == "rmsse":
-                return M.rmse(y, f, axis=1) / np.sqrt(s2)
-            if name == "coverage":
-                return M.coverage(y, lo, hi, axis=1) if np.isfinite(lo).all() else np.full(y.shape[0], np.nan)
-            if name == "mape":  # undefined only at the origins whose actuals hold a zero
-                out = np.full(y.shape[0], np.nan)
-                fine = ~(y == 0).any(axis=1)
-                if fine.any():
-                    out[fine] = M.mape(y[fine], f[fine], axis=1)
-                return out
-            return np.asarray(M.compute(name, y, f, axis=1), dtype=float)
-        except InputError:
-            return np.full(y.shape[0], np.nan)
-
-    @staticmethod
-    def _per_step(name: str, y, f, lo, hi, s1, s2) -> np.ndarray:
-        if name in ("mase", "rmsse"):  # the origins where the scale is undefined are left out
-            keep = np.isfinite(s1 if name == "mase" else s2)
-            y, f, s1, s2 = y[keep], f[keep], s1[keep], s2[keep]
-        if y.shape[0] == 0:
-            return np.full(y.shape[1], np.nan)
-        try:
-            if name == "mase":
-                return np.mean(np.abs(y - f) / s1[:, None], axis=0)
-            if name == "rmsse":
-                return np.sqrt(np.mean((y - f) ** 2 / s2[:, None], axis=0))
-            if name == "coverage":
-                return M.coverage(y, lo, hi, axis=0) if np.isfinite(lo).all() else np.full(y.shape[1], np.nan)
-            if name == "mape":  # the origins whose actuals hold a zero are left out, as in scores()
-                fine = ~(y == 0).any(axis=1)
-                return M.mape(y[fine], f[fine], axis=0) if fine.any() else np.full(y.shape[1], np.nan)
-            return np.asarray(M.compute(name, y, f, axis=0), dtype=float)
-        except InputError:
-            return np.full(y.shape[1], np.nan)
-
     def _arrays(self, sid: str, model: str | None):
         """Common-origin arrays for one series: (y, f, lower, upper, scale1, scale2)."""
         inf = self._series_info[sid]
         ok = inf["ok"]
-        if model is None or model is _NAIVE2:  # the reference forecasts
+        if model is None or model is NAIVE2:  # the reference forecasts
             cell = self._cells[(sid, self.models[0])]
             f = (inf["reference"] if model is None else self._naive2[sid])[ok]
             nan = np.full_like(f, np.nan)
@@ -454,7 +328,7 @@ class BacktestResult:
                 if model in failed:  # no forecast: no score (not the score of empty arrays)
                     row[model] = np.nan
                     continue
-                vals = self._per_origin(name, *self._arrays(sid, model))
+                vals = per_origin(name, *self._arrays(sid, model))
                 row[model] = float(np.nanmean(vals)) if vals.size and np.isfinite(vals).any() else np.nan
             table[sid] = row
         return pd.DataFrame.from_dict(table, orient="index")[self.models]
@@ -477,16 +351,16 @@ class BacktestResult:
     def _undefined_counts(self, names: list[str]) -> dict[str, int]:
         table = self.undefined(names)
         return {name: int(table.loc[table["metric"] == name, "n_undefined"].sum())
-                for name in names if name in _CAN_BE_UNDEFINED}
+                for name in names if name in CAN_BE_UNDEFINED}
 
     def _reference_scores(self, names: list[str], reference: Any = None) -> dict[str, float]:
-        """Scores of the reference forecasts (naive/seasonal naive, or ``_NAIVE2``) on the
+        """Scores of the reference forecasts (naive/seasonal naive, or :data:`~.scoring.NAIVE2`) on the
         common origins, aggregated as :meth:`scores` aggregates a model's."""
         out = {}
         for name in names:
             vals = []
             for sid in self.series_ids:
-                v = self._per_origin(name, *self._arrays(sid, reference))
+                v = per_origin(name, *self._arrays(sid, reference))
                 vals.append(np.nanmean(v) if v.size and np.isfinite(v).any() else np.nan)
             out[name] = float(np.nanmean(vals)) if np.isfinite(vals).any() else float("nan")
         return out
@@ -503,8 +377,8 @@ class BacktestResult:
             if model in failed:
                 out[model] = np.full(self.horizon, np.nan)
                 continue
-            per_series = np.vstack([self._per_step(name, *self._arrays(sid, model)) for sid in self.series_ids])
-            out[model] = _mean_of_finite(per_series, axis=0)
+            per_series = np.vstack([per_step(name, *self._arrays(sid, model)) for sid in self.series_ids])
+            out[model] = mean_of_finite(per_series, axis=0)
         frame = pd.DataFrame(out, index=pd.RangeIndex(1, self.horizon + 1, name="step"))
         frame["n"] = sum(self._n_defined(name, sid) for sid in self.series_ids)
         return frame
@@ -548,7 +422,7 @@ class BacktestResult:
         s = self.series_scores(name)[scored].mean(axis=0)
         bad = [m for m in scored if not np.isfinite(s[m])]
         who = "every model" if len(bad) == len(scored) else ", ".join(bad)
-        table = self.undefined([name]) if name in _CAN_BE_UNDEFINED else None
+        table = self.undefined([name]) if name in CAN_BE_UNDEFINED else None
         if table is not None and len(table):
             reasons = "; ".join(dict.fromkeys(table["reason"]))
             extra = ""
@@ -616,9 +490,8 @@ class BacktestResult:
 
     def dm_vs_members(self, *, loss: str = "mse", alpha: float = 0.05, summary: bool = True) -> pd.DataFrame:
         """Each combination against each of its members (Diebold-Mariano;
-        :mod:`forecast.members`): one row per (combination, member) with
+        :mod:`forecast.evaluation.members`): one row per (combination, member) with
         ``summary``, else one per series too."""
-        from ..members import dm_vs_members, members_summary
 
         return (members_summary if summary else dm_vs_members)(self, loss=loss, alpha=alpha)
 
@@ -664,92 +537,7 @@ class BacktestResult:
         without any forecast: it is listed last, without a rank, and left out of the comparison;
         ``n_failed`` counts each model's failed origins and ``failure`` gives the most frequent reason;
         ``n_warnings`` counts the warnings its fits and forecasts raised (:meth:`fit_warnings`)."""
-        primary, ranking_note = self.ranking_metric(metric)
-        names = self._metric_names()
-        for name in dict.fromkeys([self._metric_names(metric or self._primary())[0], primary]):
-            if name not in names:
-                names = [name, *names]
-        table = self.scores(names).T
-        undefined = [c for c in table.columns if str(c).startswith("n_undefined_")]
-        counts = table[undefined].astype(int)
-        table = table.drop(columns=undefined)
-        ref = self._reference_scores(names)
-        board = table.copy()
-        board[f"skill_{primary}"] = 1 - _ratio(table[primary].to_numpy(float), ref[primary])
-        if "smape" in names and "mase" in names:
-            n2 = self._reference_scores(["smape", "mase"], _NAIVE2)
-            board["owa"] = M.owa(table["smape"].to_numpy(float), table["mase"].to_numpy(float),
-                                 n2["smape"], n2["mase"])
-            if not np.isfinite([n2["smape"], n2["mase"]]).all() or 0 in (n2["smape"], n2["mase"]):
-                warnings.warn(
-                    f"OWA is undefined (NaN): Naive2 scores sMAPE {n2['smape']:.4g} and MASE "
-                    f"{n2['mase']:.4g} on these origins, and OWA divides by them", UndefinedScoreWarning,
-                    stacklevel=2)
-        failed = set(self.failed_models)
-        board["status"] = ["failed" if mdl in failed else "ok" for mdl in board.index]
-        board = board.sort_values(primary, kind="stable", na_position="last")
-        board = board.iloc[np.argsort([mdl in failed for mdl in board.index], kind="stable")]
-        unscored = {mdl for mdl, v in board[primary].items() if not np.isfinite(v)} - failed
-        best = str(board.index[0])
-        dm = self.dm_tests(against=best, loss=loss, by_step=False)
-        if best in unscored:  # no model has a ranking score: no best to test against
-            dm = dm.iloc[:0]
-        if len(self.series_ids) == 1:
-            dm_idx = dm.set_index("model")
-            board["dm_stat"] = [dm_idx["statistic"].get(mdl, np.nan) for mdl in board.index]
-            board["dm_pvalue"] = [dm_idx["pvalue"].get(mdl, np.nan) for mdl in board.index]
-        else:
-            worse = (dm["pvalue"] < alpha) & (dm["statistic"] > 0)
-            share = worse.groupby(dm["model"]).mean()
-            board["dm_worse_share"] = [share.get(mdl, np.nan) for mdl in board.index]
-            # per-series DM verdicts against the best, counted: worse / not different / better
-            better = (dm["pvalue"] < alpha) & (dm["statistic"] < 0)
-            tested = dm["pvalue"].notna()
-            for col, hit in (("dm_worse", worse), ("dm_not_different", tested & ~worse & ~better),
-                             ("dm_better", better)):
-                dm_counts = hit.groupby(dm["model"]).sum()
-                board[col] = pd.array([None if mdl == best or mdl in failed else int(dm_counts.get(mdl, 0))
-                                       for mdl in board.index], dtype="Int64")
-            ranks = self.series_scores(primary)[self.scored_models].dropna().rank(axis=1).mean()
-            board["mean_rank"] = ranks.reindex(board.index)
-            try:
-                cd = self.friedman(primary, alpha).critical_difference
-                board["nemenyi_worse"] = board["mean_rank"] - board["mean_rank"].min() > cd
-            except InputError:
-                board["nemenyi_worse"] = False
-            if failed:  # not tested: no verdict
-                board["nemenyi_worse"] = pd.array([None if mdl in failed else bool(v) for mdl, v in
-                                                   board["nemenyi_worse"].items()], dtype="boolean")
-        timing = self.timing()
-        board["fit_seconds"] = timing["fit_seconds"].reindex(board.index)
-        board["predict_seconds"] = timing["predict_seconds"].reindex(board.index)
-        n_ok = self.n_common_origins
-        n_all = sum(inf["n_origins"] for inf in self._series_info.values())
-        board["n_origins"] = [0 if mdl in failed else n_ok for mdl in board.index]
-        board["n_dropped"] = [n_all if mdl in failed else n_all - n_ok for mdl in board.index]
-        fails = self.failures.groupby("model").size() if len(self.failures) else pd.Series(dtype=int)
-        board["n_failed"] = [int(fails.get(mdl, 0)) for mdl in board.index]
-        noted = self.fit_warnings().groupby("model")["count"].sum()
-        board["n_warnings"] = [int(noted.get(mdl, 0)) for mdl in board.index]
-        for col in undefined:
-            board[col] = counts[col].reindex(board.index).to_numpy()
-        summary = self.failure_summary().set_index("model")
-        board["failure"] = [f"{summary.at[mdl, 'error_type']} in {summary.at[mdl, 'stage']}: "
-                            f"{summary.at[mdl, 'message']}" if mdl in summary.index else ""
-                            for mdl in board.index]
-        ranks = np.arange(1, len(board) + 1)
-        if failed or unscored:  # failed models, and models without a ranking score, are listed, not ranked
-            ranks = pd.array([None if mdl in failed or mdl in unscored else r
-                              for mdl, r in zip(board.index, ranks, strict=True)], dtype="Int64")
-        board.insert(0, "rank", ranks)
-        board.index.name = "model"
-        board = board.reset_index()
-        board.columns.name = None
-        board["mcs"] = mcs_column(self, board["model"])  # in the 90% model confidence set (.mcs)
-        board.attrs["ranking_metric"] = primary  # also named by the skill_<metric> column
-        board.attrs["ranking_note"] = ranking_note
-        _name_members(self, board, loss, alpha)
-        return board
+        return leaderboard(self, metric, alpha=alpha, loss=loss)
 
     # ------------------------------------------------------------------ the verdict
     def model_confidence_set(self, metric: str | None = None, size: float = MCS_SIZE) -> MCSResult:
@@ -773,10 +561,9 @@ class BacktestResult:
     def save_report(self, path: str | os.PathLike, *, figures: bool = True, source: str | None = None) -> Path:
         """Write the results folder that ``forecast backtest --out`` writes: the tidy CSVs,
         ``run.json``, the PNG figures and ``report.html`` (``figures=False``: tables and
-        ``run.json`` only); see :func:`forecast.results_folder.save_report`."""
-        from ..results_folder import save_report
-
-        return save_report(self, path, figures=figures, source=source)
+        ``run.json`` only); see :func:`forecast.reporting.save_report`, reached through
+        :mod:`forecast.hooks` (the reporting layer sits above this one)."""
+        return hooks.call("save_report", self, path, figures=figures, source=source)
 
     def save(self, path: str | os.PathLike, *, format: str = "parquet") -> Path:
         """Write the result to folder ``path`` (tables as Parquet or CSV, ``meta.json``),
@@ -790,14 +577,3 @@ def load_result(path: str | os.PathLike) -> BacktestResult:
     tables, meta = read_result(path)
     return BacktestResult(tables["forecasts"], tables["actuals"], tables["failures"], tables["timings"], meta)
 
-
-def _name_members(result: BacktestResult, board: pd.DataFrame, loss: str, alpha: float) -> None:
-    """Combinations on the leaderboard: a ``members`` column (empty for other models) and
-    ``attrs["dm_vs_members"]``, the DM test of each combination against each member."""
-    from ..members import combinations
-
-    combos = combinations(result)
-    if not combos:
-        return
-    board["members"] = [" + ".join(combos[m]["members"]) if m in combos else "" for m in board["model"]]
-    board.attrs["dm_vs_members"] = result.dm_vs_members(loss=loss, alpha=alpha).to_dict("records")

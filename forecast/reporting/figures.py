@@ -7,11 +7,11 @@ functions.
 
 Two kinds: the ``plot_*`` functions take a result, for notebooks and scripts; the
 ``*_figure`` functions take its tidy tables and draw the figures of the results folder
-(:mod:`forecast.results_folder`), which :func:`report_figures` turns into PNG bytes.
+(:mod:`forecast.reporting.folder`), which :func:`report_figures` turns into PNG bytes.
 
 >>> import forecast as fc
 >>> res = fc.backtest(["naive", "snaive(12)"], fc.datasets.load("airline"), horizon=6, initial=126, step=6)
->>> fig = fc.plotting.plot_by_horizon(res)
+>>> fig = fc.plotting.plot_by_horizon(res)  # fc.plotting: this module
 >>> type(fig).__name__, len(fig.axes)
 ('Figure', 1)
 """
@@ -26,11 +26,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
-from .report import (
+from ..errors import InputError
+from .failnotes import nothing_scored_reason
+from .html import (
     ALPHA,
-    _failed_flags,
     dm_count_labels,
+    failed_flags,
     nemenyi_labels,
     pvalue_column,
     significance_label,
@@ -235,7 +236,7 @@ def leaderboard_figure(board: pd.DataFrame, metric: str, alpha: float = ALPHA) -
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
-    failed = _failed_flags(board)
+    failed = failed_flags(board)
     shown = board[[not f for f in failed]].reset_index(drop=True)
     pcol = pvalue_column(shown)
     notes = [""] * len(shown)
@@ -372,8 +373,6 @@ def report_figures(result: Any, board: pd.DataFrame, metric: str) -> dict[str, d
     forecasts: per model for one series; for a panel, one small-multiples figure per series
     (the first :data:`MAX_SERIES_PLOTS`), under ``"series"``. Nothing but empty groups when
     nothing was scored (the report says why instead of drawing empty charts)."""
-    from .failnotes import nothing_scored_reason
-
     figs: dict[str, dict[str, bytes]] = {"leaderboard": {}, "horizon": {}, "forecasts": {}, "series": {}}
     if nothing_scored_reason(result) is not None:
         return figs

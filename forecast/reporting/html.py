@@ -3,6 +3,10 @@
 The report shows the leaderboard with Diebold-Mariano significance, the error by horizon
 step, forecast plots per model, the failures and the settings of the run. It needs no
 network and no files beside it: styles are inline and figures are base64 PNGs.
+:func:`render_html` puts it together from one function per part: the heading and links, the
+verdict, the summary cards, a notice, then the sections (leaderboard, error by horizon,
+forecasts, failures, settings), the footer, and the page around them (head and style).
+:func:`fmt_value` is how every number is shown, here and in the results folder.
 
 >>> import pandas as pd
 >>> board = pd.DataFrame({"model": ["arma(2,1)", "naive"], "smape": [4.2, 9.9],
@@ -26,12 +30,15 @@ from typing import Any
 
 import pandas as pd
 
-from .atomic import atomic_write
+from ..atomic import atomic_write
 
 __all__ = ["render_html", "write_report", "dm_count_labels", "png_data_uri", "pvalue_column",
-           "significance_label", "nemenyi_labels"]
+           "significance_label", "nemenyi_labels", "fmt_value", "failed_flags", "verdict_section", "ALPHA"]
 
 ALPHA = 0.05
+
+#: figures by caption: PNG bytes or a PNG file
+Images = Mapping[str, bytes | str | os.PathLike]
 
 _CSS = """
 :root { --ink:#1d2330; --muted:#5b6475; --line:#d9dde5; --bg:#ffffff; --band:#f5f7fa;
@@ -141,7 +148,9 @@ def _esc(value: Any) -> str:
     return _html.escape(str(value), quote=True)
 
 
-def _fmt(value: Any) -> str:
+def fmt_value(value: Any) -> str:
+    """A value as the report and the results folder show it: four significant digits,
+    ``–`` for NaN and NA, thousands separated."""
     if value is None or value is pd.NA:
         return "–" if value is pd.NA else ""
     if isinstance(value, float):
@@ -173,7 +182,7 @@ def _table(frame: pd.DataFrame, *, row_class: Sequence[str] | None = None,
         for col, value in zip(cols, rec, strict=True):
             numeric = pd.api.types.is_numeric_dtype(frame[col].dtype)
             cls = "msg" if col in wrap else ("model" if str(col).startswith("model") else ("" if numeric else "text"))
-            cells.append(f'<td class="{cls}">{_esc(_fmt(value))}</td>')
+            cells.append(f'<td class="{cls}">{_esc(fmt_value(value))}</td>')
         cells[at:at] = [f'<td class="text sig">{_esc(values[i])}</td>' for values in extra.values()]
         klass = f' class="{row_class[i]}"' if row_class is not None else ""
         rows.append(f"<tr{klass}>{''.join(cells)}</tr>")
@@ -183,7 +192,7 @@ def _table(frame: pd.DataFrame, *, row_class: Sequence[str] | None = None,
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>{more}'
 
 
-def _figures(images: Mapping[str, bytes | str | os.PathLike], grid: bool = False) -> str:
+def _figures(images: Images, grid: bool = False) -> str:
     figs = [
         f'<figure><img alt="{_esc(caption)}" src="{png_data_uri(png)}"><figcaption>{_esc(caption)}</figcaption></figure>'
         for caption, png in images.items()
@@ -206,7 +215,8 @@ def _compact(board: pd.DataFrame) -> pd.DataFrame:
     return board.rename(columns={"n_origins": "origins", "n_failed": "failed", "n_dropped": "dropped"})
 
 
-def _failed_flags(board: pd.DataFrame) -> list[bool]:
+def failed_flags(board: pd.DataFrame) -> list[bool]:
+    """Per leaderboard row: True for a model that failed at every origin (``status``)."""
     return (board["status"] == "failed").tolist() if "status" in board.columns else [False] * len(board)
 
 
@@ -225,7 +235,7 @@ def dm_count_labels(board: pd.DataFrame) -> list[str]:
 
 
 def _leaderboard_section(board: pd.DataFrame, alpha: float, panel_note: str = "") -> str:
-    failed = _failed_flags(board)
+    failed = failed_flags(board)
     board = _compact(board).drop(columns=["status", "failure"], errors="ignore")
     pcol = pvalue_column(board)
     front = [c for c in ("rank", "model") if c in board.columns]
@@ -365,7 +375,7 @@ def _notes_section(notes: Sequence[str]) -> str:
     return f'<div class="notes"><b>Notes</b><ul>{items}</ul></div>'
 
 
-def _forecast_groups(groups: Mapping[str, Mapping[str, bytes | str | os.PathLike]], note: str) -> str:
+def _forecast_groups(groups: Mapping[str, Images], note: str) -> str:
     parts = [f'<p class="note">{_esc(note)}</p>'] if note else []
     for i, (label, images) in enumerate(groups.items()):
         parts.append(f'<details{" open" if i == 0 else ""}><summary>{_esc(label)}</summary>'
@@ -373,31 +383,121 @@ def _forecast_groups(groups: Mapping[str, Mapping[str, bytes | str | os.PathLike
     return "".join(parts)
 
 
+# ------------------------------------------------------------------ the report, part by part
+def _heading(title: str, subtitle: str) -> str:
+    """The title, the subtitle and the links to the sections."""
+    nav = [("leaderboard", "Leaderboard"), ("horizon", "Error by horizon"),
+           ("forecasts", "Forecasts"), ("failures", "Failures"), ("settings", "Settings")]
+    return _lines(f"<h1>{_esc(title)}</h1>", f'<p class="sub">{_esc(subtitle)}</p>' if subtitle else "",
+                  "<nav>" + "".join(f'<a href="#{a}">{_esc(t)}</a>' for a, t in nav) + "</nav>")
+
+
+def _cards(summary: Mapping[str, Any] | None) -> str:
+    """A few headline facts as cards (series, models, origins, horizon...)."""
+    if not summary:
+        return ""
+    cards = "".join(
+        f'<div class="card"><div class="k">{_esc(k)}</div><div class="v">{_esc(fmt_value(v))}</div></div>'
+        for k, v in summary.items()
+    )
+    return f'<div class="cards">{cards}</div>'
+
+
+def _notice(notice: str | None, items: Sequence[str]) -> str:
+    """A message in a box above everything else (e.g. that nothing could be scored, and why)."""
+    if not notice:
+        return ""
+    lis = "".join(f"<li>{_esc(item)}</li>" for item in items)
+    return f'<div class="alert"><b>{_esc(notice)}</b>{f"<ul>{lis}</ul>" if lis else ""}</div>'
+
+
+def _leaderboard_part(board: pd.DataFrame, alpha: float, panel_note: str, notes: Sequence[str],
+                      combinations: Sequence[Mapping[str, Any]] | None, images: Images | None) -> str:
+    """The leaderboard section: the table and its explanation, the notes, the combinations
+    against their members, the leaderboard figure."""
+    return _lines('<h2 id="leaderboard">Leaderboard</h2>', _leaderboard_section(board, alpha, panel_note),
+                  _notes_section(notes), _combinations_section(combinations), _figures(images or {}))
+
+
+def _horizon_part(by_horizon: pd.DataFrame | None, images: Images | None) -> str:
+    """The error by horizon step: the figure and the table."""
+    parts = ['<h2 id="horizon">Error by horizon step</h2>']
+    if images:
+        parts.append(_figures(images))
+    if by_horizon is not None and len(by_horizon):
+        parts.append(_table(by_horizon))
+    elif not images:
+        parts.append('<p class="note">No per-step errors were computed.</p>')
+    return _lines(*parts)
+
+
+def _forecasts_part(groups: Mapping[str, Images] | None, note: str, images: Images | None) -> str:
+    """The forecast plots: foldable groups per series of a panel, else a grid per model."""
+    parts = ['<h2 id="forecasts">Forecasts</h2>']
+    if groups:
+        parts.append(_forecast_groups(groups, note))
+    elif images:
+        parts.append('<p class="note">Forecasts from the backtest origins against the actual values, '
+                     "with prediction intervals where the model gives them.</p>")
+        parts.append(_figures(images, grid=True))
+    else:
+        parts.append('<p class="note">No forecast plots.</p>')
+    return _lines(*parts)
+
+
+def _failures_part(failed_models: pd.DataFrame | None, failures: pd.DataFrame | None) -> str:
+    """The models with failed forecasts, then every failed forecast."""
+    parts = ['<h2 id="failures">Failures</h2>', _failed_models_section(failed_models)]
+    if failures is not None and len(failures):
+        parts.append(f'<p class="note">{len(failures)} failed forecast(s), one row per series, model and '
+                     "origin. A model that failed at every origin is left out of the comparison; any other "
+                     "failed origin is left out for every model, so the leaderboard compares common "
+                     "origins.</p>")
+        wrap = [c for c in failures.columns if str(c).lower() in ("message", "error", "msg")]
+        parts.append(_table(failures, wrap=wrap, max_rows=200))
+    else:
+        parts.append('<p class="ok">No failures: every model forecast every origin.</p>')
+    return _lines(*parts)
+
+
+def _settings_part(resolved: Mapping[str, Mapping[str, str]] | None,
+                   resolved_by_series: Sequence[Mapping[str, str]], settings: Mapping[str, Any] | None) -> str:
+    """What each model resolved in fitting, then every setting of the run as JSON (folded)."""
+    return _lines('<h2 id="settings">Settings</h2>', _resolved_section(resolved, resolved_by_series),
+                  "<details><summary>All settings of the run (JSON)</summary>"
+                  f"<pre>{_esc(json.dumps(dict(settings or {}), indent=2, default=str))}</pre></details>")
+
+
+def _footer() -> str:
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<footer>Written by forecast on {stamp}. This file is self-contained and works offline.</footer>"
+
+
+def _page(title: str, body: str) -> str:
+    """The whole document: head (charset, viewport, title, the inline style) and body."""
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>{_esc(title)}</title><style>{_CSS}</style></head>\n<body><main>\n{body}\n</main></body></html>\n"
+    )
+
+
+def _lines(*parts: str) -> str:
+    """The non-empty parts, one per line."""
+    return "\n".join(p for p in parts if p)
+
+
 # ------------------------------------------------------------------ the report
 def render_html(
-    leaderboard: pd.DataFrame,
-    *,
-    title: str = "Backtest report",
-    subtitle: str = "",
-    summary: Mapping[str, Any] | None = None,
-    by_horizon: pd.DataFrame | None = None,
-    failures: pd.DataFrame | None = None,
-    settings: Mapping[str, Any] | None = None,
-    leaderboard_images: Mapping[str, bytes | str | os.PathLike] | None = None,
-    horizon_images: Mapping[str, bytes | str | os.PathLike] | None = None,
-    forecast_images: Mapping[str, bytes | str | os.PathLike] | None = None,
-    alpha: float = ALPHA,
-    notice: str | None = None,
-    notice_items: Sequence[str] = (),
-    failed_models: pd.DataFrame | None = None,
-    resolved: Mapping[str, Mapping[str, str]] | None = None,
-    resolved_by_series: Sequence[Mapping[str, str]] = (),
-    notes: Sequence[str] = (),
-    forecast_groups: Mapping[str, Mapping[str, bytes | str | os.PathLike]] | None = None,
-    forecast_note: str = "",
-    panel_note: str = "",
-    combinations: Sequence[Mapping[str, Any]] | None = None,
-    verdict: Any = None,
+    leaderboard: pd.DataFrame, *, title: str = "Backtest report", subtitle: str = "",
+    summary: Mapping[str, Any] | None = None, by_horizon: pd.DataFrame | None = None,
+    failures: pd.DataFrame | None = None, settings: Mapping[str, Any] | None = None,
+    leaderboard_images: Images | None = None, horizon_images: Images | None = None,
+    forecast_images: Images | None = None, alpha: float = ALPHA,
+    notice: str | None = None, notice_items: Sequence[str] = (), failed_models: pd.DataFrame | None = None,
+    resolved: Mapping[str, Mapping[str, str]] | None = None, resolved_by_series: Sequence[Mapping[str, str]] = (),
+    notes: Sequence[str] = (), forecast_groups: Mapping[str, Images] | None = None, forecast_note: str = "",
+    panel_note: str = "", combinations: Sequence[Mapping[str, Any]] | None = None, verdict: Any = None,
 ) -> str:
     """The report as one HTML string (nothing external: inline CSS, base64 images).
 
@@ -434,71 +534,16 @@ def render_html(
     verdict : Verdict, optional
         The family verdict (``BacktestResult.verdict()``), shown first, above the cards.
     """
-    parts = [f"<h1>{_esc(title)}</h1>"]
-    if subtitle:
-        parts.append(f'<p class="sub">{_esc(subtitle)}</p>')
-    nav = [("leaderboard", "Leaderboard"), ("horizon", "Error by horizon"),
-           ("forecasts", "Forecasts"), ("failures", "Failures"), ("settings", "Settings")]
-    parts.append("<nav>" + "".join(f'<a href="#{a}">{_esc(t)}</a>' for a, t in nav) + "</nav>")
-    parts.append(verdict_section(verdict))
-    if summary:
-        cards = "".join(
-            f'<div class="card"><div class="k">{_esc(k)}</div><div class="v">{_esc(_fmt(v))}</div></div>'
-            for k, v in summary.items()
-        )
-        parts.append(f'<div class="cards">{cards}</div>')
-    if notice:
-        items = "".join(f"<li>{_esc(item)}</li>" for item in notice_items)
-        parts.append(f'<div class="alert"><b>{_esc(notice)}</b>{f"<ul>{items}</ul>" if items else ""}</div>')
-
-    parts.append('<h2 id="leaderboard">Leaderboard</h2>')
-    parts.append(_leaderboard_section(leaderboard, alpha, panel_note))
-    parts.append(_notes_section(notes))
-    parts.append(_combinations_section(combinations))
-    parts.append(_figures(leaderboard_images or {}))
-
-    parts.append('<h2 id="horizon">Error by horizon step</h2>')
-    if horizon_images:
-        parts.append(_figures(horizon_images))
-    if by_horizon is not None and len(by_horizon):
-        parts.append(_table(by_horizon))
-    elif not horizon_images:
-        parts.append('<p class="note">No per-step errors were computed.</p>')
-
-    parts.append('<h2 id="forecasts">Forecasts</h2>')
-    if forecast_groups:
-        parts.append(_forecast_groups(forecast_groups, forecast_note))
-    elif forecast_images:
-        parts.append('<p class="note">Forecasts from the backtest origins against the actual values, '
-                     "with prediction intervals where the model gives them.</p>")
-        parts.append(_figures(forecast_images, grid=True))
-    else:
-        parts.append('<p class="note">No forecast plots.</p>')
-
-    parts.append('<h2 id="failures">Failures</h2>')
-    parts.append(_failed_models_section(failed_models))
-    if failures is not None and len(failures):
-        parts.append(f'<p class="note">{len(failures)} failed forecast(s), one row per series, model and '
-                     "origin. A model that failed at every origin is left out of the comparison; any other "
-                     "failed origin is left out for every model, so the leaderboard compares common "
-                     "origins.</p>")
-        wrap = [c for c in failures.columns if str(c).lower() in ("message", "error", "msg")]
-        parts.append(_table(failures, wrap=wrap, max_rows=200))
-    else:
-        parts.append('<p class="ok">No failures: every model forecast every origin.</p>')
-
-    parts.append('<h2 id="settings">Settings</h2>')
-    parts.append(_resolved_section(resolved, resolved_by_series))
-    parts.append("<details><summary>All settings of the run (JSON)</summary>"
-                 f"<pre>{_esc(json.dumps(dict(settings or {}), indent=2, default=str))}</pre></details>")
-    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    parts.append(f"<footer>Written by forecast on {stamp}. This file is self-contained and works offline.</footer>")
-    body = "\n".join(p for p in parts if p)
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        f"<title>{_esc(title)}</title><style>{_CSS}</style></head>\n<body><main>\n{body}\n</main></body></html>\n"
-    )
+    parts = [
+        _heading(title, subtitle), verdict_section(verdict), _cards(summary), _notice(notice, notice_items),
+        _leaderboard_part(leaderboard, alpha, panel_note, notes, combinations, leaderboard_images),
+        _horizon_part(by_horizon, horizon_images),
+        _forecasts_part(forecast_groups, forecast_note, forecast_images),
+        _failures_part(failed_models, failures),
+        _settings_part(resolved, resolved_by_series, settings),
+        _footer(),
+    ]
+    return _page(title, _lines(*parts))
 
 
 def write_report(path: str | os.PathLike, **kwargs: Any) -> Path:

@@ -14,7 +14,7 @@
 ``leaderboard.png``, ``by_horizon.png``, ``forecast_NN_<name>.png`` and ``report.html``
     unless ``figures=False``: the leaderboard (failed models listed, not ranked), the error
     at every horizon step, the forecasts of every model (of each of the first
-    :data:`~forecast.plotting.MAX_SERIES_PLOTS` series of a panel, with a note), the
+    :data:`~forecast.reporting.figures.MAX_SERIES_PLOTS` series of a panel, with a note), the
     failures, and the settings each model resolved in fitting above the raw settings. When
     nothing could be scored the report says so, and why, instead of drawing empty charts.
 
@@ -28,10 +28,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_write, atomic_write_csv
-from .errors import option
-from .jsonable import dumps
-from .paths import writable_folder
+from ..atomic import atomic_write, atomic_write_csv
+from ..errors import option
+from ..jsonable import dumps
+from ..paths import writable_folder
+from ..resolved import by_series, summarize
+from .failnotes import model_failure_lines, nothing_scored_reason, undefined_notes
+from .figures import MAX_SERIES_PLOTS, report_figures
+from .html import fmt_value, write_report
 
 __all__ = ["save_report", "primary_metric"]
 
@@ -80,7 +84,7 @@ def _combinations(result: Any, board: Any, out: Path) -> dict[str, Any]:
     its Diebold-Mariano test against each of them (nothing when the run has none)."""
     import pandas as pd
 
-    from .members import combinations
+    from ..evaluation.members import combinations
 
     combos = combinations(result)
     if not combos:
@@ -112,11 +116,6 @@ def _slug(text: str) -> str:
 def _write_figures_and_report(result: Any, board: Any, out: Path, settings: dict[str, Any] | None,
                               source: str, notes: list[str]) -> None:
     """Write the PNG figures and ``report.html`` of ``result`` into ``out``."""
-    from .failnotes import model_failure_lines, nothing_scored_reason, undefined_notes
-    from .plotting import MAX_SERIES_PLOTS, report_figures
-    from .report import _fmt, write_report
-    from .resolved import by_series, summarize
-
     primary = primary_metric(board)
     figs = report_figures(result, board, primary)
     if figs["leaderboard"]:
@@ -137,7 +136,7 @@ def _write_figures_and_report(result: Any, board: Any, out: Path, settings: dict
         "horizon": meta.get("horizon"),
         "refit": {True: "always", False: "never"}.get(meta.get("refit"), f"every {meta.get('refit')}"),
         "best": ("nothing scored" if nothing else
-                 f"{board['model'].iloc[0]} ({primary} {_fmt(float(board[primary].iloc[0]))})"),
+                 f"{board['model'].iloc[0]} ({primary} {fmt_value(float(board[primary].iloc[0]))})"),
     }
     if nothing is None and board.attrs.get("ranking_note"):
         summary["ranked by"] = board.attrs["ranking_note"].removeprefix("ranked by ")
@@ -152,8 +151,8 @@ def _write_figures_and_report(result: Any, board: Any, out: Path, settings: dict
     panel_note = ""
     if n_series > 1 and nothing is None and len(result.scored_models) > 1:
         fr = result.friedman(primary)
-        panel_note = (f"Friedman test over {fr.n_series} series: p = {_fmt(float(fr.pvalue))}; "
-                      f"Nemenyi critical difference {_fmt(float(fr.critical_difference))} in mean rank.")
+        panel_note = (f"Friedman test over {fr.n_series} series: p = {fmt_value(float(fr.pvalue))}; "
+                      f"Nemenyi critical difference {fmt_value(float(fr.critical_difference))} in mean rank.")
     forecast_note = ""
     if n_series > 1:
         shown = min(n_series, MAX_SERIES_PLOTS)
