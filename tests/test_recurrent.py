@@ -13,7 +13,8 @@ import pytest
 
 import forecast as fc
 from forecast.errors import InputError, NotFittedError, PersistenceError
-from forecast.models.recurrent import GRU, LSTM, RNN, RecurrentForecaster, _conformal
+from forecast.models.recurrent import GRU, LSTM, RNN, RecurrentForecaster
+from forecast.models.recurrent_conformal import conformal_widths as _conformal
 
 TINY = {"units": 4, "epochs": 2, "batch_size": 16, "seed": 0}
 

@@ -69,7 +69,7 @@ def test_conformal_bounds_are_built_in_the_deseasonalised_network_scale(airline)
     """The calibration residuals and the bounds use the network's scale: the series divided
     by its seasonal factor at each step's position (then logged when chosen) over the
     scaler's scale, so an interval follows the season."""
-    from forecast.models.recurrent import _conformal
+    from forecast.models.recurrent_conformal import conformal_widths as _conformal
 
     model = fc.LSTM(time_steps=12, horizon=3, log=False, deseasonalize="multiplicative", **SMALL).fit(airline[:120])
     si = np.asarray(model.seasonal_["y"]["indices"])

@@ -12,13 +12,13 @@ from forecast.io import checks
 
 def _counting(monkeypatch):
     calls = []
-    real = checks._check_index
+    real = checks.check_index
 
     def counted(index, name):
         calls.append(name)
         return real(index, name)
 
-    monkeypatch.setattr(checks, "_check_index", counted)
+    monkeypatch.setattr(checks, "check_index", counted)
     return calls
 
 

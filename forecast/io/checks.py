@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import InputError, option
 from ..validation import whole_number
-from .timeindex import _check_index, _label
+from .timeindex import check_index, stamp_label
 
 
 def _numeric(values: pd.Series, name: str) -> np.ndarray:
@@ -35,7 +35,7 @@ def _numeric(values: pd.Series, name: str) -> np.ndarray:
                 todo = (f"if {mark!r} is a thousands mark there, give {option('thousands')} "
                         f"{mark!r}; otherwise fix or remove the value")
             raise InputError(
-                f"{name} has a non-numeric value {values.iloc[pos]!r} at {_label(values.index, pos)} "
+                f"{name} has a non-numeric value {values.iloc[pos]!r} at {stamp_label(values.index, pos)} "
                 f"(row {pos}); {todo}"
             )
         values = converted
@@ -54,7 +54,7 @@ def _check_finite(arr: np.ndarray, index: pd.Index, name: str,
     if bad.any():
         rows = np.flatnonzero(bad if arr.ndim == 1 else bad.any(axis=1))
         kind = "missing" if np.isnan(arr[bad]).all() else "missing or infinite"
-        where = f"first at {_label(index, int(rows[0]))}, row {int(rows[0])}"
+        where = f"first at {stamp_label(index, int(rows[0]))}, row {int(rows[0])}"
         subject = f"{name} has"
         if arr.ndim == 2 and columns is not None:  # name the regressor(s)
             cols = [repr(str(columns[j])) for j in np.flatnonzero(bad.any(axis=0))]
@@ -76,7 +76,7 @@ def _check_finite(arr: np.ndarray, index: pd.Index, name: str,
             subject = f"{name} column {str(columns[int(np.flatnonzero(huge[rows[0]])[0])])!r}"
         raise InputError(
             f"{subject} has {int(huge.sum())} value(s) too large to forecast (first {value:g} at "
-            f"{_label(index, int(rows[0]))}, row {int(rows[0])}): beyond +-{MAX_ABS_VALUE:g} squared "
+            f"{stamp_label(index, int(rows[0]))}, row {int(rows[0])}): beyond +-{MAX_ABS_VALUE:g} squared "
             "errors and likelihoods overflow; fix the value or rescale the data (divide by a power of ten)"
         )
 
@@ -133,7 +133,7 @@ def check_series(y: Any, name: str = "y", *, allow_empty: bool = False) -> pd.Se
         if allow_empty:
             return y.astype(np.float64)
         raise InputError(f"{name} is empty; pass at least one observation")
-    index = _check_index(y.index, name)
+    index = check_index(y.index, name)
     values = _numeric(y.set_axis(index), name)
     _check_finite(values, index, name)
     return pd.Series(values, index=index, name=y.name, copy=False)
@@ -162,22 +162,22 @@ def _as_frame(X: Any, name: str) -> pd.DataFrame:
 def _align(X: pd.DataFrame, index: pd.Index, name: str, what: str) -> pd.DataFrame:
     if len(X) != len(index):
         raise InputError(
-            f"{name} has {len(X)} rows but {what} has {len(index)} (from {_label(index, 0)} to "
-            f"{_label(index, len(index) - 1)}); give one row of exogenous values per time stamp"
+            f"{name} has {len(X)} rows but {what} has {len(index)} (from {stamp_label(index, 0)} to "
+            f"{stamp_label(index, len(index) - 1)}); give one row of exogenous values per time stamp"
         )
     if isinstance(X.index, pd.RangeIndex) and not isinstance(index, pd.RangeIndex):
         X = X.set_axis(index)  # positional alignment of an index-less frame
     else:
         xi = X.index
         try:
-            xi = _check_index(xi, name) if not xi.equals(index) else index
+            xi = check_index(xi, name) if not xi.equals(index) else index
         except InputError:
             raise
         if not xi.equals(index):
             pos = int(np.flatnonzero(np.asarray(xi != index))[0]) if len(xi) == len(index) else 0
             raise InputError(
-                f"{name} is misaligned with {what}: row {pos} is {_label(xi, pos)} but {what} has "
-                f"{_label(index, pos)}; give exogenous values for exactly the same time stamps"
+                f"{name} is misaligned with {what}: row {pos} is {stamp_label(xi, pos)} but {what} has "
+                f"{stamp_label(index, pos)}; give exogenous values for exactly the same time stamps"
             )
         X = X.set_axis(index)
     _check_finite(X.to_numpy(), index, name, list(X.columns))
@@ -247,8 +247,8 @@ def check_future_exog(
     if X is None:
         raise InputError(
             f"this model was fitted with exogenous regressors ({', '.join(map(str, columns))}); pass "
-            f"{option('X_future', name)} with their values for the {len(index)} forecast steps {_label(index, 0)} .. "
-            f"{_label(index, len(index) - 1)}"
+            f"{option('X_future', name)} with their values for the {len(index)} forecast steps {stamp_label(index, 0)} .. "
+            f"{stamp_label(index, len(index) - 1)}"
         )
     X = _as_frame(X, name)
     missing = [c for c in columns if c not in X.columns]
@@ -264,7 +264,7 @@ def check_future_exog(
     if len(X) < len(index):
         raise InputError(
             f"{name} has {len(X)} rows but the forecast needs {len(index)} (exogenous values for "
-            f"{_label(index, 0)} .. {_label(index, len(index) - 1)}); give future values for every step"
+            f"{stamp_label(index, 0)} .. {stamp_label(index, len(index) - 1)}); give future values for every step"
         )
     if not isinstance(X.index, pd.RangeIndex) or isinstance(index, pd.RangeIndex):
         if index[0] in X.index:
@@ -272,8 +272,8 @@ def check_future_exog(
             X = X.iloc[start : start + len(index)]
         elif not isinstance(X.index, pd.RangeIndex):
             raise InputError(
-                f"{name} does not cover the forecast period: it has no row for {_label(index, 0)} "
-                f"(it runs {_label(X.index, 0)} .. {_label(X.index, len(X) - 1)})"
+                f"{name} does not cover the forecast period: it has no row for {stamp_label(index, 0)} "
+                f"(it runs {stamp_label(X.index, 0)} .. {stamp_label(X.index, len(X) - 1)})"
             )
     X = X.iloc[: len(index)]
     return _align(X, index, name, "the forecast horizon")

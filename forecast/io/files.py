@@ -18,7 +18,7 @@ from ..validation import whole_number
 from .checks import check_exog, check_series
 from .memcheck import check_fits_in_memory
 from .sniff import day_first, sniff_file
-from .timeindex import _TIME_NAMES, _infer_freq
+from .timeindex import TIME_NAMES, infer_freq
 
 
 def read_table(path: str | os.PathLike, *, sep: str | None = None, decimal: str | None = None,
@@ -105,7 +105,7 @@ def _strip_thousands(frame: pd.DataFrame, decimal: str, thousands: str, dates: s
 def _detect_time_col(frame: pd.DataFrame, exclude: Sequence[str] = ()) -> str | None:
     candidates = [c for c in frame.columns if c not in exclude]
     for col in candidates:
-        if str(col).strip().lower() in _TIME_NAMES:
+        if str(col).strip().lower() in TIME_NAMES:
             return col
     for col in candidates:
         s = frame[col]
@@ -225,7 +225,7 @@ def _to_utc(values: pd.Series, col: str, source: str, dayfirst: bool | None) -> 
         ) from err
     change = int(np.flatnonzero((offsets != offsets.iloc[0]).to_numpy())[0]) if (offsets != offsets.iloc[0]).any() else 0
     example = f"{values.iloc[0]!r} in row 0, {values.iloc[change]!r} in row {change}"
-    if len(stamps) > 2 and stamps.is_monotonic_increasing and _infer_freq(stamps) is None:
+    if len(stamps) > 2 and stamps.is_monotonic_increasing and infer_freq(stamps) is None:
         raise InputError(
             f"{source}: time column {col!r} mixes UTC offsets ({example}); converted to UTC the "
             "time stamps are not evenly spaced; write "

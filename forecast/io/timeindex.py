@@ -16,14 +16,14 @@ ID_COLUMNS = ("series_id", "unique_id", "id")
 VALUE_COLUMNS = ("value", "y")
 TIME_COLUMNS = ("timestamp", "ds", "date", "time", "period")
 
-_TIME_NAMES = ("date", "datetime", "time", "timestamp", "ds", "period", "month", "week",
-               "year", "quarter", "day", "t")
+TIME_NAMES = ("date", "datetime", "time", "timestamp", "ds", "period", "month", "week",
+              "year", "quarter", "day", "t")
 
 
 # --------------------------------------------------------------------------------------
 # index helpers
 # --------------------------------------------------------------------------------------
-def _label(index: pd.Index, pos: int) -> str:
+def stamp_label(index: pd.Index, pos: int) -> str:
     value = index[pos]
     if isinstance(value, pd.Timestamp):
         return value.isoformat() if value != value.normalize() else value.strftime("%Y-%m-%d")
@@ -43,18 +43,18 @@ def infer_frequency(index: pd.Index, name: str = "y") -> str | None:
         if len(index) == 2:
             return pd.tseries.frequencies.to_offset(index[1] - index[0]).freqstr
         return None
-    freq = _infer_freq(index)
+    freq = infer_freq(index)
     if freq is None:
         bad = _first_break(index)
         raise InputError(
-            f"{name} has irregular time stamps: the step from {_label(index, bad - 1)} to "
-            f"{_label(index, bad)} differs from the usual spacing; resample to a regular "
+            f"{name} has irregular time stamps: the step from {stamp_label(index, bad - 1)} to "
+            f"{stamp_label(index, bad)} differs from the usual spacing; resample to a regular "
             "frequency or fill the missing periods before forecasting"
         )
     return freq
 
 
-def _infer_freq(index: pd.DatetimeIndex) -> str | None:
+def infer_freq(index: pd.DatetimeIndex) -> str | None:
     """The frequency alias pandas infers for ``index`` (None if irregular or too short)."""
     if len(index) < 3:
         return None
@@ -75,7 +75,7 @@ def _first_break(index: pd.DatetimeIndex) -> int:
     """
     best = 0
     for part in (index[:5], index[-5:]):
-        cand = _infer_freq(part)
+        cand = infer_freq(part)
         if cand is None:
             continue
         expected = pd.date_range(index[0], periods=len(index), freq=cand)
@@ -89,7 +89,7 @@ def _first_break(index: pd.DatetimeIndex) -> int:
     return int(np.flatnonzero(deltas != common)[0]) + 1
 
 
-def _check_index(index: pd.Index, name: str) -> pd.Index:
+def check_index(index: pd.Index, name: str) -> pd.Index:
     if isinstance(index, pd.MultiIndex):
         raise InputError(f"{name} has a MultiIndex; pass one series at a time or a panel (dict or long DataFrame with an id column)")
     if index.dtype == object or pd.api.types.is_string_dtype(index.dtype):
@@ -105,15 +105,15 @@ def _check_index(index: pd.Index, name: str) -> pd.Index:
         if dup.any():
             pos = int(np.flatnonzero(dup)[0])
             raise InputError(
-                f"{name} has duplicate time stamps: {_label(index, pos)} appears more than once "
+                f"{name} has duplicate time stamps: {stamp_label(index, pos)} appears more than once "
                 f"(first repeat at row {pos}); aggregate or drop duplicates before forecasting"
             )
         if not index.is_monotonic_increasing:
             values = index.asi8 if hasattr(index, "asi8") else np.asarray(index)
             pos = int(np.flatnonzero(np.diff(values) < 0)[0]) + 1
             raise InputError(
-                f"{name} is not sorted by time: {_label(index, pos)} (row {pos}) comes after "
-                f"{_label(index, pos - 1)}; sort by the time column first"
+                f"{name} is not sorted by time: {stamp_label(index, pos)} (row {pos}) comes after "
+                f"{stamp_label(index, pos - 1)}; sort by the time column first"
             )
         if isinstance(index, pd.DatetimeIndex):
             freq = infer_frequency(index, name)

@@ -95,7 +95,6 @@ import pandas as pd
 from ..base import Forecaster, Prediction
 from ..errors import PersistenceError
 from .recurrent_conformal import RecurrentConformal
-from .recurrent_conformal import conformal_widths as _conformal  # noqa: F401 - the name tests import
 from .recurrent_settings import SINGLE, RecurrentSettings
 from .recurrent_training import RecurrentTraining
 from .recurrent_transforms import RecurrentTransforms
