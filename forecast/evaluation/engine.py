@@ -1,9 +1,11 @@
 """The backtest: every model scored on the same rolling origins.
 
-:func:`backtest` turns models, data and settings into independent tasks
-(series × model × refit segment; for a global model on a panel, model × refit segment
-over all series), runs them (in-process, joblib or Dask, optionally
-cached), and assembles a :class:`~forecast.evaluation.result.BacktestResult`.
+:func:`backtest` runs named steps: check the settings (:mod:`.settings`), parse the
+models and the data, resolve the seasons, plan the tasks (:mod:`.plan`: series × model ×
+refit segment; for a global model on a panel, model × refit segment over all series),
+group warm-starting refits into chains (:mod:`.chains`), run them (in-process, joblib or
+Dask, optionally cached; :mod:`.parallel`), build the combinations from their members'
+records, and assemble a :class:`~forecast.evaluation.result.BacktestResult` with its meta.
 """
 
 from __future__ import annotations
@@ -20,70 +22,17 @@ import pandas as pd
 
 from ..base import Forecaster
 from ..errors import ForecastWarning, InputError, option
-from ..io import ID_COLUMNS, check_exog, check_horizon, check_series, read_panel
+from ..io import ID_COLUMNS, check_exog, check_series, read_panel
 from ..io import is_panel as detect_panel
-from ..metrics import check_metric
 from ..panel_exog import panel_regressors
-from ..seasonality import frequency_seasons, resolve_seasons
-from ..validation import whole_number
-from .cache import TaskCache, hash_frame, hash_json, hash_series
+from .cache import TaskCache, hash_json
 from .chains import chain_tasks
-from .parallel import capped_jobs, execute
+from .parallel import execute
+from .plan import model_id, plan_tasks, series_origins
 from .result import BacktestResult
-from .splitter import (
-    check_refit,
-    check_window,
-    default_initial,
-    origin_positions,
-    segments,
-    train_start,
-)
-from .tasks import GlobalTask, Task
+from .settings import check_settings, resolve_season, season_for_data
 
 __all__ = ["backtest"]
-
-DEFAULT_METRICS = ("mae", "rmse", "smape", "mase", "rmsse")
-
-
-def _infer_season(panel: dict[str, pd.Series], is_panel: bool) -> int:
-    """The season of the data's frequency (:func:`forecast.io.season_length`); 1 with a
-    :class:`ForecastWarning` naming ``season=`` when it cannot be inferred."""
-    seasons = frequency_seasons(panel)
-    found = set(seasons.values())
-    if len(found) == 1 and None not in found:
-        return int(found.pop())
-    if None in found:
-        sid = next(k for k, v in seasons.items() if v is None)
-        index = panel[sid].index
-        what = (f"series {sid!r}" if is_panel else "y") + (
-            " has an integer index" if not isinstance(index, pd.PeriodIndex | pd.DatetimeIndex)
-            else f" has frequency {getattr(index, 'freqstr', None)!r}, which has no usual season")
-    else:
-        what = "the series have different seasons (" + ", ".join(
-            f"{k!r}: {v}" for k, v in list(seasons.items())[:4]) + ")"
-    warnings.warn(
-        f"cannot infer the season: {what}; MASE/RMSSE use m=1 and the reference is the naive "
-        "model. Pass season=m (command line: --season m; config: [backtest] season) for seasonal data",
-        ForecastWarning, stacklevel=3)
-    return 1
-
-
-def _season_for_data(season: int, panel: dict[str, pd.Series], origins_by_series: dict[str, list[int]],
-                     window: Any) -> tuple[int, str | None]:
-    """``season``, or 1 when it is longer than the training data before every origin of every
-    series (MASE/RMSSE need more than ``m`` training values, so they would be undefined
-    everywhere); then also the note a :class:`ForecastWarning` says, naming ``season=``."""
-    if season <= 1:
-        return season, None
-    longest = max(o[-1] - train_start(o[-1], window) + 1 for o in origins_by_series.values())
-    if season < longest:
-        return season, None
-    note = (f"season={season} is longer than the training data (at most {longest} values before an origin"
-            f"{' in any series' if len(panel) > 1 else ''}): MASE/RMSSE, which need more than {season} "
-            "training values, would be undefined at every origin, so m=1 is used (and the naive reference). "
-            f"Pass a season shorter than {longest} (season=m; command line: --season m) for seasonal scaling")
-    warnings.warn(note, ForecastWarning, stacklevel=3)
-    return 1, note
 
 
 # ------------------------------------------------------------------------------ models
@@ -142,8 +91,8 @@ def _expand_combinations(model_map: dict[str, Forecaster]
         combo._validate_params()
         members = []
         for i, member in enumerate(combo.models):
-            ident = _model_id(member)
-            same = next((n for n, m in run.items() if _same_id(_model_id(m), ident)), None)
+            ident = model_id(member)
+            same = next((n for n, m in run.items() if _same_id(model_id(m), ident)), None)
             if same is None:
                 same = f"{name}/member{i}"
                 run[same] = member
@@ -275,57 +224,7 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _model_id(model: Forecaster) -> dict[str, Any]:
-    cls = type(model)
-
-    def plain(value: Any) -> Any:  # a model as a parameter (a combination's members): its own id
-        if isinstance(value, Forecaster):
-            return _model_id(value)
-        if isinstance(value, list | tuple):
-            return type(value)(plain(v) for v in value)
-        return value
-
-    return {"class": f"{cls.__module__}:{cls.__qualname__}",
-            "params": {k: plain(v) for k, v in model.get_params().items()}}
-
-
-def _global_tasks(name: str, model: Forecaster, panel: dict[str, pd.Series], exog: dict[str, pd.DataFrame | None],
-                  cols: list[str], origins_by_series: dict[str, list[int]], refit_k: int, window: str | int,
-                  horizon: int, level: float, settings: dict[str, Any], seed: int | None,
-                  seasons: dict[str, int] | None = None) -> list[GlobalTask]:
-    """One task per refit segment for a model trained on all series of the panel."""
-    from .. import __version__
-
-    segs = {sid: segments(origins, refit_k) for sid, origins in origins_by_series.items()}
-    x_models = {sid: exog[sid][cols] if cols and exog[sid] is not None else None for sid in panel}
-    y_hashes = {sid: hash_series(s) for sid, s in panel.items()}
-    x_hashes = {sid: hash_frame(x) for sid, x in x_models.items()}
-    model_id = _model_id(model)
-    tasks = []
-    for seg_no in range(max(len(v) for v in segs.values())):
-        members = [sid for sid in panel if seg_no < len(segs[sid])]
-        ys, Xs, n_train, origins, starts = {}, {}, {}, {}, {}
-        for sid in members:
-            seg = segs[sid][seg_no]
-            start = train_start(seg[0], window)
-            ys[sid] = panel[sid].iloc[start:seg[-1] + 1]
-            if x_models[sid] is not None:
-                Xs[sid] = x_models[sid].iloc[start:seg[-1] + 1 + horizon]
-            n_train[sid] = seg[0] - start + 1
-            origins[sid] = seg
-            starts[sid] = start
-        key = hash_json({"version": __version__, "global": True, "y": {sid: y_hashes[sid] for sid in members},
-                         "X": {sid: x_hashes[sid] for sid in members}, "model": model_id, "settings": settings,
-                         "origins": origins, "start": starts, "name": name,
-                         "seasons": None if seasons is None else {sid: seasons[sid] for sid in members}})
-        task_seed = None if seed is None else int(hash_json([seed, "global", name, seg_no])[:8], 16)
-        tasks.append(GlobalTask(key=key, model_name=name, segment=seg_no, model=model, ys=ys,
-                                Xs=Xs if cols else None, n_train=n_train, origins=origins,
-                                horizon=horizon, level=level, seed=task_seed,
-                                seasons=None if seasons is None else {sid: seasons[sid] for sid in ys}))
-    return tasks
-
-
+# long on purpose: the public docstring documents every parameter
 def backtest(
     models: Any,
     y: Any,
@@ -439,98 +338,34 @@ def backtest(
     ['snaive(12)', 'naive']
     """
     started = time.perf_counter()
-    horizon = check_horizon(horizon)
-    window = check_window(window)
-    refit_k = check_refit(refit)
-    metric_names = [check_metric(m, extra=("coverage",)) for m in (metrics or DEFAULT_METRICS)]
-    n_jobs, too_many = capped_jobs(n_jobs, backend)
-    if too_many:
-        warnings.warn(too_many, ForecastWarning, stacklevel=2)
-    model_map = _parse_models(models)
-    run_map, combos = _expand_combinations(model_map)
-    hidden = {name for name in run_map if name not in model_map}
+    checked = check_settings(horizon, window, refit, metrics, n_jobs, backend)
+    model_map, run_map, combos = _models(models)
     panel, exog, is_panel = _parse_data(y, X)
-    plan = _exog_plan({**run_map, **model_map}, exog, known_exog)
-    if season is None:
-        season = _infer_season(panel, is_panel)
-        model_seasons = resolve_seasons(panel)  # per series, handed to the models tagged uses_season
-    else:
-        season = whole_number(season, "season", low=1)
-        model_seasons = resolve_seasons(panel, season)
+    columns = _exog_plan({**run_map, **model_map}, exog, known_exog)
+    season, model_seasons = resolve_season(season, panel, is_panel)
     level = float(level)
-
-    from .. import __version__
-
-    if not isinstance(global_models, bool):
-        raise InputError(f"global_models must be True or False; got {global_models!r}")
-    global_names = [name for name, m in run_map.items()
-                    if global_models and is_panel and m.get_tags()["global_model"]]
-    settings = {"horizon": horizon, "initial": initial, "step": step, "window": window,
-                "refit": refit_k, "level": level, "known_exog": list(known_exog or []),
-                "seed": seed}
-    tasks: list[Task] = []
-    origins_by_series: dict[str, list[int]] = {}
-    initial_used: dict[str, int] = {}
-    data_hashes: dict[str, str] = {}
-    for sid, series in panel.items():
-        init = initial if initial is not None else default_initial(len(series), horizon, window)
-        where = f"series {sid!r}" if is_panel else "y"
-        origins = origin_positions(len(series), horizon=horizon, initial=init, step=step, name=where)
-        origins_by_series[sid] = origins
-        initial_used[sid] = int(init)
-        y_hash = hash_series(series)
-        data_hashes[sid] = hash_json([y_hash, hash_frame(exog[sid])])
-        for name, model in run_map.items():
-            first_train = origins[0] - train_start(origins[0], window) + 1
-            need = model.min_length()
-            if need > first_train:
-                raise InputError(
-                    f"model {name!r} needs at least {need} observations to fit but the first origin of "
-                    f"{where} leaves {first_train} (length {len(series)}, initial={init}, horizon={horizon}"
-                    f"{'' if window == 'expanding' else f', window={window}'}); increase initial"
-                )
-            if name in global_names:
-                continue  # trained across the panel below
-            cols = plan[name]
-            x_model = exog[sid][cols] if cols and exog[sid] is not None else None
-            x_hash = hash_frame(x_model)
-            model_id = _model_id(model)
-            for seg_no, seg in enumerate(segments(origins, refit_k)):
-                start = train_start(seg[0], window)
-                key = hash_json({"version": __version__, "y": y_hash, "X": x_hash, "model": model_id,
-                                 "settings": settings, "origins": seg, "start": start, "name": name,
-                                 "season": model_seasons[sid]})
-                task_seed = None if seed is None else int(hash_json([seed, sid, name, seg_no])[:8], 16)
-                tasks.append(Task(
-                    key=key, series_id=sid, model_name=name, segment=seg_no, model=model,
-                    y=series.iloc[start:seg[-1] + 1],
-                    X=None if x_model is None else x_model.iloc[start:seg[-1] + 1 + horizon],
-                    n_train=seg[0] - start + 1, origins=seg, horizon=horizon, level=level, seed=task_seed,
-                    season=model_seasons[sid],
-                ))
-    for name in global_names:
-        tasks.extend(_global_tasks(name, run_map[name], panel, exog, plan[name], origins_by_series,
-                                   refit_k, window, horizon, level, settings, seed, model_seasons))
-    tasks = chain_tasks(tasks)  # consecutive refits of warm-starting models: one task each chain
-    season, season_note = _season_for_data(int(season), panel, origins_by_series, window)
-    cache = TaskCache(cache_dir) if cache_dir is not None else None
-    records, computed = execute(tasks, n_jobs=n_jobs, backend=backend, cache=cache, progress=progress)
-    records = [r for rec in records for r in (rec["records"] if "records" in rec else [rec])]
+    global_names = _global_names(run_map, global_models, is_panel)
+    settings = {"horizon": checked.horizon, "initial": initial, "step": step, "window": checked.window,
+                "refit": checked.refit_k, "level": level, "known_exog": list(known_exog or []), "seed": seed}
+    origins_by_series, initial_used = series_origins(panel, run_map, initial=initial, horizon=checked.horizon,
+                                                     step=step, window=checked.window, is_panel=is_panel)
+    plan = plan_tasks(run_map, global_names, panel, exog, columns, origins_by_series, model_seasons,
+                      refit_k=checked.refit_k, window=checked.window, horizon=checked.horizon, level=level,
+                      settings=settings, seed=seed)
+    tasks = chain_tasks(plan.tasks)  # consecutive refits of warm-starting models: one task each chain
+    season, season_note = season_for_data(int(season), panel, origins_by_series, checked.window)
+    records, computed = _run(tasks, checked.n_jobs, backend, cache_dir, progress)
     if combos:
-        records = _combination_records(records, combos, hidden, panel, level)
+        records = _combination_records(records, combos, set(run_map) - set(model_map), panel, level)
     meta = {
-        "settings": {**settings, "initial": initial, "season": int(season), "metrics": metric_names,
+        "settings": {**settings, "initial": initial, "season": int(season), "metrics": checked.metrics,
                      "global_models": bool(global_models),
-                     "window": window, "refit": refit if isinstance(refit, bool) else int(refit)},
-        "models": {name: {**_model_id(m), "exog": plan[name], "global": name in global_names,
-                          "tags": {k: v for k, v in m.get_tags().items()},
-                          **({"members": [repr(run_map[k]) if k in hidden else k for k in combos[name][1]],
-                              "how": combos[name][0], "calibration": combos[name][3]} if name in combos else {})}
-                   for name, m in model_map.items()},
+                     "window": checked.window, "refit": refit if isinstance(refit, bool) else int(refit)},
+        "models": _models_meta(model_map, run_map, combos, columns, global_names),
         "series": list(panel),
         "initial_used": initial_used,
         "panel": is_panel,
-        "data_hash": hash_json(data_hashes),
+        "data_hash": plan.data_hash,
         "versions": _versions(),
         "seed": seed,
         "tasks_total": len(tasks),
@@ -541,3 +376,47 @@ def backtest(
         "elapsed_seconds": time.perf_counter() - started,
     }
     return BacktestResult.from_records(records, panel, origins_by_series, list(model_map), meta)
+
+
+def _models(models: Any) -> tuple[dict[str, Forecaster], dict[str, Forecaster],
+                                  dict[str, tuple[str, list[str], bool, str]]]:
+    """The models as given (name -> model), the models whose tasks run (a combination's
+    hidden members included, the combinations left out) and each combination's plan
+    (:func:`_expand_combinations`)."""
+    model_map = _parse_models(models)
+    run_map, combos = _expand_combinations(model_map)
+    return model_map, run_map, combos
+
+
+def _global_names(run_map: dict[str, Forecaster], global_models: Any, is_panel: bool) -> list[str]:
+    """The models trained across the panel: those tagged ``global_model``, on a panel, unless
+    ``global_models=False``."""
+    if not isinstance(global_models, bool):
+        raise InputError(f"global_models must be True or False; got {global_models!r}")
+    return [name for name, m in run_map.items() if global_models and is_panel and m.get_tags()["global_model"]]
+
+
+def _run(tasks: list[Any], n_jobs: Any, backend: Any, cache_dir: str | os.PathLike | None,
+         progress: Any) -> tuple[list[dict[str, Any]], int]:
+    """Every task's records (a chain's or a global task's opened into one record per series
+    and segment) and the number of tasks computed (not found in the cache)."""
+    cache = TaskCache(cache_dir) if cache_dir is not None else None
+    records, computed = execute(tasks, n_jobs=n_jobs, backend=backend, cache=cache, progress=progress)
+    return [r for rec in records for r in (rec["records"] if "records" in rec else [rec])], computed
+
+
+def _models_meta(model_map: dict[str, Forecaster], run_map: dict[str, Forecaster],
+                 combos: dict[str, tuple[str, list[str], bool, str]], columns: dict[str, list[str]],
+                 global_names: list[str]) -> dict[str, dict[str, Any]]:
+    """``meta["models"]``: per model its id, X columns, whether it is global, its tags and,
+    for a combination, its members (a hidden one by its repr), how and calibration."""
+    out = {}
+    for name, m in model_map.items():
+        entry = {**model_id(m), "exog": columns[name], "global": name in global_names,
+                 "tags": {k: v for k, v in m.get_tags().items()}}
+        if name in combos:
+            how, members, _, calibration = combos[name]
+            entry.update({"members": [k if k in model_map else repr(run_map[k]) for k in members],
+                          "how": how, "calibration": calibration})
+        out[name] = entry
+    return out

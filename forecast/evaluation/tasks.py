@@ -16,7 +16,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
@@ -156,111 +156,171 @@ def fit_and_forecast(task: Task | GlobalTask, warm_from: Forecaster | None = Non
     chain, :mod:`.chains`) lets the fit start where that one ended. Returns the record
     and the fitted model (None when the fit failed).
     """
-    is_global = isinstance(task, GlobalTask)
-    if is_global:
-        ys, Xs, n_train, origins = task.ys, task.Xs, task.n_train, task.origins
-    else:
-        sid0 = task.series_id
-        ys, n_train, origins = {sid0: task.y}, {sid0: task.n_train}, {sid0: task.origins}
-        Xs = None if task.X is None else {sid0: task.X}
-
-    def pack(d):  # what the model is called with: the dict for a global model, else its one value
-        return d if is_global or d is None else d[sid0]
-
-    def unpack(r):  # predict_origins' answer as {series id: [forecast per origin]}
-        return r if is_global else {sid0: r}
-
+    view = _Panel.of(task)
     tags = task.model.get_tags()
     needs_keras, intervals = bool(tags["needs_keras"]), bool(tags["intervals"])
-    h = task.horizon
-    sids = list(origins)
-    out = {sid: _Cells(len(origins[sid]), h) for sid in sids}
-    fit_seconds = predict_seconds = 0.0
+    out = {sid: _Cells(len(view.origins[sid]), task.horizon) for sid in view.sids}
+    predict_seconds = 0.0
     resolved: dict[str, Any] = {}
     with limit_threads(task.limit_threads, needs_keras), recording_warnings() as caught:
-        model = seed_model(task.model.clone(), task.seed, seed_globals=True)
-        if warm_from is not None:
-            model.warm_start_from(warm_from)
-        hook = getattr(task, "epoch_progress", None)  # set by a serial run that draws a progress bar
-        if hook is not None and needs_keras:
-            model._epoch_progress = hook  # the network reports (stage, epoch, epochs) as it trains
-        y_train = {sid: ys[sid].iloc[: n_train[sid]] for sid in sids}
-        X_train = None if Xs is None else {sid: Xs[sid].iloc[: n_train[sid]] for sid in sids}
-        start = time.perf_counter()
-        try:
-            caught.stage = "fit"
-            model.fit(pack(y_train), pack(X_train), **_handoff(task, tags))
-            fitted = True
-        except Exception as err:  # noqa: BLE001 - any model failure is recorded
-            fitted = False
-            for sid in sids:
-                out[sid].failures = [_failure(o, "fit", err) for o in origins[sid]]
-        fit_seconds = time.perf_counter() - start
+        model = _new_model(task, warm_from, needs_keras)
+        caught.stage = "fit"
+        fitted, fit_seconds = _fit(model, view, _handoff(task, tags), out)
         if fitted:
             caught.add_notes("fit", getattr(model, "fit_warnings_", None))
             resolved = _resolved(model)
             caught.stage = "predict"
-            y_new = {sid: ys[sid].iloc[n_train[sid]:] for sid in sids}
-            X_new = None if Xs is None else {sid: Xs[sid].iloc[n_train[sid]:] for sid in sids}
-            labels = {sid: [ys[sid].index[n_train[sid] - 1 + (o - origins[sid][0])] for o in origins[sid]]
-                      for sid in sids}
+            predict_seconds = _forecast(model, view, task, intervals, out)
+    record = _package(task, view, out, fit_seconds, predict_seconds, resolved, caught.entries())
+    return record, (model if fitted else None)
 
-            def fill(sid: str, i: int, fc: Any) -> None:
-                cells = out[sid]
-                cells.mean[i], cells.lower[i], cells.upper[i] = _arrays(fc, h, task.level, intervals)
-                cells.ok[i] = True
 
-            start = time.perf_counter()
-            try:
-                forecasts = unpack(model.predict_origins(pack(y_new), pack(labels), h, pack(X_new)))
-                for sid in sids:
-                    for i, fc in enumerate(forecasts[sid]):
-                        fill(sid, i, fc)
-            except Exception:  # noqa: BLE001 - isolate the failing series, then origins
-                for sid in sids:
-                    out[sid].ok[:] = False
-                    x_one = None if X_new is None else {sid: X_new[sid]}
-                    if len(sids) > 1:
-                        try:
-                            batch = model.predict_origins(pack({sid: y_new[sid]}), pack({sid: labels[sid]}), h,
-                                                          pack(x_one))
-                            for i, fc in enumerate(unpack(batch)[sid]):
-                                fill(sid, i, fc)
-                            continue
-                        except Exception:  # noqa: BLE001
-                            out[sid].ok[:] = False
-                    for i, label in enumerate(labels[sid]):
-                        rel = origins[sid][i] - origins[sid][0]
-                        try:
-                            one = model.predict_origins(pack({sid: y_new[sid].iloc[:rel]}), pack({sid: [label]}), h,
-                                                        pack(x_one))
-                            fill(sid, i, unpack(one)[sid][0])
-                        except Exception as err:  # noqa: BLE001
-                            out[sid].failures.append(_failure(origins[sid][i], "predict", err))
-            predict_seconds = time.perf_counter() - start
-    notes = caught.entries()
-    n = len(sids)
-    records = []
-    for k, sid in enumerate(sids):
+@dataclass
+class _Panel:
+    """A task as a panel: per series id its data (training start to last origin), X, the
+    training length and the origins. A :class:`Task` is a panel of its one series, and its
+    model is called with that series' values, not dicts (:meth:`pack`, :meth:`unpack`)."""
+
+    is_global: bool
+    ys: dict[str, pd.Series]
+    Xs: dict[str, pd.DataFrame] | None
+    n_train: dict[str, int]
+    origins: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, task: Task | GlobalTask) -> _Panel:
+        if isinstance(task, GlobalTask):
+            return cls(True, task.ys, task.Xs, task.n_train, task.origins)
+        sid = task.series_id
+        return cls(False, {sid: task.y}, None if task.X is None else {sid: task.X}, {sid: task.n_train},
+                   {sid: task.origins})
+
+    @property
+    def sids(self) -> list[str]:
+        return list(self.origins)
+
+    def pack(self, d: Any) -> Any:
+        """What the model is called with: the dict for a global model, else its one value."""
+        return d if self.is_global or d is None else next(iter(d.values()))
+
+    def unpack(self, r: Any) -> dict[str, Any]:
+        """``predict_origins``' answer as ``{series id: [forecast per origin]}``."""
+        return r if self.is_global else {self.sids[0]: r}
+
+
+def _new_model(task: Task | GlobalTask, warm_from: Forecaster | None, needs_keras: bool) -> Forecaster:
+    """A fresh copy of the task's model, seeded, warm-started from ``warm_from`` (a chain's
+    previous refit), and reporting its epochs to a serial run's progress bar."""
+    model = seed_model(task.model.clone(), task.seed, seed_globals=True)
+    if warm_from is not None:
+        model.warm_start_from(warm_from)
+    hook = getattr(task, "epoch_progress", None)  # set by a serial run that draws a progress bar
+    if hook is not None and needs_keras:
+        model._epoch_progress = hook  # the network reports (stage, epoch, epochs) as it trains
+    return model
+
+
+def _fit(model: Forecaster, view: _Panel, handoff: dict[str, Any], out: dict[str, _Cells]
+         ) -> tuple[bool, float]:
+    """Fit on each series up to its first origin of the segment; whether it succeeded (a
+    failure fails every origin) and the seconds it took."""
+    y_train = {sid: view.ys[sid].iloc[: view.n_train[sid]] for sid in view.sids}
+    X_train = None if view.Xs is None else {sid: view.Xs[sid].iloc[: view.n_train[sid]] for sid in view.sids}
+    start = time.perf_counter()
+    try:
+        model.fit(view.pack(y_train), view.pack(X_train), **handoff)
+        fitted = True
+    except Exception as err:  # noqa: BLE001 - any model failure is recorded
+        fitted = False
+        for sid in view.sids:
+            out[sid].failures = [_failure(o, "fit", err) for o in view.origins[sid]]
+    return fitted, time.perf_counter() - start
+
+
+def _forecast(model: Forecaster, view: _Panel, task: Task | GlobalTask, intervals: bool,
+              out: dict[str, _Cells]) -> float:
+    """Forecast every origin of every series in one ``predict_origins`` call, filling the
+    cells; when it fails, retry series by series, then origin by origin. The seconds taken."""
+    sids, h = view.sids, task.horizon
+    y_new = {sid: view.ys[sid].iloc[view.n_train[sid]:] for sid in sids}
+    X_new = None if view.Xs is None else {sid: view.Xs[sid].iloc[view.n_train[sid]:] for sid in sids}
+    labels = {sid: [view.ys[sid].index[view.n_train[sid] - 1 + (o - view.origins[sid][0])]
+                    for o in view.origins[sid]] for sid in sids}
+
+    def fill(sid: str, i: int, fc: Any) -> None:
         cells = out[sid]
-        for i in np.flatnonzero(cells.ok & ~np.isfinite(cells.mean).all(axis=1)):
-            cells.ok[i] = False
-            cells.failures.append({"origin": int(origins[sid][i]), "stage": "predict",
-                                   "error_type": "NonFiniteForecast",
-                                   "message": "the model returned NaN or infinite forecasts"})
-        cells.failures.sort(key=lambda f: f["origin"])
-        if not is_global:
+        cells.mean[i], cells.lower[i], cells.upper[i] = _arrays(fc, h, task.level, intervals)
+        cells.ok[i] = True
+
+    start = time.perf_counter()
+    try:
+        forecasts = view.unpack(model.predict_origins(view.pack(y_new), view.pack(labels), h, view.pack(X_new)))
+        for sid in sids:
+            for i, fc in enumerate(forecasts[sid]):
+                fill(sid, i, fc)
+    except Exception:  # noqa: BLE001 - isolate the failing series, then origins
+        for sid in sids:
+            x_one = None if X_new is None else {sid: X_new[sid]}
+            _retry_series(model, view, sid, y_new[sid], labels[sid], x_one, h, fill, out[sid])
+    return time.perf_counter() - start
+
+
+def _retry_series(model: Forecaster, view: _Panel, sid: str, y_new: pd.Series, labels: list[Any],
+                  x_one: dict[str, pd.DataFrame] | None, h: int, fill: Callable[[str, int, Any], None],
+                  cells: _Cells) -> None:
+    """One series' forecasts after the batched call failed: all its origins in one call
+    (on a panel of several series), else origin by origin, recording each failure."""
+    cells.ok[:] = False
+    if len(view.sids) > 1:
+        try:
+            batch = model.predict_origins(view.pack({sid: y_new}), view.pack({sid: labels}), h, view.pack(x_one))
+            for i, fc in enumerate(view.unpack(batch)[sid]):
+                fill(sid, i, fc)
+            return
+        except Exception:  # noqa: BLE001
+            cells.ok[:] = False
+    origins = view.origins[sid]
+    for i, label in enumerate(labels):
+        rel = origins[i] - origins[0]
+        try:
+            one = model.predict_origins(view.pack({sid: y_new.iloc[:rel]}), view.pack({sid: [label]}), h,
+                                        view.pack(x_one))
+            fill(sid, i, view.unpack(one)[sid][0])
+        except Exception as err:  # noqa: BLE001
+            cells.failures.append(_failure(origins[i], "predict", err))
+
+
+def _package(task: Task | GlobalTask, view: _Panel, out: dict[str, _Cells], fit_seconds: float,
+             predict_seconds: float, resolved: dict[str, Any], notes: list[dict[str, Any]]) -> dict[str, Any]:
+    """The task's record: one per series (non-finite forecasts turned into failures; the
+    times shared equally among the series), wrapped in the global task's record for a
+    global model, whose warnings go on its first series' record only."""
+    n = len(view.sids)
+    records = []
+    for k, sid in enumerate(view.sids):
+        cells = out[sid]
+        _fail_non_finite(cells, view.origins[sid])
+        if not view.is_global:
             mine = notes
         else:
             mine = [{**w, "series_id": None} for w in notes] if k == 0 else []
-        records.append(_record(task.key, sid, task.model_name, task.segment, origins[sid], cells,
+        records.append(_record(task.key, sid, task.model_name, task.segment, view.origins[sid], cells,
                                fit_seconds / n, predict_seconds / n, resolved, mine))
-    fitted_model = model if fitted else None
-    if not is_global:
-        return records[0], fitted_model
-    return ({"key": task.key, "model": task.model_name, "segment": task.segment, "global": True,
-             "fit_seconds": float(fit_seconds), "predict_seconds": float(predict_seconds), "records": records},
-            fitted_model)
+    if not view.is_global:
+        return records[0]
+    return {"key": task.key, "model": task.model_name, "segment": task.segment, "global": True,
+            "fit_seconds": float(fit_seconds), "predict_seconds": float(predict_seconds), "records": records}
+
+
+def _fail_non_finite(cells: _Cells, origins: list[int]) -> None:
+    """Origins whose forecasts hold NaN or infinite values become failures; failures sorted
+    by origin."""
+    for i in np.flatnonzero(cells.ok & ~np.isfinite(cells.mean).all(axis=1)):
+        cells.ok[i] = False
+        cells.failures.append({"origin": int(origins[i]), "stage": "predict",
+                               "error_type": "NonFiniteForecast",
+                               "message": "the model returned NaN or infinite forecasts"})
+    cells.failures.sort(key=lambda f: f["origin"])
 
 
 class _Cells:
