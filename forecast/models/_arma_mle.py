@@ -373,7 +373,7 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
             r, v, _ = profile(Z, k, ar, ma)
         except (FastFitError, ValueError, ZeroDivisionError, FloatingPointError, np.linalg.LinAlgError):
             return np.full(n, 1e6)
-        return r * np.exp(0.5 * np.mean(np.log(v))) / np.sqrt(n)
+        return r * np.exp(0.5 * float(np.log(v).sum()) / n) / np.sqrt(n)
 
     x0 = _start_x(start_ar, start_ma, p, q)
     x, nfev, converged, boundary, modes, warm_used = _best_search(residuals, x0, p, q, other_starts, warm)
