@@ -76,3 +76,57 @@ def test_small_grids_and_bic_still_work(m3_monthly):
     bic = _fit(y, False, criterion="bic")
     assert bic.selection_["bic"].is_monotonic_increasing
     assert bic.selection_.iloc[0]["bic"] == pytest.approx(bic.bic_, abs=1e-6)
+
+
+def _hourly480():
+    from benchmarks.peers import data
+
+    return data.series().iloc[:480]
+
+
+def test_long_series_agrees_with_exhaustive_and_refines_few_orders():
+    # the benchmark series of the 1 s target: the screen must keep the exhaustive order
+    # and fit, while fitting only a handful of the 36 candidates exactly
+    y = _hourly480()
+    new, old = _fit(y, False), _fit(y, True)
+    assert new.order_ == old.order_ == (1, 0, 1)
+    assert new.llf_ >= _exhaustive_llf(old, new.order_, len(new.params_)) - 1e-9
+    assert 1 <= int(new.selection_["exact"].sum()) <= 10
+
+
+@pytest.mark.parametrize("order", [(1, 0), (0, 2), (1, 1), (2, 1)])
+def test_screen_fit_is_close_to_the_exact_optimum_and_never_above_it(order):
+    # a screened log-likelihood is a point of the exact likelihood: never above its maximum,
+    # and with the screen's stopping rule within a small fraction of the refine margin of it
+    from forecast.models._arma_mle import fit_arma
+    from forecast.models.arma_search import MARGIN, screen_fit
+
+    y = _hourly480().to_numpy(dtype=float)
+    p, q = order
+    exact = fit_arma(y, np.ones((len(y), 1)), p, q)
+    screened = screen_fit(y, True, p, q, np.zeros(p + q))
+    assert screened.llf <= exact.llf + 1e-6
+    assert screened.llf >= exact.llf - MARGIN / 8
+
+
+def test_screen_stops_on_a_log_likelihood_gain_not_a_relative_one(monkeypatch):
+    # the stopping rule is in log-likelihood units: a looser tolerance stops earlier (fewer
+    # evaluations) and a screen with a huge tolerance stops after its first step
+    from forecast.models import _arma_mle, arma_search
+
+    y = _hourly480().to_numpy(dtype=float)
+    calls = []
+    real = _arma_mle.profile
+
+    def counting(*args):
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(_arma_mle, "profile", counting)
+    counts = {}
+    for dllf in (1e-4, 0.01, 1e6):
+        monkeypatch.setattr(arma_search, "SCREEN_DLLF", dllf)
+        calls.clear()
+        arma_search.screen_fit(y, True, 2, 2, np.zeros(4))
+        counts[dllf] = len(calls)
+    assert counts[1e6] < counts[0.01] <= counts[1e-4]

@@ -60,11 +60,22 @@ class ArmaFit:
     warm: bool = False  # the search from a previous fit's optimum was conclusive
 
 
-def constrain(x: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
-    from statsmodels.tsa.statespace.tools import constrain_stationary_univariate
+def _pacf_to_coefs(x: np.ndarray) -> list[float]:
+    """statsmodels' ``constrain_stationary_univariate`` (Monahan's transform: partial
+    autocorrelations ``x / sqrt(1 + x^2)`` through the Durbin-Levinson recursion), the same
+    operations in the same order on Python floats: the same bits, several times faster for
+    the few coefficients involved (it runs at every likelihood evaluation)."""
+    r = (x / ((1 + x**2) ** 0.5)).tolist()
+    row: list[float] = []  # the coefficients negated, as statsmodels' recursion runs
+    for k, rk in enumerate(r):
+        row = [row[i] + rk * row[k - i - 1] for i in range(k)] + [rk]
+    return row
 
-    ar = constrain_stationary_univariate(x[:p]) if p else np.zeros(0)
-    ma = -constrain_stationary_univariate(x[p:]) if len(x) > p else np.zeros(0)
+
+def constrain(x: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
+    x = np.asarray(x, dtype=float)
+    ar = -np.array(_pacf_to_coefs(x[:p])) if p else np.zeros(0)
+    ma = np.array(_pacf_to_coefs(x[p:])) if len(x) > p else np.zeros(0)
     return ar, ma
 
 
@@ -82,28 +93,29 @@ def unconstrain(ar: np.ndarray, ma: np.ndarray) -> np.ndarray:
 def _acovf(ar: np.ndarray, ma: np.ndarray, nobs: int) -> np.ndarray:
     """Autocovariances of a stationary ARMA with unit innovation variance, lags 0..nobs-1
     (Brockwell and Davis eqs. 3.3.8-3.3.9, as statsmodels' ``arma_acovf`` without its
-    per-call root check: the parametrisation guarantees stationarity). Plain Python for
-    the few coefficients involved: it runs at every likelihood evaluation."""
-    a, t = [float(v) for v in ar], [1.0] + [float(v) for v in ma]
+    per-call root check: the parametrisation guarantees stationarity). Plain Python floats
+    for the few coefficients involved (NumPy only for the one m x m solve): it runs at
+    every likelihood evaluation."""
+    a, t = ar.tolist(), [1.0] + ma.tolist()
     p, q = len(a), len(t) - 1
     m = max(p, q) + 1
     psi = [0.0] * m
     for j in range(m):
         psi[j] = (t[j] if j <= q else 0.0) + sum(a[i - 1] * psi[j - i] for i in range(1, min(j, p) + 1))
     phi = [1.0] + [-v for v in a] + [0.0] * (m - p - 1)
-    A = np.zeros((m, m))
-    b = np.zeros(m)
+    A = [[0.0] * m for _ in range(m)]
+    b = [0.0] * m
     for k in range(m):
+        row = A[k]
         for i in range(k + 1):
-            A[k, i] += phi[k - i]
+            row[i] += phi[k - i]
         for i in range(1, m - k):
-            A[k, i] += phi[k + i]
+            row[i] += phi[k + i]
         b[k] = sum(t[k + i] * psi[i] for i in range(max(q + 1 - k, 0)))
-    out = np.zeros(max(nobs, m))
-    out[:m] = np.linalg.solve(A, b)
+    out = np.linalg.solve(np.array(A), np.array(b)).tolist()
     for k in range(m, nobs):  # short: callers ask for a few lags beyond m
-        out[k] = sum(a[i] * out[k - 1 - i] for i in range(p))
-    return out[:nobs] if nobs >= m else out
+        out.append(sum(a[i] * out[k - 1 - i] for i in range(p)))
+    return np.array(out[:nobs] if nobs >= m else out)
 
 
 @functools.cache
@@ -361,7 +373,7 @@ def fit_arma(y: np.ndarray, X: np.ndarray | None, p: int, q: int,
             r, v, _ = profile(Z, k, ar, ma)
         except (FastFitError, ValueError, ZeroDivisionError, FloatingPointError, np.linalg.LinAlgError):
             return np.full(n, 1e6)
-        return r * np.exp(0.5 * np.mean(np.log(v))) / np.sqrt(n)
+        return r * np.exp(0.5 * float(np.log(v).sum()) / n) / np.sqrt(n)
 
     x0 = _start_x(start_ar, start_ma, p, q)
     x, nfev, converged, boundary, modes, warm_used = _best_search(residuals, x0, p, q, other_starts, warm)
