@@ -189,7 +189,8 @@ def _m3_panel(subset: str, every: int, validation: bool):
     else:
         train, test, h = datasets.load_m3(subset, split=True)
     ids = list(train)[::every]
-    if validation:
+    if validation:  # series that keep a network's minimum (h + 2 values) once their last h are held out
+        ids = [i for i in ids if len(train[i]) >= 2 * h + 2]
         return {i: train[i].iloc[:-h] for i in ids}, [train[i].to_numpy(float)[-h:] for i in ids], h
     return {i: train[i] for i in ids}, [test[i].to_numpy(float) for i in ids], h
 
@@ -243,7 +244,7 @@ def _owa(subset: str, every: int, validation: bool, fcs: list) -> float:
     return 0.5 * (s1 / s0 + m1 / m0)
 
 
-def bench_m3(subsets: list[str], base: Path | None, xla: bool, log=print) -> list[tuple]:
+def bench_m3(subsets: list[str], base: Path | None, xla: bool, log=print, validation: bool = False) -> list[tuple]:
     rows = []
     for subset in subsets:
         every = M3_EVERY[subset]
@@ -254,8 +255,8 @@ def bench_m3(subsets: list[str], base: Path | None, xla: bool, log=print) -> lis
                 runs.append(("after, jit_compile=True", ROOT, {"jit_compile": True}))
             ref = None
             for label, where, params in runs:
-                r = _m3_run(where, subset, kind, every, params, False)
-                owa = _owa(subset, every, False, r["fcs"])
+                r = _m3_run(where, subset, kind, every, params, validation)
+                owa = _owa(subset, every, validation, r["fcs"])
                 ref = r["cpu"] if ref is None else ref
                 row = (subset, len(r["fcs"]), kind.upper(), label, owa, r["cpu"], r["wall"], r["cpu"] / ref,
                        f"{r['epochs_run']} (best {r['best_epoch']}) + refit {r['refit_epochs']}", r["stopped"])
@@ -264,13 +265,13 @@ def bench_m3(subsets: list[str], base: Path | None, xla: bool, log=print) -> lis
     return rows
 
 
-def bench_window(subsets: list[str], log=print) -> list[tuple]:
+def bench_window(subsets: list[str], log=print, kinds: tuple[str, ...] = ("lstm", "gru")) -> list[tuple]:
     """time_steps 3 seasons (the default) vs 2 seasons, scored on the training data's own
     last h values (validation split)."""
     rows = []
     for subset in subsets:
         every, m = M3_EVERY[subset], M3_SEASON[subset]
-        for kind in ("lstm", "gru"):
+        for kind in kinds:
             for label, params in (("3 seasons (default)", {}), ("2 seasons", {"time_steps": 2 * m})):
                 r = _m3_run(ROOT, subset, kind, every, params, True)
                 row = (subset, len(r["fcs"]), kind.upper(), label, r["time_steps"],
@@ -293,8 +294,11 @@ def main(argv: list[str] | None = None) -> str:
     parser.add_argument("--m3", action="store_true", help="the training budget of the defaults on M3 samples")
     parser.add_argument("--base", default=None, help="--m3: another checkout of the code to compare with")
     parser.add_argument("--xla", action="store_true", help="--m3: also the defaults with jit_compile=True")
+    parser.add_argument("--validation", action="store_true",
+                        help="--m3: score on the training data's own last h values (the M3 test part is not read)")
     parser.add_argument("--window", action="store_true", help="window of 2 vs 3 seasons (validation split)")
     parser.add_argument("--subsets", default="monthly,quarterly,other,yearly")
+    parser.add_argument("--kinds", default="lstm,gru", help="--window: the networks to fit")
     parser.add_argument("--m3-worker", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.m3_worker:
@@ -307,14 +311,17 @@ def main(argv: list[str] | None = None) -> str:
         subsets = args.subsets.split(",")
         parts = []
         if args.m3:
-            rows = bench_m3(subsets, None if args.base is None else Path(args.base), args.xla)
+            rows = bench_m3(subsets, None if args.base is None else Path(args.base), args.xla,
+                            validation=args.validation)
+            held = ("the training part's own last h values held out (validation split, the M3 test part is not "
+                    "read)" if args.validation else "last h held out")
             parts.append("One global network per M3 set (systematic sample: every k-th series), default "
-                         "settings, seed 0, last h held out; CPU seconds of the fit + forecast in its own process:\n")
+                         f"settings, seed 0, {held}; CPU seconds of the fit + forecast in its own process:\n")
             parts.append(_table(["set", "series", "model", "code", "OWA", "CPU s", "wall s", "CPU ratio",
                                  "epochs", "stopped"], rows,
                                 ["{}", "{}", "{}", "{}", "{:.3f}", "{:.1f}", "{:.1f}", "{:.2f}x", "{}", "{}"]))
         if args.window:
-            rows = bench_window(subsets)
+            rows = bench_window(subsets, kinds=tuple(args.kinds.split(",")))
             parts.append("\nWindow length on the training data's own last h values (validation split, "
                          "the M3 test part is not read):\n")
             parts.append(_table(["set", "series", "model", "window", "time_steps", "OWA (validation)", "CPU s",
@@ -322,7 +329,7 @@ def main(argv: list[str] | None = None) -> str:
         text = "\n".join(parts) + "\n"
         print(text)
         if args.write:
-            write_section("bench_recurrent --m3", text)
+            write_section("bench_recurrent --m3" + (" --validation" if args.validation else ""), text)
         return text
     import keras
 
