@@ -59,12 +59,41 @@ def test_real_improvements_reset_the_patience():
     assert h["lr_reductions"] == 2  # halved after epochs 3-4 and 6-7 (2 flat epochs each); 4 flat epochs stop
 
 
+def test_an_early_best_stops_after_as_many_epochs_as_it_took():
+    # best at epoch 2, then flat: patience 10 would run to epoch 12; the patience that grows
+    # with progress waits max(3, 2) = 3 epochs and stops at epoch 5
+    losses = [1.0, 0.8] + [0.85] * 20
+    net, train, val = _scripted_net(losses)
+    h = net.train(train, epochs=len(losses), validation=val, patience=10, min_delta=0.002, min_patience=3)
+    assert h["stopped"] == "early stopping" and len(h["loss"]) == 5 and h["best_epoch"] == 2 and h["waited"] == 3
+    # best at epoch 6: waits 6 epochs (stops at 12)
+    losses = [1.0, 0.95, 0.9, 0.85, 0.8, 0.75] + [0.8] * 20
+    net, train, val = _scripted_net(losses)
+    h = net.train(train, epochs=len(losses), validation=val, patience=10, min_delta=0.002, min_patience=3)
+    assert len(h["loss"]) == 12 and h["best_epoch"] == 6 and h["waited"] == 6
+    # a late best: at most `patience` epochs (best at 15, stops at 25)
+    losses = [1.0 - 0.01 * k for k in range(15)] + [0.9] * 20
+    net, train, val = _scripted_net(losses)
+    h = net.train(train, epochs=len(losses), validation=val, patience=10, min_delta=0.002, min_patience=3)
+    assert len(h["loss"]) == 25 and h["best_epoch"] == 15 and h["waited"] == 10
+    # a later improvement restarts the count from its own epoch
+    losses = [1.0, 0.8, 0.85, 0.85, 0.7] + [0.8] * 20
+    net, train, val = _scripted_net(losses)
+    h = net.train(train, epochs=len(losses), validation=val, patience=10, min_delta=0.002, min_patience=3)
+    assert len(h["loss"]) == 10 and h["best_epoch"] == 5  # improved at 5: waits 5 more
+
+
 def test_default_training_stops_before_the_cap_and_says_why(airline):
     model = fc.LSTM(units=8, horizon=12, seed=0).fit(airline[:132])
     r = model.resolved_params_
     assert r["epochs"] == 100 and r["epochs_run"] < 100
-    assert r["stopped"] == "early stopping: no validation improvement > 0.2% in 10 epochs"
-    assert r["epochs_run"] == len(model.history_["loss"]) and 1 <= r["best_epoch"] <= r["epochs_run"] - 10
+    waited = model.history_["waited"]
+    assert r["epochs_run"] == len(model.history_["loss"]) and 1 <= r["best_epoch"] <= r["epochs_run"]
+    # the patience grows with progress: as many epochs as the last improvement took, at least 3, at most 10
+    assert waited == min(10, max(3, r["epochs_run"] - waited))
+    assert r["stopped"].startswith(f"early stopping: no validation improvement > 0.2% in {waited} epochs")
+    if waited < 10:
+        assert r["stopped"].endswith("(as many as the best took; patience 10)")
     assert r["refit_epochs"] == min(r["best_epoch"], max(3, math.ceil(r["best_epoch"] / 10)))
     lr = r["learning_rate"]
     assert lr["start"] == 1e-3 and lr["end"] == pytest.approx(1e-3 * 0.5 ** lr["reductions"], rel=1e-5)

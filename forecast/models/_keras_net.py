@@ -345,7 +345,8 @@ class Net:
         self.loaded = None
 
     def train(self, source: Any, *, epochs: int, validation: Any = None, patience: int = 10,
-              min_delta: float = 0.0, lr_patience: int | None = None, lr_factor: float = 0.5,
+              min_delta: float = 0.0, min_patience: int | None = None,
+              lr_patience: int | None = None, lr_factor: float = 0.5,
               min_lr_ratio: float = 1 / 64,
               callback: Callable[[int, float, float | None], None] | None = None,
               verbose: int = 0) -> dict[str, Any]:
@@ -354,16 +355,21 @@ class Net:
         An epoch *improves* when its validation loss is below ``ref * (1 - min_delta)``,
         ``ref`` being the loss of the last improving epoch (``min_delta`` is relative, so it
         means the same on every loss scale). Training stops after ``patience`` epochs without
-        an improvement; the weights of the lowest validation loss seen are restored. With
+        an improvement; with ``min_patience``, after as many epochs as the last improvement
+        took to reach (at least ``min_patience``, at most ``patience``): a network whose best
+        came at epoch 3 stops at epoch 6, not 13 (training runs at most twice as long as its
+        progress needed: the growing patience of the deeplearning.net tutorials' early
+        stopping, ``patience_increase = 2``). The
+        weights of the lowest validation loss seen are restored. With
         ``lr_patience``, the learning rate is multiplied by ``lr_factor`` after that many
         epochs without an improvement (reduce on plateau; again every ``lr_patience`` epochs,
         down to ``min_lr_ratio`` times the starting rate). Returns the losses per epoch, the
-        best epoch, the learning rate at the end, how many times it was reduced and why
-        training stopped (``stopped``: ``"early stopping"``, ``"epoch cap"`` or
+        best epoch, the epochs waited without improvement at the end (``waited``), the
+        learning rate at the end, how many times it was reduced and why training stopped (``stopped``: ``"early stopping"``, ``"epoch cap"`` or
         ``"no validation"``)."""
         history: list[float] = []
         val_history: list[float] = []
-        best, best_weights, ref, wait = np.inf, None, np.inf, 0
+        best, best_weights, ref, wait, ref_epoch = np.inf, None, np.inf, 0, 0
         lr0, reductions = self.learning_rate(), 0
         stopped = "epoch cap" if validation is not None else "no validation"
         dataset = source.as_pydataset() if self.backend != "tensorflow" else None
@@ -396,10 +402,10 @@ class Net:
             if val < best:
                 best, best_weights = val, self.get_weights()
             if val < ref * (1.0 - min_delta) or not np.isfinite(ref):
-                ref, wait = val, 0
+                ref, wait, ref_epoch = val, 0, epoch + 1
                 continue
             wait += 1
-            if wait >= patience:
+            if wait >= (patience if min_patience is None else min(patience, max(min_patience, ref_epoch))):
                 stopped = "early stopping"
                 break
             if lr_patience and wait % lr_patience == 0:
@@ -411,7 +417,7 @@ class Net:
             self.model.set_weights(best_weights)
         return {"loss": history, "val_loss": val_history,
                 "best_epoch": (int(np.argmin(val_history)) + 1) if val_history else len(history),
-                "stopped": stopped, "lr_reductions": reductions, "final_lr": self.learning_rate()}
+                "stopped": stopped, "waited": wait, "lr_reductions": reductions, "final_lr": self.learning_rate()}
 
 
 def _key(spec: dict[str, Any]) -> tuple:

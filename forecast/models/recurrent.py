@@ -33,8 +33,9 @@ Training: windows are drawn as shuffled mini-batches from zero-copy views
 (:class:`forecast.windows.WindowBatches`); Adam with gradient clipping (``clipnorm``); the
 last ``validation_fraction`` of the windows (chronologically, after a gap of
 ``horizon - 1`` windows so no target is shared) drive early stopping, which restores the
-best weights; with ``refit`` (the default) the network is then trained again from its
-initial weights on every window, the newest included, for the best epoch count.
+best weights (patience: as many epochs as the best took, at least 3, at most ``patience``)
+and halves the learning rate on a plateau; with ``refit`` (the default) the early-stopped
+network then continues on every window, the newest included, for a few epochs.
 Preprocessing (deseasonalisation, log, differencing, a scikit-learn scaler, per-window
 normalisation) is fitted on the training part inside ``fit`` and undone on the forecasts.
 
@@ -151,7 +152,9 @@ class RecurrentForecaster(RecurrentSettings, RecurrentTransforms, RecurrentTrain
         Last fraction of the windows held out (chronologically) for early stopping and
         conformal intervals; 0 trains on everything.
     patience : int, default 10
-        Epochs without validation improvement before stopping (best weights restored).
+        Most epochs without a validation improvement (0.2%, relative) before stopping;
+        earlier in training, as many as the last improvement took to reach, at least 3 (a
+        network at its best after 2 epochs stops after 5). The best weights are restored.
     steps_per_epoch : int, None or "auto", default "auto"
         Cap on the mini-batches per epoch (for very long series); "auto": 100.
     scaler : {"auto", "standard", "minmax", None}, default "auto"
@@ -174,8 +177,9 @@ class RecurrentForecaster(RecurrentSettings, RecurrentTransforms, RecurrentTrain
         "auto": when the 90% autocorrelation test finds the series seasonal (per series),
         multiplicative for a positive series, else additive.
     refit : bool or "auto", default "auto"
-        After early stopping, train again on every window for the best epoch count ("auto":
-        whenever there is a validation part). Intervals keep the residuals of the
+        After early stopping, continue training the early-stopped network on every window
+        for 10% of the best epoch count, at least 3 ("auto": whenever there is a validation
+        part). Intervals keep the residuals of the
         early-stopped network on the windows it did not train on.
     seed : int or None, default None
         Seed of weights, dropout and shuffling: with a seed, forecasts repeat exactly.
@@ -211,7 +215,8 @@ class RecurrentForecaster(RecurrentSettings, RecurrentTransforms, RecurrentTrain
     resolved_params_ : dict
         The settings used, "auto" ones resolved: season, deseasonalize (per panel: how many
         series each way), log, scaler, window_norm, time_steps, horizon, loss, batch_size,
-        steps_per_epoch, epochs, epochs_run, best_epoch, refit, n_series, n_windows,
+        steps_per_epoch, epochs, epochs_run, best_epoch, stopped (why training stopped),
+        learning_rate (its schedule), refit, refit_epochs, tf_threads, n_series, n_windows,
         padded_series.
     """
 

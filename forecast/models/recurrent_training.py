@@ -26,6 +26,7 @@ from .recurrent_settings import SINGLE
 __all__ = ["RecurrentTraining"]
 
 MIN_DELTA = 0.002  # an epoch improves on the validation loss when it lowers it by 0.2% (relative)
+MIN_PATIENCE = 3  # early in training the patience is the epochs the last improvement took, at least 3
 LR_FACTOR = 0.5  # reduce on plateau: the learning rate halves after patience // 2 epochs without improvement
 REFIT_SHARE = 0.1  # the refit continues for 10% of the best epoch count (at least REFIT_MIN, at most best)
 REFIT_MIN = 3
@@ -85,7 +86,8 @@ class RecurrentTraining:
         patience = int(self.patience)
         lr_patience = max(1, patience // 2) if patience > 1 else None
         self.history_ = self._train(train, epochs=r["epochs"], validation=val, patience=patience,
-                                    min_delta=MIN_DELTA, lr_patience=lr_patience, lr_factor=LR_FACTOR,
+                                    min_delta=MIN_DELTA, min_patience=min(MIN_PATIENCE, patience),
+                                    lr_patience=lr_patience, lr_factor=LR_FACTOR,
                                     callback=self._epoch_callback("train", r["epochs"]), verbose=int(self.verbose))
         self.versions_ = _keras_net.versions()
         self.seed_ = self.seed
@@ -140,7 +142,8 @@ class RecurrentTraining:
         r["best_epoch"] = int(h["best_epoch"])
         if h["stopped"] == "early stopping":
             r["stopped"] = (f"early stopping: no validation improvement > {100 * MIN_DELTA:g}% in "
-                            f"{patience} epochs")
+                            f"{h['waited']} epochs" + ("" if h["waited"] >= patience else
+                                                       f" (as many as the best took; patience {patience})"))
         elif h["stopped"] == "epoch cap":
             r["stopped"] = f"epoch cap ({r['epochs']} epochs; the validation loss was still improving)"
         else:
