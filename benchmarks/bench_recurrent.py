@@ -203,7 +203,7 @@ def m3_worker(subset: str, kind: str, every: int, params: dict, validation: bool
     panel, _, h = _m3_panel(subset, every, validation)
     cls = {"lstm": fc.LSTM, "gru": fc.GRU}[kind]
     t0, c0 = time.perf_counter(), time.process_time()
-    model = cls(seed=0, horizon=h, **params).fit(panel)
+    model = cls(**{"seed": 0, "horizon": h, **params}).fit(panel)
     out = model.predict(h)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     r = model.resolved_params_
@@ -244,24 +244,25 @@ def _owa(subset: str, every: int, validation: bool, fcs: list) -> float:
     return 0.5 * (s1 / s0 + m1 / m0)
 
 
-def bench_m3(subsets: list[str], base: Path | None, xla: bool, log=print, validation: bool = False) -> list[tuple]:
+def bench_m3(subsets: list[str], base: Path | None, xla: bool, log=print, validation: bool = False,
+             kinds: tuple[str, ...] = ("lstm", "gru"), seeds: tuple[int, ...] = (0,)) -> list[tuple]:
     rows = []
-    for subset in subsets:
+    for subset, kind, seed in [(s, k, d) for s in subsets for k in kinds for d in seeds]:
         every = M3_EVERY[subset]
-        for kind in ("lstm", "gru"):
-            runs = [("before", base, {})] if base else []
-            runs.append(("after", ROOT, {}))
-            if xla:
-                runs.append(("after, jit_compile=True", ROOT, {"jit_compile": True}))
-            ref = None
-            for label, where, params in runs:
-                r = _m3_run(where, subset, kind, every, params, validation)
-                owa = _owa(subset, every, validation, r["fcs"])
-                ref = r["cpu"] if ref is None else ref
-                row = (subset, len(r["fcs"]), kind.upper(), label, owa, r["cpu"], r["wall"], r["cpu"] / ref,
-                       f"{r['epochs_run']} (best {r['best_epoch']}) + refit {r['refit_epochs']}", r["stopped"])
-                log(row, r["code"])
-                rows.append(row)
+        runs = [("before", base, {"seed": seed})] if base else []
+        runs.append(("after", ROOT, {"seed": seed}))
+        if xla:
+            runs.append(("after, jit_compile=True", ROOT, {"jit_compile": True, "seed": seed}))
+        ref = None
+        for label, where, params in runs:
+            r = _m3_run(where, subset, kind, every, params, validation)
+            owa = _owa(subset, every, validation, r["fcs"])
+            ref = r["cpu"] if ref is None else ref
+            row = (subset, len(r["fcs"]), kind.upper() + ("" if seeds == (0,) else f" seed {seed}"), label,
+                   owa, r["cpu"], r["wall"], r["cpu"] / ref,
+                   f"{r['epochs_run']} (best {r['best_epoch']}) + refit {r['refit_epochs']}", r["stopped"])
+            log(row, r["code"])
+            rows.append(row)
     return rows
 
 
@@ -298,7 +299,8 @@ def main(argv: list[str] | None = None) -> str:
                         help="--m3: score on the training data's own last h values (the M3 test part is not read)")
     parser.add_argument("--window", action="store_true", help="window of 2 vs 3 seasons (validation split)")
     parser.add_argument("--subsets", default="monthly,quarterly,other,yearly")
-    parser.add_argument("--kinds", default="lstm,gru", help="--window: the networks to fit")
+    parser.add_argument("--kinds", default="lstm,gru", help="the networks to fit")
+    parser.add_argument("--seeds", default="0", help="--m3: the networks' seeds (one row each)")
     parser.add_argument("--m3-worker", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.m3_worker:
@@ -312,7 +314,8 @@ def main(argv: list[str] | None = None) -> str:
         parts = []
         if args.m3:
             rows = bench_m3(subsets, None if args.base is None else Path(args.base), args.xla,
-                            validation=args.validation)
+                            validation=args.validation, kinds=tuple(args.kinds.split(",")),
+                            seeds=tuple(int(x) for x in args.seeds.split(",")))
             held = ("the training part's own last h values held out (validation split, the M3 test part is not "
                     "read)" if args.validation else "last h held out")
             parts.append("One global network per M3 set (systematic sample: every k-th series), default "
@@ -329,7 +332,9 @@ def main(argv: list[str] | None = None) -> str:
         text = "\n".join(parts) + "\n"
         print(text)
         if args.write:
-            write_section("bench_recurrent --m3" + (" --validation" if args.validation else ""), text)
+            key = ("bench_recurrent --m3" + (" --validation" if args.validation else "")) if args.m3 else \
+                "bench_recurrent --window"
+            write_section(key, text)
         return text
     import keras
 

@@ -93,7 +93,7 @@ def test_default_training_stops_before_the_cap_and_says_why(airline):
     assert waited == min(10, max(3, r["epochs_run"] - waited))
     assert r["stopped"].startswith(f"early stopping: no validation improvement > 0.2% in {waited} epochs")
     if waited < 10:
-        assert r["stopped"].endswith("(as many as the best took; patience 10)")
+        assert r["stopped"].endswith("(as many as its last improvement took; patience 10)")
     assert r["refit_epochs"] == min(r["best_epoch"], max(3, math.ceil(r["best_epoch"] / 10)))
     lr = r["learning_rate"]
     assert lr["start"] == 1e-3 and lr["end"] == pytest.approx(1e-3 * 0.5 ** lr["reductions"], rel=1e-5)

@@ -359,13 +359,13 @@ class Net:
         took to reach (at least ``min_patience``, at most ``patience``): a network whose best
         came at epoch 3 stops at epoch 6, not 13 (training runs at most twice as long as its
         progress needed: the growing patience of the deeplearning.net tutorials' early
-        stopping, ``patience_increase = 2``). The
-        weights of the lowest validation loss seen are restored. With
-        ``lr_patience``, the learning rate is multiplied by ``lr_factor`` after that many
-        epochs without an improvement (reduce on plateau; again every ``lr_patience`` epochs,
-        down to ``min_lr_ratio`` times the starting rate). Returns the losses per epoch, the
-        best epoch, the epochs waited without improvement at the end (``waited``), the
-        learning rate at the end, how many times it was reduced and why training stopped (``stopped``: ``"early stopping"``, ``"epoch cap"`` or
+        stopping, ``patience_increase = 2``). The weights of the lowest validation loss seen
+        are restored. With ``lr_patience``, the learning rate is multiplied by ``lr_factor``
+        after that many epochs without an improvement (reduce on plateau; again every
+        ``lr_patience`` epochs, down to ``min_lr_ratio`` times the starting rate). Returns the
+        losses per epoch, the best epoch, the epochs waited without an improvement at the end
+        (``waited``), the learning rate at the end, how many times it was reduced and why
+        training stopped (``stopped``: ``"early stopping"``, ``"epoch cap"`` or
         ``"no validation"``)."""
         history: list[float] = []
         val_history: list[float] = []

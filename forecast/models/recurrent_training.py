@@ -143,7 +143,7 @@ class RecurrentTraining:
         if h["stopped"] == "early stopping":
             r["stopped"] = (f"early stopping: no validation improvement > {100 * MIN_DELTA:g}% in "
                             f"{h['waited']} epochs" + ("" if h["waited"] >= patience else
-                                                       f" (as many as the best took; patience {patience})"))
+                                                       f" (as many as its last improvement took; patience {patience})"))
         elif h["stopped"] == "epoch cap":
             r["stopped"] = f"epoch cap ({r['epochs']} epochs; the validation loss was still improving)"
         else:
