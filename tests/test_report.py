@@ -65,6 +65,17 @@ def test_failures_and_pvalue_verdicts():
     assert report.pvalue_column(board) == "dm_pvalue"
 
 
+def test_the_settings_json_writes_numpy_values_as_numbers():
+    import numpy as np
+
+    board = pd.DataFrame({"rank": [1], "model": ["a"], "mase": [0.8]})
+    html = report.render_html(board, settings={"horizon": np.int64(6), "levels": np.array([80, 95]),
+                                               "models": ("a",)})
+    # the package's one JSON encoder: numbers stay numbers (not the strings str() would give)
+    assert '&quot;horizon&quot;: 6,' in html and '&quot;6&quot;' not in html
+    assert re.search(r"&quot;levels&quot;: \[\s*80,\s*95\s*\]", html)
+
+
 def test_atomic_write_keeps_the_old_file_when_interrupted(tmp_path, monkeypatch):
     target = tmp_path / "scores.csv"
     atomic.atomic_write_csv(target, pd.DataFrame({"a": [1, 2]}))

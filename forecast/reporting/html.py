@@ -21,7 +21,6 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import html as _html
-import json
 import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from ..atomic import atomic_write
+from ..jsonable import dumps
 
 __all__ = ["render_html", "write_report", "dm_count_labels", "png_data_uri", "pvalue_column",
            "significance_label", "nemenyi_labels", "fmt_value", "failed_flags", "verdict_section", "ALPHA"]
@@ -465,7 +465,7 @@ def _settings_part(resolved: Mapping[str, Mapping[str, str]] | None,
     """What each model resolved in fitting, then every setting of the run as JSON (folded)."""
     return _lines('<h2 id="settings">Settings</h2>', _resolved_section(resolved, resolved_by_series),
                   "<details><summary>All settings of the run (JSON)</summary>"
-                  f"<pre>{_esc(json.dumps(dict(settings or {}), indent=2, default=str))}</pre></details>")
+                  f"<pre>{_esc(dumps(dict(settings or {}), indent=2, unknown=str))}</pre></details>")
 
 
 def _footer() -> str:
