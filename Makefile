@@ -20,7 +20,7 @@ test: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet ruff && $(BIN)/ruff check forecast tests benchmarks
+	$(BIN)/python -m pip install --quiet ruff && $(BIN)/ruff check forecast tests benchmarks notebooks
 
 # Comparative benchmarks (peers' speed, M3 accuracy); never part of `make test`. The peers
 # pin pandas<3, so they get an environment of their own and never touch .venv.

@@ -156,7 +156,10 @@ fit_quiet(lstm, X_tr, Y_tr)
 lstm_states = keras.Model(inp, [h_last, c_last])
 
 K, U, b = (w.astype(float) for w in lstm.get_layer("cell").get_weights())
-split = lambda m: np.split(m, 4, axis=-1)          # -> i, f, c(andidate), o
+def split(m):  # -> i, f, c(andidate), o
+    return np.split(m, 4, axis=-1)
+
+
 (Ki, Kf, Kg, Ko), (Ui, Uf, Ug, Uo), (bi, bf, bg, bo) = split(K), split(U), split(b)
 
 
@@ -189,7 +192,7 @@ _, _, gates = by_hand[-1]
 names = ["input gate $i_t$", "forget gate $f_t$", "output gate $o_t$", "cell state $c_t$"]
 fig, axes = plt.subplots(1, 5, figsize=(15, 2.6))
 axes[0].plot(X_va[-1, :, 0], color="k"); axes[0].set_title("input window (scaled)")
-for k, (ax, name) in enumerate(zip(axes[1:], names)):
+for k, (ax, name) in enumerate(zip(axes[1:], names, strict=True)):
     ax.plot(np.array([g[k] for g in gates])); ax.set_title(name); ax.set_xlabel("t")
 plt.tight_layout(); plt.show()
 mean_forget = float(np.mean([g[1] for r in by_hand for g in r[2]]))

@@ -136,7 +136,10 @@ plt.tight_layout(); plt.show()
 from statsmodels.tsa.stattools import acf, pacf
 
 band = 1.96 / np.sqrt(N)
-outside = lambda r: [k for k in range(1, 9) if abs(r[k]) > band]
+def outside(r):
+    return [k for k in range(1, 9) if abs(r[k]) > band]
+
+
 acf_ma, pacf_ar = outside(acf(y_ma, nlags=8)), outside(pacf(y_ar, nlags=8, method="ywm"))
 print(f"lags 1..8 outside the ±{band:.3f} band:")
 print(f"  MA(2) ACF:  {acf_ma}   (theory: 1, 2)")
@@ -169,7 +172,7 @@ print("true order (2, 0, 1) | AIC chose", by_aic.order_, "| BIC chose", bic_orde
 
 grid = by_aic.selection_
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
-for ax, crit in zip(axes, ["aic", "bic"]):
+for ax, crit in zip(axes, ["aic", "bic"], strict=True):
     table = grid.pivot(index="p", columns="q", values=crit)
     im = ax.imshow(table - np.nanmin(table.to_numpy()), cmap="viridis_r", vmax=30)
     ax.set_xticks(range(table.shape[1]), table.columns); ax.set_yticks(range(table.shape[0]), table.index)
@@ -264,7 +267,7 @@ limit
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.6))
-for ax, (name, (test, p_lin, p_net)) in zip(axes, preds.items()):
+for ax, (name, (test, p_lin, p_net)) in zip(axes, preds.items(), strict=True):
     prev = test.to_numpy()[:-1]
     ax.scatter(prev, test.to_numpy()[1:], s=6, color="0.6", label="actual $y_{t+1}$")
     ax.scatter(prev, p_lin[1:], s=6, label="AR forecast")

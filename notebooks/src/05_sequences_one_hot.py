@@ -207,7 +207,7 @@ def generate(seed_text, n_chars, temperatures=TEMPERATURES, seed=0):
 seed_text = text[split:split + T]
 N_GEN = 120 if FAST else 400
 print(f"seed (from the held-out text): {seed_text!r}\n")
-for tau, continuation in zip(TEMPERATURES, generate(seed_text, N_GEN)):
+for tau, continuation in zip(TEMPERATURES, generate(seed_text, N_GEN), strict=True):
     print(f"--- temperature {tau} ---")
     print(seed_text + continuation)
     print()
@@ -221,7 +221,7 @@ import re
 
 known = set(re.findall(r"[a-z']+", text[:split]))
 rows = {}
-for tau, generated in zip(TEMPERATURES, generate(seed_text, N_GEN * 2, seed=1)):
+for tau, generated in zip(TEMPERATURES, generate(seed_text, N_GEN * 2, seed=1), strict=True):
     words = re.findall(r"[a-z']+", generated)
     rows[tau] = {"generated words": len(words),
                  "share found in the training text": np.mean([w in known for w in words]) if words else np.nan,
