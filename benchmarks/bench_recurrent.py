@@ -319,7 +319,7 @@ def main(argv: list[str] | None = None) -> str:
             held = ("the training part's own last h values held out (validation split, the M3 test part is not "
                     "read)" if args.validation else "last h held out")
             parts.append("One global network per M3 set (systematic sample: every k-th series), default "
-                         f"settings, seed 0, {held}; CPU seconds of the fit + forecast in its own process:\n")
+                         f"settings, seed {args.seeds}, {held}; CPU seconds of the fit + forecast in its own process:\n")
             parts.append(_table(["set", "series", "model", "code", "OWA", "CPU s", "wall s", "CPU ratio",
                                  "epochs", "stopped"], rows,
                                 ["{}", "{}", "{}", "{}", "{:.3f}", "{:.1f}", "{:.1f}", "{:.2f}x", "{}", "{}"]))
@@ -332,8 +332,8 @@ def main(argv: list[str] | None = None) -> str:
         text = "\n".join(parts) + "\n"
         print(text)
         if args.write:
-            key = ("bench_recurrent --m3" + (" --validation" if args.validation else "")) if args.m3 else \
-                "bench_recurrent --window"
+            key = ("bench_recurrent --m3" + (" --validation" if args.validation else "") + (" --xla" if args.xla else "")
+                   ) if args.m3 else "bench_recurrent --window"
             write_section(key, text)
         return text
     import keras

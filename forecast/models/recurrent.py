@@ -33,9 +33,9 @@ Training: windows are drawn as shuffled mini-batches from zero-copy views
 (:class:`forecast.windows.WindowBatches`); Adam with gradient clipping (``clipnorm``); the
 last ``validation_fraction`` of the windows (chronologically, after a gap of
 ``horizon - 1`` windows so no target is shared) drive early stopping, which restores the
-best weights (patience: as many epochs as its last improvement took, at least 3, at most ``patience``)
-and halves the learning rate on a plateau; with ``refit`` (the default) the early-stopped
-network then continues on every window, the newest included, for a few epochs.
+best weights (patience: as many epochs as its last improvement took, at least 3, at most
+``patience``) and halves the learning rate on a plateau; with ``refit`` (the default) the
+early-stopped network then continues on every window, the newest included, for a few epochs.
 Preprocessing (deseasonalisation, log, differencing, a scikit-learn scaler, per-window
 normalisation) is fitted on the training part inside ``fit`` and undone on the forecasts.
 
