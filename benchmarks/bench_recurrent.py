@@ -20,9 +20,17 @@ Measures, on the bundled weekly CO2 series (2,284 points):
 a systematic sample: every k-th series, ``--every``), trained on all but the last h values
 and scored on them (OWA vs Naive2), each fit in its own process so CPU time is its own;
 ``--base DIR`` runs the same fits on another checkout of the code (e.g. ``git archive`` of
-the commit before) in the same run, for before/after ratios. ``--xla`` adds the defaults
+the commit before) in the same run, for before/after ratios; the import of Keras/TensorFlow
+is timed on its own with the runtime's first operation (the fit's CPU excludes that start-up,
+a second ratio includes it), and ``--repeats N``
+interleaves N runs of each fit and reports medians. ``--xla`` adds the defaults
 with ``jit_compile=True``; ``--window`` fits with ``time_steps`` = 2 seasons and 3 seasons on
 the training data's own last h values (a validation split: the test part is not read).
+
+``--unroll``: what unrolling the recurrent loop (Keras' ``unroll=True``) would cost and save at
+the window lengths the defaults resolve to on short series: the first compiled call (tracing
+and graph optimisation) and steady-state CPU seconds per block of 16 training steps, with and
+without unrolling, and the training steps it takes to win back the extra first-call cost.
 """
 
 from __future__ import annotations
@@ -202,12 +210,23 @@ def m3_worker(subset: str, kind: str, every: int, params: dict, validation: bool
     warnings.simplefilter("ignore")
     panel, _, h = _m3_panel(subset, every, validation)
     cls = {"lstm": fc.LSTM, "gru": fc.GRU}[kind]
+    # the process's one-time start of Keras/TensorFlow (the import, the thread settings the code
+    # makes, the runtime's first operation), timed on its own: paid once per process however
+    # many networks it fits (a backtest fits several); then a pause, so that background start-up
+    # work of TensorFlow's threads lands here and not in the fit's CPU time
+    i0 = time.process_time()
+    from forecast.models import _keras_net
+
+    _keras_net.configure_threads()
+    _keras_net.keras.ops.sum(_keras_net.keras.ops.ones((2, 2)))
+    time.sleep(1.0)
+    import_cpu = time.process_time() - i0
     t0, c0 = time.perf_counter(), time.process_time()
     model = cls(**{"seed": 0, "horizon": h, **params}).fit(panel)
     out = model.predict(h)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     r = model.resolved_params_
-    return {"cpu": cpu, "wall": wall, "fcs": [out[i].mean.to_numpy().tolist() for i in panel],
+    return {"cpu": cpu, "wall": wall, "import_cpu": import_cpu, "fcs": [out[i].mean.to_numpy().tolist() for i in panel],
             "epochs_run": r.get("epochs_run"), "best_epoch": r.get("best_epoch"),
             "refit_epochs": r.get("refit_epochs", r.get("best_epoch")), "time_steps": r.get("time_steps"),
             "stopped": r.get("stopped", "(not reported)"), "code": fc.__file__}
@@ -245,7 +264,12 @@ def _owa(subset: str, every: int, validation: bool, fcs: list) -> float:
 
 
 def bench_m3(subsets: list[str], base: Path | None, xla: bool, log=print, validation: bool = False,
-             kinds: tuple[str, ...] = ("lstm", "gru"), seeds: tuple[int, ...] = (0,)) -> list[tuple]:
+             kinds: tuple[str, ...] = ("lstm", "gru"), seeds: tuple[int, ...] = (0,),
+             repeats: int = 1) -> list[tuple]:
+    """Per panel and network, the runs (before, after, ...) interleaved ``repeats`` times, each
+    in its own process; CPU and wall seconds are medians over the repeats, the import of
+    Keras/TensorFlow excluded (its median is its own column). A seeded fit gives the same
+    forecasts in every repeat, so OWA and epochs come from the first."""
     rows = []
     for subset, kind, seed in [(s, k, d) for s in subsets for k in kinds for d in seeds]:
         every = M3_EVERY[subset]
@@ -253,15 +277,21 @@ def bench_m3(subsets: list[str], base: Path | None, xla: bool, log=print, valida
         runs.append(("after", ROOT, {"seed": seed}))
         if xla:
             runs.append(("after, jit_compile=True", ROOT, {"jit_compile": True, "seed": seed}))
-        ref = None
-        for label, where, params in runs:
-            r = _m3_run(where, subset, kind, every, params, validation)
+        results: list[list[dict]] = [[] for _ in runs]
+        for _ in range(repeats):
+            for k, (_label, where, params) in enumerate(runs):
+                results[k].append(_m3_run(where, subset, kind, every, params, validation))
+        ref = ref_all = None
+        for (label, _where, _params), rs in zip(runs, results, strict=True):
+            r = rs[0]
+            cpu, wall, imp = (float(np.median([x[key] for x in rs])) for key in ("cpu", "wall", "import_cpu"))
             owa = _owa(subset, every, validation, r["fcs"])
-            ref = r["cpu"] if ref is None else ref
+            ref = cpu if ref is None else ref
+            ref_all = cpu + imp if ref_all is None else ref_all
             row = (subset, len(r["fcs"]), kind.upper() + ("" if seeds == (0,) else f" seed {seed}"), label,
-                   owa, r["cpu"], r["wall"], r["cpu"] / ref,
+                   owa, cpu, wall, cpu / ref, imp, (cpu + imp) / ref_all,
                    f"{r['epochs_run']} (best {r['best_epoch']}) + refit {r['refit_epochs']}", r["stopped"])
-            log(row, r["code"])
+            log(row, r["code"], "cpu per repeat:", [round(x["cpu"], 2) for x in rs])
             rows.append(row)
     return rows
 
@@ -279,6 +309,45 @@ def bench_window(subsets: list[str], log=print, kinds: tuple[str, ...] = ("lstm"
                        _owa(subset, every, True, r["fcs"]), r["cpu"], r["epochs_run"])
                 log(row)
                 rows.append(row)
+    return rows
+
+
+def bench_unroll(lengths=(6, 9, 12, 18, 24, 36), cells=("lstm", "gru"), batch: int = 32,
+                 blocks: int = 20, log=print) -> list[tuple]:
+    """Per window length and cell: CPU seconds of the first compiled training call (16 steps:
+    tracing, graph optimisation, the steps) and of a steady-state call, looped vs unrolled; the
+    break-even is the training steps after which unrolling's cheaper steps pay for its dearer
+    first call (and its dearer first forecast call)."""
+    from forecast.models import _keras_net
+
+    _keras_net.configure_threads()
+    rng = np.random.default_rng(0)
+
+    def measure(cell: str, T: int, unroll: bool) -> tuple[float, float, float]:
+        net = _keras_net.Net({**_spec(cell=cell, T=T, H=8), "loss": "mae", "unroll": unroll})
+        xb = rng.normal(size=(16, batch, T, 1)).astype(np.float32)
+        fb, yb = np.zeros((16, batch, 1), np.float32), rng.normal(size=(16, batch, 8)).astype(np.float32)
+        c = time.process_time()
+        net._run_train_steps(xb, fb, yb)
+        first = time.process_time() - c
+        c = time.process_time()
+        for _ in range(blocks):
+            net._run_train_steps(xb, fb, yb)
+        steady = (time.process_time() - c) / blocks
+        c = time.process_time()
+        net.predict(xb[0])
+        return first, steady, time.process_time() - c
+
+    measure("lstm", 12, False)  # warm-up: the runtime's one-time costs land here
+    rows = []
+    for cell in cells:
+        for T in lengths:
+            (f0, s0, p0), (f1, s1, p1) = measure(cell, T, False), measure(cell, T, True)
+            saved = (s0 - s1) / 16  # per training step
+            even = (f1 + p1 - f0 - p0) / saved if saved > 0 else float("inf")
+            row = (cell.upper(), T, f0, f1, s0, s1, s1 / s0, even)
+            log(row)
+            rows.append(row)
     return rows
 
 
@@ -301,6 +370,10 @@ def main(argv: list[str] | None = None) -> str:
     parser.add_argument("--subsets", default="monthly,quarterly,other,yearly")
     parser.add_argument("--kinds", default="lstm,gru", help="the networks to fit")
     parser.add_argument("--seeds", default="0", help="--m3: the networks' seeds (one row each)")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="--m3: interleaved runs per fit; CPU and wall seconds are their medians")
+    parser.add_argument("--unroll", action="store_true",
+                        help="first-call and per-step cost of an unrolled recurrent loop by window length")
     parser.add_argument("--m3-worker", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.m3_worker:
@@ -309,20 +382,34 @@ def main(argv: list[str] | None = None) -> str:
         subset, kind, every, params, validation = json.loads(args.m3_worker)
         print(json.dumps(m3_worker(subset, kind, every, params, validation)))
         return ""
+    if args.unroll:
+        rows = bench_unroll()
+        text = ("Unrolling the recurrent loop, units 32, batch 32, horizon 8, CPU seconds (first call: tracing, "
+                "graph optimisation and 16 steps; steady: one call of 16 steps):\n\n"
+                + _table(["cell", "time_steps", "first call, loop", "first call, unrolled", "steady, loop",
+                          "steady, unrolled", "steady ratio", "break-even steps"], rows,
+                         ["{}", "{}", "{:.2f}", "{:.2f}", "{:.4f}", "{:.4f}", "{:.2f}x", "{:,.0f}"]) + "\n")
+        print(text)
+        if args.write:
+            write_section("bench_recurrent --unroll", text)
+        return text
     if args.m3 or args.window:
         subsets = args.subsets.split(",")
         parts = []
         if args.m3:
             rows = bench_m3(subsets, None if args.base is None else Path(args.base), args.xla,
                             validation=args.validation, kinds=tuple(args.kinds.split(",")),
-                            seeds=tuple(int(x) for x in args.seeds.split(",")))
+                            seeds=tuple(int(x) for x in args.seeds.split(",")), repeats=args.repeats)
             held = ("the training part's own last h values held out (validation split, the M3 test part is not "
                     "read)" if args.validation else "last h held out")
             parts.append("One global network per M3 set (systematic sample: every k-th series), default "
-                         f"settings, seed {args.seeds}, {held}; CPU seconds of the fit + forecast in its own process:\n")
+                         f"settings, seed {args.seeds}, {held}; CPU seconds of the fit + forecast in its own process "
+                         f"(median of {args.repeats} interleaved run(s)), the import of Keras/TensorFlow before it "
+                         "and the runtime's first operation timed on its own (start-up CPU s):\n")
             parts.append(_table(["set", "series", "model", "code", "OWA", "CPU s", "wall s", "CPU ratio",
-                                 "epochs", "stopped"], rows,
-                                ["{}", "{}", "{}", "{}", "{:.3f}", "{:.1f}", "{:.1f}", "{:.2f}x", "{}", "{}"]))
+                                 "start-up CPU s", "ratio with start-up", "epochs", "stopped"], rows,
+                                ["{}", "{}", "{}", "{}", "{:.3f}", "{:.2f}", "{:.2f}", "{:.2f}x", "{:.1f}",
+                                 "{:.2f}x", "{}", "{}"]))
         if args.window:
             rows = bench_window(subsets, kinds=tuple(args.kinds.split(",")))
             parts.append("\nWindow length on the training data's own last h values (validation split, "
@@ -333,7 +420,7 @@ def main(argv: list[str] | None = None) -> str:
         print(text)
         if args.write:
             key = ("bench_recurrent --m3" + (" --validation" if args.validation else "") + (" --xla" if args.xla else "")
-                   ) if args.m3 else "bench_recurrent --window"
+                   + (" --repeats" if args.repeats > 1 else "")) if args.m3 else "bench_recurrent --window"
             write_section(key, text)
         return text
     import keras

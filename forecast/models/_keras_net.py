@@ -120,12 +120,36 @@ def _draw(rng: np.random.Generator) -> int:
     return int(rng.integers(1, 2**31 - 1))
 
 
+#: "auto" unrolls the recurrent loop of windows up to this many steps (TensorFlow on a CPU)
+UNROLL_MAX_STEPS = 24
+
+
+def unroll_pays(time_steps: int) -> bool:
+    """Whether ``unroll="auto"`` unrolls the recurrent loop of a network with ``time_steps``.
+
+    Unrolled, a training step costs 0.6-0.86x a graph loop's on a CPU, but the first call
+    traces and optimises a graph that grows with the window: +0.0-0.6 s at 6-12 steps, +0.6-1.3 s
+    at 18-24 and +1.6-2.9 s at 36 (``benchmarks/bench_recurrent.py --unroll``). Up to 24 steps
+    it pays back within a few hundred to about a thousand training steps, which a default fit
+    runs (at least 4 epochs and a 3-epoch refit); longer windows would need several thousand.
+    On a GPU the loop stays rolled: TensorFlow runs it as one fused cuDNN kernel only then.
+    Other backends compile everything with XLA, where an unrolled loop only adds compile time.
+    """
+    if keras.backend.backend() != "tensorflow" or int(time_steps) > UNROLL_MAX_STEPS:
+        return False
+    configure_threads()
+    import tensorflow as tf
+
+    return not tf.config.list_physical_devices("GPU")
+
+
 def build_model(spec: dict[str, Any]) -> keras.Model:
     """The Keras model of an architecture ``spec`` (see ``RecurrentForecaster._spec``).
 
     Every random initializer (input and recurrent kernels, dense kernels) and every dropout
     seed is set explicitly from ``spec["seed"]`` (see :func:`layer_seeds`); biases start at
-    zero (the LSTM forget gate at one)."""
+    zero (the LSTM forget gate at one). ``spec["unroll"]`` unrolls the recurrent loop (see
+    :func:`unroll_pays`)."""
     from keras import initializers, layers
 
     rng = layer_seeds(spec["seed"])
@@ -139,7 +163,7 @@ def build_model(spec: dict[str, Any]) -> keras.Model:
                     recurrent_dropout=spec["recurrent_dropout"], return_sequences=i < spec["layers"] - 1,
                     kernel_initializer=initializers.GlorotUniform(seed=_draw(rng)),
                     recurrent_initializer=initializers.Orthogonal(seed=_draw(rng)),
-                    seed=_draw(rng), go_backwards=backwards,
+                    seed=_draw(rng), go_backwards=backwards, unroll=bool(spec.get("unroll", False)),
                     name=f"backward_{name}" if backwards else name)
 
     for i in range(spec["layers"]):

@@ -30,7 +30,7 @@ WINDOW_NORMS = ("auto", None, "last", "mean")
 DESEASONALIZE = ("auto", "multiplicative", "additive", None)
 #: parameters that take "auto": resolved on the training data in ``fit`` (``resolved_params_``)
 AUTO_PARAMS = ("time_steps", "horizon", "loss", "epochs", "batch_size", "steps_per_epoch", "scaler",
-               "window_norm", "log", "season", "deseasonalize", "refit")
+               "window_norm", "log", "season", "deseasonalize", "refit", "unroll")
 MAX_STEPS_PER_EPOCH = 100  # "auto": an epoch is at most this many mini-batches
 MAX_EPOCHS = 100  # "auto": at most this many epochs (early stopping usually ends sooner)
 EPOCHS_WITHOUT_VALIDATION = 50  # "auto" without validation windows: no early stopping, a fixed budget
@@ -71,7 +71,7 @@ class RecurrentSettings:
         if self.deseasonalize not in DESEASONALIZE:
             raise InputError(f"{name}: deseasonalize must be 'auto', 'multiplicative', 'additive' or None; "
                              f"got {self.deseasonalize!r}")
-        for p in ("log", "refit"):
+        for p in ("log", "refit", "unroll"):
             v = getattr(self, p)
             if not (is_auto(v) or isinstance(v, bool | np.bool_)):
                 raise InputError(f"{name}: {p} must be 'auto', True or False; got {v!r}")

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import ModelError
 from ..windows import WindowBatches
-from .recurrent_settings import SINGLE
+from .recurrent_settings import SINGLE, is_auto
 
 __all__ = ["RecurrentTraining"]
 
@@ -44,7 +44,7 @@ class RecurrentTraining:
                 "learning_rate": float(self.learning_rate),
                 "clipnorm": None if not self.clipnorm else float(self.clipnorm), "loss": self._rp("loss"),
                 "seed": None if self.seed is None else int(self.seed),
-                "jit_compile": bool(self.jit_compile)}
+                "jit_compile": bool(self.jit_compile), "unroll": bool(self._rp("unroll"))}
 
     def _network_call(self, fn: Callable[[Any], Any]) -> Any:
         from . import _keras_net
@@ -77,6 +77,7 @@ class RecurrentTraining:
         n_ex = 0 if Xs is None else next(iter(Xs.values())).shape[1]
         future = None if n_ex == 0 else [a[:, 1:] for a in arrays]
         self.n_exog_ = n_ex
+        r["unroll"] = _keras_net.unroll_pays(r["time_steps"]) if is_auto(self.unroll) else bool(self.unroll)
         self.spec_ = self._spec(1 + n_ex, H * n_ex)
         common = {"time_steps": r["time_steps"], "horizon": H, "lag": self.lag,
                   "batch_size": r["batch_size"], "future": future, "window_norm": r["window_norm"]}
