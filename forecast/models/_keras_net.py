@@ -120,22 +120,32 @@ def _draw(rng: np.random.Generator) -> int:
     return int(rng.integers(1, 2**31 - 1))
 
 
-#: "auto" unrolls the recurrent loop of windows up to this many steps (TensorFlow on a CPU)
+#: "auto" unrolls the recurrent loop of windows up to this many steps (TensorFlow on a CPU) ...
 UNROLL_MAX_STEPS = 24
+#: ... in fits that run at least this many training steps (30 batches an epoch, 5 epochs)
+UNROLL_MIN_TRAINING = 150
 
 
-def unroll_pays(time_steps: int) -> bool:
-    """Whether ``unroll="auto"`` unrolls the recurrent loop of a network with ``time_steps``.
+def unroll_pays(time_steps: int, fewest_steps: int) -> bool:
+    """Whether ``unroll="auto"`` unrolls the recurrent loop of a network with ``time_steps``
+    whose fit runs at least ``fewest_steps`` training steps.
 
     Unrolled, a training step costs 0.6-0.86x a graph loop's on a CPU, but the first call
     traces and optimises a graph that grows with the window: +0.0-0.6 s at 6-12 steps, +0.6-1.3 s
     at 18-24 and +1.6-2.9 s at 36 (``benchmarks/bench_recurrent.py --unroll``). Up to 24 steps
-    it pays back within a few hundred to about a thousand training steps, which a default fit
-    runs (at least 4 epochs and a 3-epoch refit); longer windows would need several thousand.
+    it pays back at once to within 920 training steps (1,740 for an LSTM at 18 steps, whose step
+    saving is the smallest); at 36 steps it would take 880-1,320. A fit that cannot stop before
+    ``UNROLL_MIN_TRAINING`` steps (the first epoch, the shortest patience and the refit's
+    fewest epochs) unrolls: early stopping mostly runs past that least, and a backtest's
+    later refits reuse the traced network, so its first call is paid once. A fit with fewer
+    (one short series: a few batches an epoch, e.g. 4 for the airline series in 12-step
+    windows; the M3 samples of 140-170 series in ``bench_recurrent --m3`` have 30-100) keeps the loop rolled, where the dearer first call would not
+    be paid back.
     On a GPU the loop stays rolled: TensorFlow runs it as one fused cuDNN kernel only then.
     Other backends compile everything with XLA, where an unrolled loop only adds compile time.
     """
-    if keras.backend.backend() != "tensorflow" or int(time_steps) > UNROLL_MAX_STEPS:
+    if (keras.backend.backend() != "tensorflow" or int(time_steps) > UNROLL_MAX_STEPS
+            or int(fewest_steps) < UNROLL_MIN_TRAINING):
         return False
     configure_threads()
     import tensorflow as tf

@@ -193,10 +193,12 @@ class RecurrentForecaster(RecurrentSettings, RecurrentTransforms, RecurrentTrain
     unroll : bool or "auto", default "auto"
         Unroll the recurrent loop over the window's time steps: cheaper training steps
         (0.6-0.86x on a CPU) for a dearer first call, whose graph grows with the window.
-        "auto": on TensorFlow on a CPU, for windows of at most 24 steps, where that first
-        cost pays back within the training a default fit runs (``benchmarks/bench_recurrent.py
+        "auto": on TensorFlow on a CPU, for windows of at most 24 steps in fits that cannot
+        stop before 150 training steps (a panel, not one short series), where that first
+        cost pays back within the training (``benchmarks/bench_recurrent.py
         --unroll``); never on a GPU, where only the rolled loop runs as a fused cuDNN kernel.
-        The choice is in ``resolved_params_["unroll"]``.
+        The choice is in ``resolved_params_["unroll"]``. The arithmetic differs from the
+        rolled loop's in the last bits, which can move the epoch where early stopping ends.
     verbose : int, default 0
         Print one line per epoch when > 0.
 

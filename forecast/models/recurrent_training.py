@@ -44,7 +44,7 @@ class RecurrentTraining:
                 "learning_rate": float(self.learning_rate),
                 "clipnorm": None if not self.clipnorm else float(self.clipnorm), "loss": self._rp("loss"),
                 "seed": None if self.seed is None else int(self.seed),
-                "jit_compile": bool(self.jit_compile), "unroll": bool(self._rp("unroll"))}
+                "jit_compile": bool(self.jit_compile), "unroll": bool(self.resolved_params_["unroll"])}
 
     def _network_call(self, fn: Callable[[Any], Any]) -> Any:
         from . import _keras_net
@@ -77,14 +77,15 @@ class RecurrentTraining:
         n_ex = 0 if Xs is None else next(iter(Xs.values())).shape[1]
         future = None if n_ex == 0 else [a[:, 1:] for a in arrays]
         self.n_exog_ = n_ex
-        r["unroll"] = _keras_net.unroll_pays(r["time_steps"]) if is_auto(self.unroll) else bool(self.unroll)
-        self.spec_ = self._spec(1 + n_ex, H * n_ex)
         common = {"time_steps": r["time_steps"], "horizon": H, "lag": self.lag,
                   "batch_size": r["batch_size"], "future": future, "window_norm": r["window_norm"]}
         train = WindowBatches(arrays, starts=train_starts, shuffle=bool(self.shuffle), seed=self.seed,
                               steps_per_epoch=r["steps_per_epoch"], **common)
         val = WindowBatches(arrays, starts=val_starts, shuffle=False, **common) if has_val else None
         patience = int(self.patience)
+        r["unroll"] = (_keras_net.unroll_pays(r["time_steps"], self._fewest_steps(len(train), has_val, patience))
+                       if is_auto(self.unroll) else bool(self.unroll))
+        self.spec_ = self._spec(1 + n_ex, H * n_ex)
         lr_patience = max(1, patience // 2) if patience > 1 else None
         self.history_ = self._train(train, epochs=r["epochs"], validation=val, patience=patience,
                                     min_delta=MIN_DELTA, min_patience=min(MIN_PATIENCE, patience),
@@ -98,6 +99,14 @@ class RecurrentTraining:
         r["tf_threads"] = dict(_keras_net.configure_threads())
         if r["refit"]:
             self._refit_all(arrays, pads, common)
+
+    def _fewest_steps(self, steps_per_epoch: int, has_validation: bool, patience: int) -> int:
+        """The fewest training steps this fit can run: with validation, the first epoch and the
+        shortest patience (early stopping cannot stop sooner), then the refit's fewest epochs
+        (one: it runs at most the best epoch count); without, every epoch of the budget."""
+        r = self.resolved_params_
+        epochs = min(r["epochs"], 1 + min(MIN_PATIENCE, patience)) if has_validation else r["epochs"]
+        return steps_per_epoch * (epochs + (1 if r["refit"] else 0))
 
     def _training_windows(self, ys: dict[str, pd.Series], Xs: dict[str, pd.DataFrame] | None
                           ) -> tuple[list[np.ndarray], list[range], list[range], list[int]]:
